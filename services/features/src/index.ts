@@ -1,0 +1,5 @@
+export * from './drift.ts';
+export * from './encoder.ts';
+export * from './model-metadata.ts';
+export * from './passenger.ts';
+export * from './title.ts';

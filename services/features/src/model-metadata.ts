@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { featureHistogramSchema } from './drift.ts';
+import { encoderParamsSchema } from './encoder.ts';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+
+/** Mean and spread of one metric across the cross-validation folds. */
+export const foldStatSchema = z.object({ mean: z.number(), std: z.number() });
+
+export const calibrationBinSchema = z.object({
+  lower: z.number(),
+  upper: z.number(),
+  count: z.number().int().nonnegative(),
+  meanPredicted: z.number().nullable(),
+  observedRate: z.number().nullable(),
+});
+
+/** Model versions sort as strings and read as dates: 2026.11.25-1, 2026.11.25-2, … */
+export const MODEL_VERSION_PATTERN = /^\d{4}\.\d{2}\.\d{2}-\d+$/;
+
+/**
+ * `models/<name>/<version>/model.json`: the registry entry the trainer writes and the inference
+ * service and promoter read. Unknown keys are kept so the trainer can report more than readers need.
+ */
+export const modelMetadataSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  name: z.string().min(1),
+  version: z.string().regex(MODEL_VERSION_PATTERN, 'expected a version like 2026.11.25-1'),
+  created: z.string().datetime(),
+  algorithm: z.string(),
+  files: z.object({ onnx: z.object({ path: z.string(), sha256 }) }),
+  dataset: z.looseObject({ sha256, rows: z.number().int().positive() }),
+  onnx: z.object({ inputName: z.string(), outputName: z.string(), opset: z.number().int() }),
+  features: z.array(z.string()).min(1),
+  encoder: encoderParamsSchema,
+  params: z.record(z.string(), z.unknown()),
+  metrics: z.looseObject({
+    cv: z.looseObject({
+      folds: z.number().int().positive(),
+      repeats: z.number().int().positive(),
+      accuracy: foldStatSchema,
+      rocAuc: foldStatSchema,
+      logLoss: foldStatSchema,
+      brier: foldStatSchema,
+    }),
+    calibration: z.array(calibrationBinSchema),
+  }),
+  trainingPositiveRate: z.number().min(0).max(1),
+  trainingHistograms: z.array(featureHistogramSchema),
+});
+export type ModelMetadata = z.infer<typeof modelMetadataSchema>;

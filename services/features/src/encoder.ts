@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EMPTY_GROUPS, fitGroups, groupStats, groupTableSchema, isWomanOrChild } from './groups.ts';
 import type { Passenger } from './passenger.ts';
 import { TITLES, type Title, titleOf } from './title.ts';
 
@@ -12,6 +13,8 @@ export const encoderParamsSchema = z.object({
   ageMedian: z.number(),
   fareMedianByClass: z.object({ '1': z.number(), '2': z.number(), '3': z.number() }),
   embarkedMode: z.enum(['S', 'C', 'Q']),
+  /** Travel-group outcomes of the training passengers (see groups.ts); absent = no group features. */
+  groups: groupTableSchema.optional(),
 });
 export type EncoderParams = z.infer<typeof encoderParamsSchema>;
 
@@ -42,6 +45,12 @@ export const FEATURE_NAMES = [
   'embarked_q',
   'embarked_s',
   'female_x_pclass_3',
+  'group_known_members',
+  'group_survival',
+  'group_has_known',
+  'group_wc_survival',
+  'wc_group_survival',
+  'wc_group_outcome',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -52,8 +61,12 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Learns imputation parameters from training passengers only. */
-export function fitEncoder(rows: readonly Passenger[]): EncoderParams {
+/**
+ * Learns imputation parameters (and, given the labels, the travel-group table) from training
+ * passengers only.
+ */
+export function fitEncoder(rows: readonly Passenger[], labels?: ArrayLike<number>): EncoderParams {
+  if (labels && labels.length !== rows.length) throw new Error('fitEncoder: one label per passenger');
   const ages = rows.flatMap((r) => (r.age == null ? [] : [r.age]));
   const ageMedian = median(ages);
   if (Number.isNaN(ageMedian)) throw new Error('fitEncoder: no passenger with a known age');
@@ -75,6 +88,7 @@ export function fitEncoder(rows: readonly Passenger[]): EncoderParams {
     ageMedian,
     fareMedianByClass: { '1': fareMedian(1), '2': fareMedian(2), '3': fareMedian(3) },
     embarkedMode,
+    ...(labels ? { groups: fitGroups(rows, labels) } : {}),
   };
 }
 
@@ -85,8 +99,12 @@ function deckOf(cabin: string | null | undefined): string | null {
   return (DECKS as readonly string[]).includes(letter) ? letter : null;
 }
 
-/** Writes one passenger's features into `out` at `offset` (float32, the model's precision). */
-export function encodeInto(p: Passenger, params: EncoderParams, out: Float32Array, offset: number): void {
+/**
+ * Writes one passenger's features into `out` at `offset` (float32, the model's precision).
+ * `self` is the passenger's member id in `params.groups` when it was a training row (so its own
+ * outcome is left out of its group features); -1 for everyone else.
+ */
+export function encodeInto(p: Passenger, params: EncoderParams, out: Float32Array, offset: number, self = -1): void {
   const title = titleOf(p.name, p.sex, p.age);
   const age = p.age ?? params.ageMedianByTitle[title] ?? params.ageMedian;
   const fare = p.fare ?? params.fareMedianByClass[String(p.pclass) as '1' | '2' | '3'];
@@ -94,6 +112,11 @@ export function encodeInto(p: Passenger, params: EncoderParams, out: Float32Arra
   const family = p.sibsp + p.parch + 1;
   const deck = deckOf(p.cabin);
   const female = p.sex === 'female' ? 1 : 0;
+  const g = groupStats(p, params.groups ?? EMPTY_GROUPS, self);
+  const wc = isWomanOrChild(p);
+  const wcSurvival = g.knownWomenChildren ? g.survivedWomenChildren / g.knownWomenChildren : 0.5;
+  const wcOutcome =
+    g.knownWomenChildren === 0 ? 0.5 : g.survivedWomenChildren === 0 ? 0 : g.survivedWomenChildren === g.knownWomenChildren ? 1 : 0.5;
   const values = [
     p.pclass,
     p.pclass === 1 ? 1 : 0,
@@ -118,14 +141,29 @@ export function encodeInto(p: Passenger, params: EncoderParams, out: Float32Arra
     embarked === 'Q' ? 1 : 0,
     embarked === 'S' ? 1 : 0,
     female && p.pclass === 3 ? 1 : 0,
+    Math.min(g.known, 6),
+    g.known ? g.survived / g.known : 0.5,
+    g.known ? 1 : 0,
+    wcSurvival,
+    wc ? wcSurvival : 0.5,
+    wc ? wcOutcome : 0,
   ];
   for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
 }
 
-/** Row-major [N, F] float32 matrix: the ONNX model's input tensor data. */
-export function encodeBatch(passengers: readonly Passenger[], params: EncoderParams): Float32Array {
+/**
+ * Row-major [N, F] float32 matrix: the ONNX model's input tensor data. Serving passes no
+ * `selfIds`; training passes each row's member id in `params.groups` (or -1) so no row sees
+ * its own label.
+ */
+export function encodeBatch(
+  passengers: readonly Passenger[],
+  params: EncoderParams,
+  selfIds?: ArrayLike<number>,
+): Float32Array {
   const out = new Float32Array(passengers.length * FEATURE_COUNT);
-  for (let i = 0; i < passengers.length; i++) encodeInto(passengers[i]!, params, out, i * FEATURE_COUNT);
+  for (let i = 0; i < passengers.length; i++)
+    encodeInto(passengers[i]!, params, out, i * FEATURE_COUNT, selfIds ? selfIds[i]! : -1);
   return out;
 }
 

@@ -1,5 +1,6 @@
 export * from './drift.ts';
 export * from './encoder.ts';
+export * from './groups.ts';
 export * from './model-metadata.ts';
 export * from './passenger.ts';
 export * from './title.ts';

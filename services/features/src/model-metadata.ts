@@ -13,6 +13,8 @@ export const calibrationBinSchema = z.object({
   count: z.number().int().nonnegative(),
   meanPredicted: z.number().nullable(),
   observedRate: z.number().nullable(),
+  /** Spread (standard deviation) of the observed rate across CV folds; null with fewer than two folds. */
+  observedRateStd: z.number().nullable().optional(),
 });
 
 /** Model versions sort as strings and read as dates: 2026.11.25-1, 2026.11.25-2, … */

@@ -1,0 +1,52 @@
+import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import type { Environment } from '../../environments/schema.ts';
+import { ARGOCD_NAMESPACE, PROJECT, REPO_URL } from '../constants.ts';
+
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** Every namespaced kind dist/<env>/ contains; anything else in git is refused by Argo CD. */
+export const NAMESPACED_KINDS: readonly { group: string; kind: string }[] = [
+  { group: '', kind: 'ConfigMap' },
+  { group: '', kind: 'PersistentVolumeClaim' },
+  { group: '', kind: 'Service' },
+  { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'Deployment' },
+  { group: 'apps', kind: 'StatefulSet' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+  { group: 'batch', kind: 'Job' },
+  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+];
+
+export function appProject(envs: readonly Environment[], labels: Record<string, string>): AppProject {
+  const windows = envs.flatMap((env) =>
+    env.argocd.syncWindow
+      ? [
+          {
+            kind: env.argocd.syncWindow.kind,
+            schedule: env.argocd.syncWindow.schedule,
+            duration: env.argocd.syncWindow.duration,
+            timeZone: env.argocd.syncWindow.timeZone,
+            manualSync: env.argocd.syncWindow.manualSync,
+            applications: [`titanic-${env.name}`],
+          },
+        ]
+      : [],
+  );
+  return new AppProject({
+    metadata: { name: PROJECT, namespace: ARGOCD_NAMESPACE, labels },
+    spec: {
+      description: 'Titanic survival prediction: one Application per environment, rendered manifests only.',
+      sourceRepos: [REPO_URL],
+      destinations: envs.map((env) => ({ server: IN_CLUSTER, namespace: env.namespace })),
+      // CreateNamespace=true is the only cluster-scoped write.
+      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+      namespaceResourceWhitelist: NAMESPACED_KINDS.map((k) => ({ ...k })),
+      orphanedResources: { warn: true },
+      ...(windows.length > 0 ? { syncWindows: windows } : {}),
+    },
+  });
+}

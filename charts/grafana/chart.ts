@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { ConfigMap, Service } from 'kubernetes-models/v1';
+import { stringify } from 'yaml';
+import type { Environment } from '../../environments/schema.ts';
+import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
+import { emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { labels, selectorLabels } from '../labels.ts';
+import { dashboards } from './dashboards/index.ts';
+import { grafanaDashboardProvider, grafanaDatasources } from './provisioning.ts';
+
+export interface GrafanaChartProps {
+  readonly env: Environment;
+}
+
+const yaml = (o: unknown) => stringify(o, { lineWidth: 0, sortMapEntries: true });
+
+/** Grafana with the environment's Prometheus as datasource and the dashboards from code. */
+export class GrafanaChart extends Chart {
+  constructor(scope: Construct, id: string, props: GrafanaChartProps) {
+    super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
+    const { env } = props;
+    const ns = env.namespace;
+    const meta = labels({ name: NAMES.grafana, env: env.name, version: '11.2.0', component: 'dashboards' });
+    const boards = Object.fromEntries(
+      Object.entries(dashboards())
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([file, json]) => [file, `${JSON.stringify(json, null, 2)}\n`]),
+    );
+    const datasources = yaml(grafanaDatasources(ns));
+    const provider = yaml(grafanaDashboardProvider());
+    const configHash = createHash('sha256')
+      .update([datasources, provider, ...Object.values(boards)].join('\0'))
+      .digest('hex')
+      .slice(0, 16);
+
+    emit(
+      this,
+      new ConfigMap({
+        metadata: { name: 'grafana-datasources', namespace: ns, labels: meta },
+        data: { 'datasources.yaml': datasources },
+      }),
+    );
+    emit(
+      this,
+      new ConfigMap({
+        metadata: { name: 'grafana-dashboard-provider', namespace: ns, labels: meta },
+        data: { 'provider.yaml': provider },
+      }),
+    );
+    emit(
+      this,
+      new ConfigMap({ metadata: { name: 'grafana-dashboards', namespace: ns, labels: meta }, data: boards }),
+    );
+    emit(this, grafanaDeployment(env, meta, configHash));
+    emit(
+      this,
+      new Service({
+        metadata: { name: NAMES.grafana, namespace: ns, labels: meta },
+        spec: {
+          selector: selectorLabels({ name: NAMES.grafana, env: env.name }),
+          ports: [{ name: 'http', port: PORTS.grafana, targetPort: 'http', protocol: 'TCP' }],
+        },
+      }),
+    );
+    const host = env.monitoring.grafanaHost;
+    if (host) {
+      const tls = env.ingress.tls;
+      emit(
+        this,
+        new Ingress({
+          metadata: {
+            name: NAMES.grafana,
+            namespace: ns,
+            labels: meta,
+            annotations: {
+              [SYNC_WAVE]: WAVES.edge,
+              ...(tls?.clusterIssuer ? { 'cert-manager.io/cluster-issuer': tls.clusterIssuer } : {}),
+              ...(tls ? { 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' } : {}),
+            },
+          },
+          spec: {
+            ingressClassName: env.ingress.className,
+            ...(tls ? { tls: [{ hosts: [host], secretName: `${NAMES.grafana}-tls` }] } : {}),
+            rules: [
+              {
+                host,
+                http: {
+                  paths: [
+                    {
+                      path: '/',
+                      pathType: 'Prefix',
+                      backend: { service: { name: NAMES.grafana, port: { name: 'http' } } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        }),
+      );
+    }
+  }
+}
+
+function grafanaDeployment(env: Environment, meta: Record<string, string>, configHash: string): Deployment {
+  const secret = (name: string, key: string) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: NAMES.grafanaSecret, key } },
+  });
+  const mount = (name: string, mountPath: string) => ({ name, mountPath, readOnly: true });
+  return new Deployment({
+    metadata: { name: NAMES.grafana, namespace: env.namespace, labels: meta },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selectorLabels({ name: NAMES.grafana, env: env.name }) },
+      template: {
+        metadata: { labels: meta, annotations: { 'titanic.ml/config-hash': configHash } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPod(472),
+          containers: [
+            {
+              name: NAMES.grafana,
+              image: IMAGES.grafana,
+              ports: [{ name: 'http', containerPort: PORTS.grafana, protocol: 'TCP' }],
+              env: [
+                secret('GF_SECURITY_ADMIN_USER', 'admin-user'),
+                secret('GF_SECURITY_ADMIN_PASSWORD', 'admin-password'),
+                { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+                { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
+                { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'false' },
+                { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
+                { name: 'GF_ANALYTICS_CHECK_FOR_UPDATES', value: 'false' },
+                ...(env.monitoring.grafanaHost
+                  ? [
+                      {
+                        name: 'GF_SERVER_ROOT_URL',
+                        value: `${env.ingress.tls ? 'https' : 'http'}://${env.monitoring.grafanaHost}/`,
+                      },
+                    ]
+                  : []),
+              ],
+              resources: {
+                requests: { cpu: '50m', memory: '128Mi' },
+                limits: { cpu: '500m', memory: '256Mi' },
+              },
+              securityContext: RESTRICTED_CONTAINER,
+              readinessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 10 },
+              livenessProbe: {
+                httpGet: { path: '/api/health', port: 'http' },
+                periodSeconds: 30,
+                failureThreshold: 5,
+              },
+              volumeMounts: [
+                mount('datasources', '/etc/grafana/provisioning/datasources'),
+                mount('provider', '/etc/grafana/provisioning/dashboards'),
+                mount('dashboards', '/var/lib/grafana-dashboards'),
+                { name: 'data', mountPath: '/var/lib/grafana' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'datasources', configMap: { name: 'grafana-datasources' } },
+            { name: 'provider', configMap: { name: 'grafana-dashboard-provider' } },
+            { name: 'dashboards', configMap: { name: 'grafana-dashboards' } },
+            // Dashboards and datasources come from git; local state is disposable.
+            { name: 'data', emptyDir: { sizeLimit: '512Mi' } },
+            { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+          ],
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,171 @@
+import { Deployment } from 'kubernetes-models/apps/v1';
+import type { Environment } from '../../environments/schema.ts';
+import { NAMES, PORTS, WAVES } from '../constants.ts';
+import { imageRef, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { LABEL_NAME, type labels, selectorLabels } from '../labels.ts';
+
+/** Static busybox: the modelcar image holds only the model file, so the copy tool is mounted in. */
+export const BUSYBOX_IMAGE = 'docker.io/library/busybox:1.36.1-musl';
+const MODEL_DIR = '/model';
+const PRESTOP_SECONDS = 5;
+const GRACE_SECONDS = 30;
+
+export function modelMetadataConfigMapName(env: Environment): string {
+  return `model-metadata-${env.model.version}`;
+}
+
+export function inferenceDeployment(env: Environment, meta: ReturnType<typeof labels>): Deployment {
+  const selector = selectorLabels({ name: NAMES.inference, env: env.name });
+  const modelcar = imageRef(`${env.model.modelcarRepository}`, env.model.version, env.model.digest);
+  const inference = env.inference;
+  // The init step copies and verifies the model: a wrong file never reaches the server.
+  const copyModel = [
+    `/tools/busybox cp /models/model.onnx ${MODEL_DIR}/model.onnx`,
+    `/tools/busybox cp /metadata/model.json ${MODEL_DIR}/model.json`,
+    `echo "${env.model.sha256}  ${MODEL_DIR}/model.onnx" | /tools/busybox sha256sum -c -`,
+  ].join(' && ');
+  const small = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
+
+  return new Deployment({
+    metadata: {
+      name: NAMES.inference,
+      namespace: env.namespace,
+      labels: meta,
+      annotations: { [SYNC_WAVE]: WAVES.service },
+    },
+    spec: {
+      // No `replicas`: the HorizontalPodAutoscaler owns the count.
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: {
+          labels: meta,
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(PORTS.inference),
+            'prometheus.io/path': '/metrics',
+          },
+        },
+        spec: {
+          serviceAccountName: NAMES.inference,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPod(65532),
+          terminationGracePeriodSeconds: GRACE_SECONDS,
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selector },
+            },
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              // Prod must survive a node loss; smaller environments may share nodes.
+              whenUnsatisfiable: env.name === 'prod' ? 'DoNotSchedule' : 'ScheduleAnyway',
+              labelSelector: { matchLabels: selector },
+            },
+          ],
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    topologyKey: 'kubernetes.io/hostname',
+                    labelSelector: { matchLabels: { [LABEL_NAME]: NAMES.inference } },
+                  },
+                },
+              ],
+            },
+          },
+          initContainers: [
+            {
+              name: 'tools',
+              image: BUSYBOX_IMAGE,
+              command: ['/bin/cp', '/bin/busybox', '/tools/busybox'],
+              securityContext: RESTRICTED_CONTAINER,
+              resources: small,
+              volumeMounts: [{ name: 'tools', mountPath: '/tools' }],
+            },
+            {
+              name: 'modelcar',
+              image: modelcar,
+              command: ['/tools/busybox', 'sh', '-c', copyModel],
+              securityContext: RESTRICTED_CONTAINER,
+              resources: small,
+              volumeMounts: [
+                { name: 'tools', mountPath: '/tools', readOnly: true },
+                { name: 'model', mountPath: MODEL_DIR },
+                { name: 'metadata', mountPath: '/metadata', readOnly: true },
+              ],
+            },
+          ],
+          containers: [
+            {
+              name: NAMES.inference,
+              image: imageRef(env.image.repository, env.image.tag, env.image.digest),
+              ports: [{ name: 'http', containerPort: PORTS.inference, protocol: 'TCP' }],
+              env: [
+                { name: 'PORT', value: String(PORTS.inference) },
+                { name: 'HOST', value: '0.0.0.0' },
+                { name: 'ENVIRONMENT', value: env.name },
+                { name: 'IMAGE_VERSION', value: env.image.tag },
+                { name: 'MODEL_PATH', value: `${MODEL_DIR}/model.onnx` },
+                { name: 'MODEL_SHA256', value: env.model.sha256 },
+                {
+                  name: 'DATABASE_URL',
+                  valueFrom: { secretKeyRef: { name: NAMES.inferenceDatabaseSecret, key: 'url' } },
+                },
+                { name: 'LOG_LEVEL', value: inference.logLevel },
+                ...(inference.rateLimit
+                  ? [
+                      { name: 'RATE_LIMIT_RPS', value: String(inference.rateLimit.rps) },
+                      { name: 'RATE_LIMIT_BURST', value: String(inference.rateLimit.burst) },
+                    ]
+                  : []),
+                // Drain in-flight requests well inside the grace period left after preStop.
+                { name: 'SHUTDOWN_TIMEOUT_MS', value: String((GRACE_SECONDS - PRESTOP_SECONDS - 5) * 1000) },
+                { name: 'DATA_DIR', value: '/tmp/data' },
+              ],
+              resources: inference.resources,
+              securityContext: RESTRICTED_CONTAINER,
+              startupProbe: {
+                httpGet: { path: '/v2/health/ready', port: 'http' },
+                periodSeconds: 2,
+                failureThreshold: 60,
+              },
+              readinessProbe: {
+                httpGet: { path: '/v2/health/ready', port: 'http' },
+                periodSeconds: 5,
+                failureThreshold: 2,
+              },
+              livenessProbe: {
+                httpGet: { path: '/v2/health/live', port: 'http' },
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
+              lifecycle: {
+                // Endpoints lag the SIGTERM; keep serving until the Service stops routing here.
+                // The image has node but maybe no shell, so node itself waits.
+                preStop: { exec: { command: ['node', '-e', `setTimeout(() => {}, ${PRESTOP_SECONDS * 1000})`] } },
+              },
+              volumeMounts: [
+                { name: 'model', mountPath: MODEL_DIR, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'tools', emptyDir: { sizeLimit: '16Mi' } },
+            { name: 'model', emptyDir: { sizeLimit: '256Mi' } },
+            { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            { name: 'metadata', configMap: { name: modelMetadataConfigMapName(env) } },
+          ],
+        },
+      },
+    },
+  });
+}

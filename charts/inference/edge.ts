@@ -1,0 +1,105 @@
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import type { Environment } from '../../environments/schema.ts';
+import { NAMES, PORTS, WAVES } from '../constants.ts';
+import { SYNC_WAVE } from '../k8s.ts';
+import { selectorLabels } from '../labels.ts';
+
+type Labels = Record<string, string>;
+
+export function inferenceServiceAccount(env: Environment, labels: Labels): ServiceAccount {
+  return new ServiceAccount({
+    metadata: { name: NAMES.inference, namespace: env.namespace, labels },
+    // The server never talks to the Kubernetes API.
+    automountServiceAccountToken: false,
+  });
+}
+
+export function inferenceService(env: Environment, labels: Labels): Service {
+  return new Service({
+    metadata: { name: NAMES.inference, namespace: env.namespace, labels },
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels({ name: NAMES.inference, env: env.name }),
+      ports: [{ name: 'http', port: PORTS.inference, targetPort: 'http', protocol: 'TCP' }],
+    },
+  });
+}
+
+export function inferenceAutoscaler(env: Environment, labels: Labels): HorizontalPodAutoscaler {
+  const i = env.inference;
+  return new HorizontalPodAutoscaler({
+    metadata: { name: NAMES.inference, namespace: env.namespace, labels, annotations: { [SYNC_WAVE]: WAVES.edge } },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: NAMES.inference },
+      minReplicas: i.minReplicas,
+      maxReplicas: i.maxReplicas,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: i.targetCpuUtilization } },
+        },
+      ],
+      behavior: {
+        scaleDown: {
+          stabilizationWindowSeconds: i.scaleDownStabilizationSeconds,
+          policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+        },
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }],
+        },
+      },
+    },
+  });
+}
+
+/** Only when more than one replica runs: a PDB on a single pod would block node drains. */
+export function inferenceDisruptionBudget(env: Environment, labels: Labels): PodDisruptionBudget | undefined {
+  if (env.inference.minReplicas < 2) return undefined;
+  return new PodDisruptionBudget({
+    metadata: { name: NAMES.inference, namespace: env.namespace, labels },
+    spec: {
+      // With 3+ replicas keep all but one; with 2 keep one.
+      maxUnavailable: 1,
+      selector: { matchLabels: selectorLabels({ name: NAMES.inference, env: env.name }) },
+    },
+  });
+}
+
+export function inferenceIngress(env: Environment, labels: Labels): Ingress {
+  const { ingress } = env;
+  const annotations: Record<string, string> = {
+    [SYNC_WAVE]: WAVES.edge,
+    'nginx.ingress.kubernetes.io/limit-rps': String(ingress.rateLimitRps),
+    'nginx.ingress.kubernetes.io/limit-burst-multiplier': '3',
+    'nginx.ingress.kubernetes.io/proxy-body-size': ingress.bodySize,
+  };
+  if (ingress.tls) {
+    annotations['nginx.ingress.kubernetes.io/force-ssl-redirect'] = 'true';
+    if (ingress.tls.clusterIssuer) annotations['cert-manager.io/cluster-issuer'] = ingress.tls.clusterIssuer;
+  }
+  return new Ingress({
+    metadata: { name: NAMES.inference, namespace: env.namespace, labels, annotations },
+    spec: {
+      ingressClassName: ingress.className,
+      ...(ingress.tls ? { tls: [{ hosts: [env.host], secretName: ingress.tls.secretName }] } : {}),
+      rules: [
+        {
+          host: env.host,
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: NAMES.inference, port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
+import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
+import type { Environment } from '../../environments/schema.ts';
+import { ARGOCD_NAMESPACE, NAMES, PORTS } from '../constants.ts';
+import { LABEL_NAME } from '../labels.ts';
+
+type Labels = Record<string, string>;
+const NS_NAME = 'kubernetes.io/metadata.name';
+
+const app = (name: string): INetworkPolicyPeer => ({ podSelector: { matchLabels: { [LABEL_NAME]: name } } });
+const tcp = (port: number): INetworkPolicyPort => ({ protocol: 'TCP', port });
+
+interface Rule {
+  readonly name: string;
+  readonly pod: string;
+  readonly from?: readonly { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] }[];
+  readonly to?: readonly { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] }[];
+}
+
+function policy(env: Environment, labels: Labels, rule: Rule): NetworkPolicy {
+  const types: ('Ingress' | 'Egress')[] = [];
+  if (rule.from) types.push('Ingress');
+  if (rule.to) types.push('Egress');
+  return new NetworkPolicy({
+    metadata: { name: rule.name, namespace: env.namespace, labels },
+    spec: {
+      podSelector: rule.pod === '' ? {} : { matchLabels: { [LABEL_NAME]: rule.pod } },
+      policyTypes: types,
+      ...(rule.from ? { ingress: rule.from.map((r) => ({ from: r.peers, ports: r.ports })) } : {}),
+      ...(rule.to ? { egress: rule.to.map((r) => ({ to: r.peers, ports: r.ports })) } : {}),
+    },
+  });
+}
+
+/**
+ * Default deny for the namespace, then one allow per real flow: ingress controller → inference,
+ * inference → Postgres, Prometheus → metrics ports, Prometheus → Alertmanager → promoter,
+ * Grafana → Prometheus, everything → DNS. The generator Job talks to the API server.
+ */
+export function networkPolicies(env: Environment, labels: Labels): NetworkPolicy[] {
+  const dns = {
+    peers: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    ports: [
+      { protocol: 'UDP', port: PORTS.dns },
+      { protocol: 'TCP', port: PORTS.dns },
+    ] satisfies INetworkPolicyPort[],
+  };
+  const ingressController = { namespaceSelector: { matchLabels: { [NS_NAME]: 'ingress-nginx' } } };
+  const defaultDeny = new NetworkPolicy({
+    metadata: { name: 'default-deny', namespace: env.namespace, labels },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  });
+  return [
+    defaultDeny,
+    policy(env, labels, {
+      name: 'allow-dns',
+      pod: '',
+      to: [dns],
+    }),
+    policy(env, labels, {
+      name: 'inference',
+      pod: NAMES.inference,
+      from: [
+        { peers: [ingressController], ports: [tcp(PORTS.inference)] },
+        { peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.inference)] },
+      ],
+      to: [{ peers: [app(NAMES.postgres)], ports: [tcp(PORTS.postgres)] }],
+    }),
+    policy(env, labels, {
+      name: 'postgres',
+      pod: NAMES.postgres,
+      from: [
+        { peers: [app(NAMES.inference)], ports: [tcp(PORTS.postgres)] },
+        { peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.postgresExporter)] },
+      ],
+    }),
+    policy(env, labels, {
+      name: 'prometheus',
+      pod: NAMES.prometheus,
+      from: [{ peers: [app(NAMES.grafana)], ports: [tcp(PORTS.prometheus)] }],
+      to: [
+        { peers: [app(NAMES.inference)], ports: [tcp(PORTS.inference)] },
+        { peers: [app(NAMES.postgres)], ports: [tcp(PORTS.postgresExporter)] },
+        { peers: [app(NAMES.alertmanager)], ports: [tcp(PORTS.alertmanager)] },
+        {
+          peers: [{ namespaceSelector: { matchLabels: { [NS_NAME]: ARGOCD_NAMESPACE } } }],
+          ports: [tcp(PORTS.argocdMetrics)],
+        },
+        // Pod discovery reads the API server; its address is cluster specific, so allow 443/6443.
+        { peers: [], ports: [tcp(443), tcp(6443)] },
+      ],
+    }),
+    policy(env, labels, {
+      name: 'alertmanager',
+      pod: NAMES.alertmanager,
+      from: [{ peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.alertmanager)] }],
+      to: [{ peers: [app('promoter'), { namespaceSelector: {} }], ports: [tcp(PORTS.promoter)] }],
+    }),
+    policy(env, labels, {
+      name: 'grafana',
+      pod: NAMES.grafana,
+      from: [{ peers: [ingressController], ports: [tcp(PORTS.grafana)] }],
+      to: [{ peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.prometheus)] }],
+    }),
+    policy(env, labels, {
+      name: 'generate-credentials',
+      pod: NAMES.secretsJob,
+      to: [{ peers: [], ports: [tcp(443), tcp(6443)] }],
+    }),
+  ];
+}

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { Environment } from '../../environments/schema.ts';
+import type { RuleContext } from './alert-rules/context.ts';
+import { modelAlerts } from './alert-rules/model.ts';
+import { platformAlerts } from './alert-rules/platform.ts';
+import { predictionLogAlerts } from './alert-rules/prediction-log.ts';
+import { serviceAlerts } from './alert-rules/service.ts';
+import { templateText } from './alert-rules/text.ts';
+import { trainingPositiveRate } from './alert-rules/training-rate.ts';
+import type { AlertDefinition, AlertingRule, RuleFile } from './alert-rules/types.ts';
+
+export type { AlertDefinition, AlertingRule, RuleFile, RuleGroup } from './alert-rules/types.ts';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+/** Where each alert's runbook section lives (GitHub anchors are the lower-cased heading). */
+export const RUNBOOK_BASE = 'https://github.com/titanic-ml/titanic-gitops/blob/main/docs/runbooks.md';
+
+export interface AlertRulesOptions {
+  /** Replaces every `for` duration; only tests shorten it. */
+  readonly forOverride?: string;
+  /** Range of rate() windows; default 5m. */
+  readonly rateWindow?: string;
+  /** Rule evaluation interval of every group; default Prometheus' global one. */
+  readonly evaluationInterval?: string;
+  /** Training positive rate of the pinned model; default read from `modelsDir`. */
+  readonly trainingPositiveRate?: number;
+  /** Model registry root; default models/ of this checkout. */
+  readonly modelsDir?: string;
+}
+
+/** Every alert definition of an environment, grouped as in the rule file. */
+export function alertGroups(
+  env: Environment,
+  options: AlertRulesOptions = {},
+): Record<string, AlertDefinition[]> {
+  const ctx: RuleContext = {
+    env,
+    rateWindow: options.rateWindow ?? '5m',
+    trainingPositiveRate:
+      options.trainingPositiveRate ??
+      trainingPositiveRate(env, options.modelsDir ?? join(REPO_ROOT, 'models')),
+  };
+  return {
+    'titanic-inference': serviceAlerts(ctx),
+    'titanic-prediction-log': predictionLogAlerts(ctx),
+    'titanic-model': modelAlerts(ctx),
+    'titanic-platform': platformAlerts(ctx),
+  };
+}
+
+export function runbookUrl(alert: string): string {
+  return `${RUNBOOK_BASE}#${alert.toLowerCase()}`;
+}
+
+function toRule(def: AlertDefinition, env: Environment, options: AlertRulesOptions): AlertingRule {
+  return {
+    alert: def.alert,
+    expr: def.expr,
+    for: options.forOverride ?? def.for,
+    labels: {
+      severity: def.severity,
+      env: env.name,
+      rollback: String(def.rollback),
+    },
+    annotations: {
+      summary: def.summary(templateText),
+      description: def.description(templateText),
+      runbook_url: runbookUrl(def.alert),
+    },
+  };
+}
+
+/** The Prometheus rule file of one environment: thresholds from its `monitoring.alerts` block. */
+export function alertRules(env: Environment, options: AlertRulesOptions = {}): RuleFile {
+  const groups = alertGroups(env, options);
+  return {
+    groups: Object.entries(groups).map(([name, defs]) => ({
+      name,
+      ...(options.evaluationInterval ? { interval: options.evaluationInterval } : {}),
+      rules: defs.map((d) => toRule(d, env, options)),
+    })),
+  };
+}

@@ -1,0 +1,38 @@
+import type { RuleContext } from './context.ts';
+import { inferenceSelector, withModelVersion } from './selectors.ts';
+import type { AlertDefinition } from './types.ts';
+
+/** Input drift and prediction shift of the served model against its own training data. */
+export function modelAlerts({ env, trainingPositiveRate }: RuleContext): AlertDefinition[] {
+  const t = env.monitoring.alerts;
+  const sel = inferenceSelector(env.name);
+  const rate = trainingPositiveRate;
+  return [
+    {
+      alert: 'ModelFeatureDrift',
+      expr: `max by (env, model_version, feature) (${withModelVersion(`titanic_feature_psi${sel}`, env.name)}) > ${t.psi.threshold}`,
+      for: t.psi.for,
+      severity: 'critical',
+      rollback: true,
+      modelVersion: true,
+      summary: (x) => `Feature ${x.label('feature')} drifted (PSI ${x.value(2)}) in ${env.name}`,
+      description: (x) =>
+        `The population stability index of feature ${x.label('feature')} over the recent served inputs is ` +
+        `${x.value(3)} against the training data of model ${x.label('model_version')} ` +
+        `(threshold ${t.psi.threshold} for ${t.psi.for}) in ${env.name}.`,
+    },
+    {
+      alert: 'ModelPredictionShift',
+      expr: `abs(max by (env, model_version) (${withModelVersion(`titanic_served_positive_rate${sel}`, env.name)}) - ${rate}) > ${t.predictionShift}`,
+      for: t.psi.for,
+      severity: 'critical',
+      rollback: true,
+      modelVersion: true,
+      summary: (x) => `Predicted survival rate moved ${x.value(2)} from training in ${env.name}`,
+      description: (x) =>
+        `The share of recent predictions that say "survived" differs by ${x.value(3)} from the training ` +
+        `positive rate ${rate} of model ${env.model.version} (threshold ${t.predictionShift}); ` +
+        `served model ${x.label('model_version')} in ${env.name}.`,
+    },
+  ];
+}

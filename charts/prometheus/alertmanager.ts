@@ -1,0 +1,70 @@
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Service } from 'kubernetes-models/v1';
+import type { Environment } from '../../environments/schema.ts';
+import { IMAGES, NAMES, PORTS } from '../constants.ts';
+import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
+import { selectorLabels } from '../labels.ts';
+
+type Labels = Record<string, string>;
+export const ALERTMANAGER_CONFIG_MAP = 'alertmanager-config';
+/** Where the promoter's bearer token is mounted; referenced by the webhook's credentials_file. */
+export const WEBHOOK_TOKEN_FILE = '/etc/alertmanager/secrets/token';
+
+export function alertmanagerService(env: Environment, labels: Labels): Service {
+  return new Service({
+    metadata: { name: NAMES.alertmanager, namespace: env.namespace, labels },
+    spec: {
+      selector: selectorLabels({ name: NAMES.alertmanager, env: env.name }),
+      ports: [{ name: 'http', port: PORTS.alertmanager, targetPort: 'http', protocol: 'TCP' }],
+    },
+  });
+}
+
+export function alertmanagerDeployment(env: Environment, labels: Labels, configHash: string): Deployment {
+  const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 15 });
+  return new Deployment({
+    metadata: { name: NAMES.alertmanager, namespace: env.namespace, labels },
+    spec: {
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: selectorLabels({ name: NAMES.alertmanager, env: env.name }) },
+      template: {
+        metadata: { labels, annotations: { 'titanic.ml/config-hash': configHash } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPod(65534),
+          containers: [
+            {
+              name: NAMES.alertmanager,
+              image: IMAGES.alertmanager,
+              args: [
+                '--config.file=/etc/alertmanager/alertmanager.yml',
+                '--storage.path=/alertmanager',
+                '--cluster.listen-address=',
+              ],
+              ports: [{ name: 'http', containerPort: PORTS.alertmanager, protocol: 'TCP' }],
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+              securityContext: RESTRICTED_CONTAINER,
+              readinessProbe: probe('/-/ready'),
+              livenessProbe: probe('/-/healthy'),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
+                { name: 'token', mountPath: '/etc/alertmanager/secrets', readOnly: true },
+                { name: 'data', mountPath: '/alertmanager' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: ALERTMANAGER_CONFIG_MAP } },
+            {
+              name: 'token',
+              secret: { secretName: NAMES.promoterWebhookSecret, items: [{ key: 'token', path: 'token' }] },
+            },
+            { name: 'data', emptyDir: { sizeLimit: '64Mi' } },
+          ],
+        },
+      },
+    },
+  });
+}

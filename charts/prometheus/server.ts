@@ -1,0 +1,101 @@
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
+import type { Environment } from '../../environments/schema.ts';
+import { IMAGES, NAMES, PORTS } from '../constants.ts';
+import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
+import { selectorLabels } from '../labels.ts';
+
+type Labels = Record<string, string>;
+export const PROMETHEUS_CONFIG_MAP = 'prometheus-config';
+export const PROMETHEUS_RULES_MAP = 'prometheus-rules';
+export const RULES_DIR = '/etc/prometheus/rules';
+
+/** Pod discovery needs only read access to pods of its own namespace. */
+export function prometheusRbac(env: Environment, labels: Labels) {
+  const metadata = { name: NAMES.prometheus, namespace: env.namespace, labels };
+  return [
+    new ServiceAccount({ metadata, automountServiceAccountToken: false }),
+    new Role({
+      metadata,
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+    }),
+    new RoleBinding({
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAMES.prometheus },
+      subjects: [{ kind: 'ServiceAccount', name: NAMES.prometheus, namespace: env.namespace }],
+    }),
+  ];
+}
+
+export function prometheusStorage(env: Environment, labels: Labels): PersistentVolumeClaim {
+  const { storage } = env.monitoring;
+  return new PersistentVolumeClaim({
+    metadata: { name: `${NAMES.prometheus}-data`, namespace: env.namespace, labels },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
+      resources: { requests: { storage: storage.size } },
+    },
+  });
+}
+
+export function prometheusService(env: Environment, labels: Labels): Service {
+  return new Service({
+    metadata: { name: NAMES.prometheus, namespace: env.namespace, labels },
+    spec: {
+      selector: selectorLabels({ name: NAMES.prometheus, env: env.name }),
+      ports: [{ name: 'http', port: PORTS.prometheus, targetPort: 'http', protocol: 'TCP' }],
+    },
+  });
+}
+
+export function prometheusDeployment(env: Environment, labels: Labels, configHash: string): Deployment {
+  const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 15, failureThreshold: 4 });
+  return new Deployment({
+    metadata: { name: NAMES.prometheus, namespace: env.namespace, labels },
+    spec: {
+      // One writer per volume: never two pods on the same TSDB.
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: selectorLabels({ name: NAMES.prometheus, env: env.name }) },
+      template: {
+        metadata: { labels, annotations: { 'titanic.ml/config-hash': configHash } },
+        spec: {
+          serviceAccountName: NAMES.prometheus,
+          // Discovery calls the API server; the token is mounted only here and in the credentials Job.
+          automountServiceAccountToken: true,
+          enableServiceLinks: false,
+          securityContext: restrictedPod(65534),
+          containers: [
+            {
+              name: NAMES.prometheus,
+              image: IMAGES.prometheus,
+              args: [
+                '--config.file=/etc/prometheus/prometheus.yml',
+                '--storage.tsdb.path=/prometheus',
+                `--storage.tsdb.retention.time=${env.monitoring.retention}`,
+                '--web.enable-lifecycle',
+              ],
+              ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
+              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+              securityContext: RESTRICTED_CONTAINER,
+              readinessProbe: probe('/-/ready'),
+              livenessProbe: probe('/-/healthy'),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml', readOnly: true },
+                { name: 'rules', mountPath: RULES_DIR, readOnly: true },
+                { name: 'data', mountPath: '/prometheus' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: PROMETHEUS_CONFIG_MAP } },
+            { name: 'rules', configMap: { name: PROMETHEUS_RULES_MAP } },
+            { name: 'data', persistentVolumeClaim: { claimName: `${NAMES.prometheus}-data` } },
+          ],
+        },
+      },
+    },
+  });
+}

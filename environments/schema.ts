@@ -1,0 +1,163 @@
+import { MODEL_VERSION_PATTERN } from '@titanic/features';
+import { z } from 'zod';
+
+/** The environments a promotion walks through, in order. */
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+const envName = z.enum(ENVIRONMENTS, { error: `expected one of ${ENVIRONMENTS.join(', ')}` });
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a DNS label (lowercase letters, digits, "-")');
+const hostname = z
+  .string()
+  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'expected a DNS host name like titanic.example.com');
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex characters');
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected an OCI digest "sha256:" + 64 hex characters');
+const imageRepository = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, 'expected an image repository like ghcr.io/org/name');
+const tag = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected an image tag')
+  .refine((t) => t !== 'latest', 'expected a pinned tag, not "latest"');
+/** Prometheus / Argo CD style durations: 30s, 5m, 1h, 1h30m, 7d. */
+const duration = z
+  .string()
+  .regex(/^(\d+[smhdw])+$/, 'expected a duration like "30s", "5m", "1h" or "1h30m"');
+const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'expected a CPU quantity like "250m" or "1"');
+const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'expected a memory quantity like "256Mi" or "1Gi"');
+const storageSize = z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'expected a storage size like "10Gi"');
+const ratio = z.number().min(0, 'expected a ratio between 0 and 1').max(1, 'expected a ratio between 0 and 1');
+const positiveInt = z.number().int('expected an integer').positive('expected a positive integer');
+
+export const resourcesSchema = z.strictObject({
+  requests: z.strictObject({ cpu, memory }),
+  limits: z.strictObject({ cpu, memory }),
+});
+
+export const imageSchema = z.strictObject({
+  repository: imageRepository,
+  tag,
+  digest: digest.optional(),
+});
+
+export const modelSchema = z.strictObject({
+  name: dnsLabel,
+  version: z.string().regex(MODEL_VERSION_PATTERN, 'expected a model version like 2026.11.25-1'),
+  sha256: hex64,
+  modelcarRepository: imageRepository,
+  digest: digest.optional(),
+});
+
+export const inferenceSchema = z
+  .strictObject({
+    minReplicas: positiveInt,
+    maxReplicas: positiveInt,
+    /** HPA target: average CPU utilisation in percent of the request. */
+    targetCpuUtilization: z.number().int().min(10, 'expected 10..95 (percent)').max(95, 'expected 10..95 (percent)'),
+    /** How long the HPA waits before scaling down, in seconds. */
+    scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
+    resources: resourcesSchema,
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    rateLimit: z.strictObject({ rps: positiveInt, burst: positiveInt }).optional(),
+  })
+  .refine((v) => v.maxReplicas >= v.minReplicas, {
+    path: ['maxReplicas'],
+    message: 'expected maxReplicas >= minReplicas',
+  });
+
+export const ingressSchema = z.strictObject({
+  className: dnsLabel,
+  /** TLS is terminated at the ingress controller; a cert-manager issuer may fill the Secret. */
+  tls: z.strictObject({ secretName: dnsLabel, clusterIssuer: dnsLabel.optional() }).optional(),
+  /** Requests per second per client IP (nginx limit-rps). */
+  rateLimitRps: positiveInt,
+  /** Largest request body the ingress accepts, e.g. "1m". */
+  bodySize: z.string().regex(/^\d+[km]$/, 'expected a size like "512k" or "1m"'),
+});
+
+export const postgresSchema = z.strictObject({
+  /** Pinned image tag of docker.io/library/postgres, e.g. "16.4". */
+  version: z.string().regex(/^\d+\.\d+(-[a-z0-9]+)?$/, 'expected a pinned version like "16.4"'),
+  storage: z.strictObject({ size: storageSize, storageClass: dnsLabel.optional() }),
+  resources: resourcesSchema,
+});
+
+export const alertsSchema = z.strictObject({
+  /** p99 request latency above this many seconds pages. */
+  p99LatencySeconds: z.number().positive('expected seconds > 0'),
+  /** Share of 5xx responses above this ratio pages. */
+  errorRatio: ratio,
+  /** Population stability index of any feature above the threshold for the window. */
+  psi: z.strictObject({ threshold: z.number().positive('expected a PSI > 0'), for: duration }),
+  /** Absolute difference between served and training positive rate. */
+  predictionShift: ratio,
+  /** Prediction log queue depth that means the database is falling behind. */
+  logBacklog: positiveInt,
+  /** Dropped prediction log rows per second that alert. */
+  logDropsPerSecond: z.number().nonnegative('expected a rate >= 0'),
+});
+
+export const monitoringSchema = z.strictObject({
+  retention: duration,
+  storage: z.strictObject({ size: storageSize, storageClass: dnsLabel.optional() }),
+  /** Host for Grafana's Ingress; absent means reach it with port-forward. */
+  grafanaHost: hostname.optional(),
+  alerts: alertsSchema,
+});
+
+export const syncWindowSchema = z.strictObject({
+  /** Cron schedule of the window start (Argo CD AppProject syncWindows). */
+  schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression'),
+  duration: duration,
+  kind: z.enum(['allow', 'deny']).default('allow'),
+  timeZone: z.string().default('UTC'),
+  /** Whether a human may still sync manually outside the window. */
+  manualSync: z.boolean().default(true),
+});
+
+export const holdSchema = z
+  .strictObject({
+    model: z.string().regex(MODEL_VERSION_PATTERN, 'expected a model version like 2026.11.25-1').optional(),
+    image: tag.optional(),
+    reason: z.string().min(1, 'expected a reason'),
+    since: z.iso.datetime({ error: 'expected an ISO 8601 timestamp like 2026-11-25T10:00:00Z' }),
+    by: z.string().optional(),
+  })
+  .refine((h) => h.model !== undefined || h.image !== undefined, {
+    message: 'expected a hold on a model version, an image tag or both',
+  });
+
+export const promotionSchema = z.strictObject({
+  /** Where versions come from; absent for the first environment. */
+  upstream: envName.optional(),
+  /** How long a version must run upstream before it may be promoted here. */
+  minimumSoak: duration,
+  /** Largest tolerated drop of cross-validated ROC AUC versus the running model. */
+  allowedRegression: z.number().min(0, 'expected a ROC AUC margin in [0, 0.5]').max(0.5),
+  holds: z.array(holdSchema).default([]),
+});
+
+export const argocdSchema = z.strictObject({
+  autoSync: z.boolean(),
+  syncWindow: syncWindowSchema.optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  name: envName,
+  namespace: dnsLabel,
+  host: hostname,
+  image: imageSchema,
+  model: modelSchema,
+  inference: inferenceSchema,
+  ingress: ingressSchema,
+  postgres: postgresSchema,
+  monitoring: monitoringSchema,
+  argocd: argocdSchema,
+  promotion: promotionSchema,
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type Resources = z.infer<typeof resourcesSchema>;

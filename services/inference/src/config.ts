@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import packageJson from '../package.json' with { type: 'json' };
+
+/** A bad setting: names the variable and how to fix it, never echoes a secret's value. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+    readonly fix: string,
+  ) {
+    super(`${variable}: ${problem}. Fix: ${fix}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const envSchema = z.object({
+  PORT: int(0, 65_535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MODEL_PATH: optionalText,
+  MODEL_SHA256: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal characters')
+      .optional(),
+  ),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  DATA_DIR: z.string().min(1).default('./.data/pglite'),
+  ENVIRONMENT: z.enum(['dev', 'staging', 'prod', 'local']).default('local'),
+  IMAGE_VERSION: z.string().min(1).max(128).default(packageJson.version),
+  API_KEYS: optionalText,
+  API_KEYS_FILE: optionalText,
+  RATE_LIMIT_RPS: z.coerce.number({ error: 'must be a number' }).min(0, 'must be at least 0').default(100),
+  RATE_LIMIT_BURST: int(1, 10_000_000).optional(),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  PSI_WINDOW: int(10, 1_000_000).default(1000),
+  PREDICTION_LOG_QUEUE_MAX: int(1, 10_000_000).default(50_000),
+  PREDICTION_LOG_BATCH_MAX: int(1, 5_000).default(1000),
+  PREDICTION_LOG_FLUSH_MS: int(1, 60_000).default(50),
+  BATCH_MAX_ROWS: int(1, 1_000_000).default(20_000),
+});
+
+const FIXES: Record<string, string> = {
+  PORT: 'set PORT to a TCP port between 0 and 65535 (0 picks a free port)',
+  HOST: 'set HOST to an interface address such as 0.0.0.0 or 127.0.0.1',
+  MODEL_SHA256: 'set MODEL_SHA256 to the output of `sha256sum model.onnx`, or unset it',
+  DATABASE_URL: 'set DATABASE_URL like postgres://user@host:5432/db, or unset it to use the embedded database',
+  DATA_DIR: 'set DATA_DIR to a writable folder, or unset it for ./.data/pglite',
+  ENVIRONMENT: 'set ENVIRONMENT to one of dev, staging, prod, local',
+  IMAGE_VERSION: 'set IMAGE_VERSION to the image tag (at most 128 characters), or unset it',
+  RATE_LIMIT_RPS: 'set RATE_LIMIT_RPS to requests per second per client (0 turns the limit off)',
+  RATE_LIMIT_BURST: 'set RATE_LIMIT_BURST to a whole number of requests, or unset it for twice RATE_LIMIT_RPS',
+  TRUST_PROXY: 'set TRUST_PROXY to true behind an ingress that sets X-Forwarded-For, else false',
+  LOG_LEVEL: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent',
+  SHUTDOWN_TIMEOUT_MS: 'set SHUTDOWN_TIMEOUT_MS to milliseconds between 0 and 600000',
+  PSI_WINDOW: 'set PSI_WINDOW to the number of recent passengers the drift window holds (10 or more)',
+};
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly modelPath: string | undefined;
+  readonly modelSha256: string | undefined;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly environment: 'dev' | 'staging' | 'prod' | 'local';
+  readonly imageVersion: string;
+  /** Empty: no authentication. */
+  readonly apiKeys: readonly string[];
+  /** 0: no rate limit. */
+  readonly rateLimitRps: number;
+  readonly rateLimitBurst: number;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+  readonly shutdownTimeoutMs: number;
+  readonly psiWindow: number;
+  readonly logQueueMax: number;
+  readonly logBatchMax: number;
+  readonly logFlushMs: number;
+  readonly batchMaxRows: number;
+}
+
+function parseKeys(text: string, variable: string): string[] {
+  const keys = text
+    .split(/[,\n]/)
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+  const short = keys.find((k) => k.length < 16);
+  if (short !== undefined)
+    throw new ConfigError(
+      variable,
+      'every API key must be at least 16 characters',
+      'generate keys with `openssl rand -hex 32`',
+    );
+  return keys;
+}
+
+function loadApiKeys(env: z.infer<typeof envSchema>): string[] {
+  const keys = env.API_KEYS ? parseKeys(env.API_KEYS, 'API_KEYS') : [];
+  if (env.API_KEYS_FILE) {
+    let text: string;
+    try {
+      text = readFileSync(env.API_KEYS_FILE, 'utf8');
+    } catch (err) {
+      throw new ConfigError(
+        'API_KEYS_FILE',
+        `cannot read ${env.API_KEYS_FILE} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        'point API_KEYS_FILE at a readable file with one key per line, or unset it',
+      );
+    }
+    const fromFile = parseKeys(text, 'API_KEYS_FILE');
+    if (fromFile.length === 0)
+      throw new ConfigError('API_KEYS_FILE', 'the file holds no key', 'write one key per line into the file');
+    keys.push(...fromFile);
+  }
+  return keys;
+}
+
+/** Reads and validates the service settings from environment variables. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most container tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue.message, FIXES[variable] ?? `correct or unset ${variable}`);
+  }
+  const env = result.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    modelPath: env.MODEL_PATH,
+    modelSha256: env.MODEL_SHA256,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    environment: env.ENVIRONMENT,
+    imageVersion: env.IMAGE_VERSION,
+    apiKeys: loadApiKeys(env),
+    rateLimitRps: env.RATE_LIMIT_RPS,
+    rateLimitBurst: env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS * 2)),
+    trustProxy: env.TRUST_PROXY === 'true',
+    logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    psiWindow: env.PSI_WINDOW,
+    logQueueMax: env.PREDICTION_LOG_QUEUE_MAX,
+    logBatchMax: env.PREDICTION_LOG_BATCH_MAX,
+    logFlushMs: env.PREDICTION_LOG_FLUSH_MS,
+    batchMaxRows: env.BATCH_MAX_ROWS,
+  };
+}

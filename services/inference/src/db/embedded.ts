@@ -1,0 +1,33 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedDatabase {
+  /** A postgres:// URL for `pg`, on loopback only. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * PGlite persisted under `dataDir`, served over the Postgres wire protocol on 127.0.0.1 so the
+ * service talks to it through exactly the `pg` code it uses against a real server.
+ */
+export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+  const dir = resolve(dataDir);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new Error(`DATA_DIR: cannot create ${dir} (${(err as NodeJS.ErrnoException).code}). Fix: point DATA_DIR at a writable folder`);
+  }
+  const db = await PGlite.create(dir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  await server.start();
+  return {
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,234 @@
+import type pg from 'pg';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+
+export interface LogEntry {
+  readonly requestId: string;
+  /** Epoch milliseconds when the request arrived. */
+  readonly at: number;
+  readonly api: 'v1' | 'v2';
+  readonly passengers: number;
+  /** JSON array text, one element per passenger. */
+  readonly input: string;
+  readonly probabilities: Float32Array;
+  readonly latencyMs: number;
+}
+
+export interface PredictionLogOptions {
+  readonly pool: pg.Pool;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly environment: string;
+  readonly modelVersion: string;
+  readonly imageVersion: string;
+  readonly threshold: number;
+  readonly maxRows: number;
+  readonly maxBytes: number;
+  readonly batchMax: number;
+  readonly flushMs: number;
+}
+
+export type DropReason = 'queue_full' | 'shutdown' | 'rejected';
+
+// One statement with a fixed parameter list, prepared once per connection: rows travel as
+// arrays and unnest back into rows on the server, far cheaper than one VALUES tuple per row.
+const INSERT = `INSERT INTO prediction_log
+  (request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms)
+SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i::jsonb, p::real[], l::boolean[], ms
+FROM unnest($4::text[], $5::float8[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::real[])
+  AS u(r, t, a, n, i, p, l, ms)`;
+
+/** Data errors (class 22) and constraint violations (23) fail again on retry; all else may heal. */
+function isPermanent(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The asynchronous, batched, bounded writer of the prediction log. Predictions never wait on
+ * it: entries queue in memory and are written in multi-row inserts. While Postgres is away the
+ * queue holds what fits (retrying with backoff) and counts what does not; on shutdown it flushes
+ * until a deadline and counts the rest. Written + dropped always equals enqueued.
+ */
+export class PredictionLog {
+  readonly #o: PredictionLogOptions;
+  #queue: LogEntry[] = [];
+  #bytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+  #started = false;
+  #closed = false;
+  #backoff = 0;
+  #lastWarning = 0;
+
+  constructor(options: PredictionLogOptions) {
+    this.#o = options;
+  }
+
+  get depth(): number {
+    return this.#queue.length;
+  }
+
+  /** Begin writing (after the migrations ran); entries queued before are kept. */
+  start(): void {
+    this.#started = true;
+    this.#schedule(0);
+  }
+
+  enqueue(entry: LogEntry): void {
+    if (this.#closed) return this.#drop('shutdown', 1);
+    if (this.#queue.length >= this.#o.maxRows || this.#bytes + entry.input.length > this.#o.maxBytes)
+      return this.#drop('queue_full', 1);
+    this.#queue.push(entry);
+    this.#bytes += entry.input.length;
+    this.#o.metrics.logQueueDepth.set(this.#queue.length);
+    this.#schedule(this.#queue.length >= this.#o.batchMax ? 0 : this.#o.flushMs);
+  }
+
+  /** Writes what it can within `timeoutMs`, then counts the remainder as dropped. */
+  async close(timeoutMs: number): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const deadline = Date.now() + timeoutMs;
+    const flushAll = async () => {
+      if (this.#flushing) await this.#flushing;
+      while (this.#started && this.#queue.length > 0 && Date.now() < deadline) {
+        const before = this.#queue.length;
+        await this.#flushOnce();
+        if (this.#queue.length >= before) await sleep(Math.min(200, Math.max(0, deadline - Date.now())));
+      }
+    };
+    await Promise.race([flushAll(), sleep(timeoutMs)]);
+    const left = this.#queue.length;
+    this.#queue = [];
+    this.#bytes = 0;
+    if (left > 0) this.#drop('shutdown', left);
+    this.#o.metrics.logQueueDepth.set(0);
+  }
+
+  #drop(reason: DropReason, rows: number): void {
+    this.#o.metrics.logDropped.inc({ reason }, rows);
+  }
+
+  #schedule(delay: number): void {
+    if (!this.#started || this.#closed || this.#flushing) return;
+    if (this.#timer) {
+      if (delay > 0) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flushing = this.#flushOnce().finally(() => {
+        this.#flushing = undefined;
+        if (this.#queue.length > 0)
+          this.#schedule(this.#backoff || (this.#queue.length >= this.#o.batchMax ? 0 : this.#o.flushMs));
+      });
+    }, delay);
+    this.#timer.unref();
+  }
+
+  async #flushOnce(): Promise<void> {
+    const batch = this.#queue.slice(0, this.#o.batchMax);
+    if (batch.length === 0) return;
+    try {
+      await this.#write(batch);
+      this.#remove(batch.length);
+      this.#o.metrics.logWritten.inc(batch.length);
+      this.#backoff = 0;
+    } catch (err) {
+      this.#o.metrics.logFlushErrors.inc();
+      if (isPermanent(err)) {
+        // One bad row must not hold back the others: write them one by one, drop only the culprits.
+        await this.#writeOneByOne(batch);
+        return;
+      }
+      this.#backoff = Math.min(5000, Math.max(100, this.#backoff * 2));
+      this.#warn(err, batch.length);
+    }
+  }
+
+  async #writeOneByOne(batch: LogEntry[]): Promise<void> {
+    for (const entry of batch) {
+      try {
+        await this.#write([entry]);
+        this.#o.metrics.logWritten.inc();
+      } catch (err) {
+        if (!isPermanent(err)) {
+          this.#backoff = Math.min(5000, Math.max(100, this.#backoff * 2));
+          this.#warn(err, 1);
+          return;
+        }
+        this.#drop('rejected', 1);
+        this.#o.logger.warn({ requestId: entry.requestId, err: (err as Error).message }, 'prediction log row rejected');
+      }
+      this.#remove(1);
+    }
+  }
+
+  #remove(count: number): void {
+    for (const e of this.#queue.splice(0, count)) this.#bytes -= e.input.length;
+    this.#o.metrics.logQueueDepth.set(this.#queue.length);
+  }
+
+  #warn(err: unknown, rows: number): void {
+    const now = Date.now();
+    if (now - this.#lastWarning < 5000) return;
+    this.#lastWarning = now;
+    this.#o.logger.warn(
+      { err: (err as Error).message, code: (err as { code?: string }).code, rows, queued: this.#queue.length },
+      'prediction log write failed; rows stay queued and are retried',
+    );
+  }
+
+  async #write(batch: readonly LogEntry[]): Promise<void> {
+    const n = batch.length;
+    const ids = new Array<string>(n);
+    const times = new Array<number>(n);
+    const apis = new Array<string>(n);
+    const counts = new Array<number>(n);
+    const inputs = new Array<string>(n);
+    const probabilities = new Array<string>(n);
+    const labels = new Array<string>(n);
+    const latencies = new Array<number>(n);
+    const threshold = this.#o.threshold;
+    for (let i = 0; i < n; i++) {
+      const e = batch[i]!;
+      ids[i] = e.requestId;
+      times[i] = e.at;
+      apis[i] = e.api;
+      counts[i] = e.passengers;
+      inputs[i] = e.input;
+      let p = '{';
+      let l = '{';
+      for (let j = 0; j < e.probabilities.length; j++) {
+        const v = e.probabilities[j]!;
+        p += j === 0 ? String(v) : `,${v}`;
+        l += (j === 0 ? '' : ',') + (v >= threshold ? 't' : 'f');
+      }
+      probabilities[i] = `${p}}`;
+      labels[i] = `${l}}`;
+      latencies[i] = e.latencyMs;
+    }
+    const { environment, modelVersion, imageVersion } = this.#o;
+    await this.#o.pool.query({
+      name: 'titanic-insert-prediction-log',
+      text: INSERT,
+      values: [
+        environment,
+        modelVersion,
+        imageVersion,
+        ids,
+        times,
+        apis,
+        counts,
+        inputs,
+        probabilities,
+        labels,
+        latencies,
+      ],
+    });
+  }
+}

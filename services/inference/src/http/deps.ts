@@ -1,0 +1,18 @@
+import type { Config } from '../config.ts';
+import type { PredictionLog } from '../db/prediction-log.ts';
+import type { Predictor } from '../model/predictor.ts';
+import type { DriftWindow } from '../telemetry/drift-window.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+
+/** What the HTTP layer needs from the rest of the service. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly predictor: Predictor;
+  readonly predictionLog: PredictionLog;
+  readonly metrics: Metrics;
+  readonly drift: DriftWindow;
+  readonly logger: Logger;
+  /** Readiness: false until start-up finished and again from the start of shutdown. */
+  readonly state: { ready: boolean };
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import { ApiError } from '../errors.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+
+/** Accepted client request ids: short, printable, no separators that could forge log lines. */
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Strict-Transport-Security': 'max-age=31536000',
+  // The pages load only their own scripts; the API reference's renderer sets inline styles.
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+};
+
+const QUIET_ROUTES = new Set(['/metrics', '/v2/health/live', '/v2/health/ready', '/v2/models/titanic/ready']);
+
+const CODES: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  501: 'not_implemented',
+  503: 'unavailable',
+};
+
+/** Errors from Koa or the router (http-errors) that are safe to show, as ApiError. */
+function fromHttpError(err: unknown): ApiError | undefined {
+  const e = err as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || e.expose !== true) return undefined;
+  return new ApiError(e.status, CODES[e.status] ?? 'invalid_request', String(e.message));
+}
+
+/**
+ * The outermost middleware and the one error path: assigns the request id, sets security
+ * headers, turns every failure into a JSON error (no stack traces out), then records metrics
+ * and one access-log line.
+ */
+export function observe(deps: { metrics: Metrics; logger: Logger; modelVersion: string }): Middleware {
+  const { metrics, logger, modelVersion } = deps;
+  return async (ctx, next) => {
+    const started = performance.now();
+    const incoming = ctx.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.startedAt = started;
+    ctx.set(SECURITY_HEADERS);
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+      if (ctx.body == null && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) {
+        const message =
+          ctx.status === 404
+            ? `no route for ${ctx.method} ${ctx.path.slice(0, 200)}`
+            : `${ctx.method} is not allowed on ${ctx.path.slice(0, 200)}; allowed: ${ctx.response.get('Allow') || 'none'}`;
+        throw new ApiError(ctx.status, CODES[ctx.status]!, message);
+      }
+    } catch (err) {
+      const known = err instanceof ApiError ? err : fromHttpError(err);
+      const error = known ?? new ApiError(500, 'internal', `internal error; quote request id ${requestId}`);
+      if (!known) logger.error({ requestId, err }, 'unhandled error');
+      ctx.status = error.status;
+      ctx.set(error.headers);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = ctx.path.startsWith('/v2')
+        ? { error: error.message }
+        : {
+            error: {
+              code: error.code,
+              message: error.message,
+              ...(error.issues.length > 0 ? { issues: error.issues } : {}),
+            },
+          };
+    }
+    const ms = performance.now() - started;
+    const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
+    metrics.observeHttp(route, ctx.method, ctx.status, ms / 1000);
+    const line = {
+      requestId,
+      method: ctx.method,
+      route,
+      status: ctx.status,
+      ms: Math.round(ms * 1000) / 1000,
+      modelVersion,
+      passengers: ctx.state.passengers as number | undefined,
+    };
+    if (ctx.status >= 500) logger.error(line, 'request');
+    else if (QUIET_ROUTES.has(route)) logger.debug(line, 'request');
+    else logger.info(line, 'request');
+  };
+}

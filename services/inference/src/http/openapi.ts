@@ -1,0 +1,103 @@
+import { OpenApiGeneratorV3, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import * as s from './schemas.ts';
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const errors = {
+  400: { description: 'Invalid request; `issues` name each bad field', content: json(s.apiError) },
+  401: { description: 'Missing or wrong API key (only when keys are configured)', content: json(s.apiError) },
+  413: { description: 'Body over 1 MB', content: json(s.apiError) },
+  415: { description: 'Content-Type is not application/json', content: json(s.apiError) },
+  429: { description: 'Rate limited; see Retry-After', content: json(s.apiError) },
+};
+const v2Errors = {
+  400: { description: 'Invalid request', content: json(s.v2Error) },
+  404: { description: 'Unknown model or version', content: json(s.v2Error) },
+};
+
+/** The OpenAPI 3.0 document, generated from the same zod schemas that validate requests. */
+export function buildOpenApi(options: { version: string; modelVersion: string }): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Only when the server is started with API_KEYS or API_KEYS_FILE; X-API-Key also works.',
+  });
+  const security = [{ bearer: [] }];
+  const model = z.object({ model: z.literal('titanic') });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/predict',
+    summary: 'Predict survival for one passenger or a batch',
+    description: 'Send one passenger, or `{"passengers": [...]}` with up to 10,000. Predictions keep input order.',
+    security,
+    request: { body: { required: true, content: json(z.union([s.passenger, s.batchRequest])) } },
+    responses: {
+      200: { description: 'Prediction(s)', content: json(z.union([s.singleResponse, s.batchResponse])) },
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v2',
+    summary: 'Server metadata (Open Inference Protocol v2)',
+    responses: { 200: { description: 'Server metadata', content: json(s.v2ServerMetadata) } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v2/health/live',
+    summary: 'Liveness',
+    responses: { 200: { description: 'Alive', content: json(s.health.live) } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v2/health/ready',
+    summary: 'Readiness: model loaded and self-tested, not shutting down',
+    responses: {
+      200: { description: 'Ready', content: json(s.health.ready) },
+      503: { description: 'Not ready', content: json(s.health.ready) },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v2/models/{model}',
+    summary: 'Model metadata: tensor names, datatypes and shapes',
+    request: { params: model },
+    responses: { 200: { description: 'Model metadata', content: json(s.v2ModelMetadata) }, ...v2Errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v2/models/{model}/ready',
+    summary: 'Model readiness',
+    request: { params: model },
+    responses: {
+      200: { description: 'Ready', content: json(s.health.modelReady) },
+      503: { description: 'Not ready', content: json(s.health.modelReady) },
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v2/models/{model}/infer',
+    summary: 'Inference on encoded FP32 features [N, F] in the model feature order',
+    security,
+    request: { params: model, body: { required: true, content: json(s.v2InferRequest) } },
+    responses: { 200: { description: 'Probabilities [N]', content: json(s.v2InferResponse) }, ...v2Errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'Prometheus text exposition format' } },
+  });
+
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'Titanic survival prediction',
+      version: options.version,
+      description: `Serves model version ${options.modelVersion}. Friendly JSON API under /v1, Open Inference Protocol v2 under /v2.`,
+    },
+    servers: [{ url: '/' }],
+  });
+}

@@ -1,0 +1,58 @@
+import type { Router } from '@koa/router';
+import type { Passenger } from '@titanic/features';
+import type { Middleware } from 'koa';
+import { invalidRequest, issuesFromZod } from '../errors.ts';
+import type { AppDeps } from './deps.ts';
+import { readJson } from './read-json.ts';
+import { batchRequest, passenger } from './schemas.ts';
+
+const round = (p: number) => Math.round(p * 10_000) / 10_000;
+
+/** The body as passengers: one object, or `{"passengers": [...]}`, with per-field errors. */
+function parsePassengers(body: unknown): { passengers: Passenger[]; single: boolean } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidRequest('request body must be a passenger object or {"passengers": [ ... ]}');
+  if ('passengers' in body) {
+    const parsed = batchRequest.safeParse(body);
+    if (!parsed.success) throw invalidRequest('some passengers are not valid', issuesFromZod(parsed.error));
+    return { passengers: parsed.data.passengers, single: false };
+  }
+  const parsed = passenger.safeParse(body);
+  if (!parsed.success) throw invalidRequest('the passenger is not valid', issuesFromZod(parsed.error));
+  return { passengers: [parsed.data], single: true };
+}
+
+/** POST /v1/predict: named passenger fields in, survival probabilities out, in input order. */
+export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): void {
+  const { predictor, predictionLog } = deps;
+  const model = { name: 'titanic', version: predictor.version } as const;
+  router.post('/v1/predict', guard, async (ctx) => {
+    const at = Date.now();
+    const { passengers, single } = parsePassengers(await readJson(ctx));
+    const n = passengers.length;
+    ctx.state.passengers = n;
+    const probabilities = await predictor.predict(predictor.encode(passengers), n, 'v1');
+    const requestId = ctx.state.requestId as string;
+    const threshold = predictor.threshold;
+    if (single) {
+      const p = probabilities[0]!;
+      ctx.body = { survived: p >= threshold, probability: round(p), model, requestId };
+    } else {
+      const predictions = new Array<{ survived: boolean; probability: number }>(n);
+      for (let i = 0; i < n; i++) {
+        const p = probabilities[i]!;
+        predictions[i] = { survived: p >= threshold, probability: round(p) };
+      }
+      ctx.body = { predictions, model, requestId };
+    }
+    predictionLog.enqueue({
+      requestId,
+      at,
+      api: 'v1',
+      passengers: n,
+      input: JSON.stringify(passengers),
+      probabilities,
+      latencyMs: performance.now() - (ctx.state.startedAt as number),
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import { binIndex, type FeatureHistogram, psi } from '@titanic/features';
+
+interface Tracked {
+  readonly feature: string;
+  readonly column: number;
+  readonly edges: readonly number[];
+  readonly expected: readonly number[];
+  readonly actual: Int32Array;
+}
+
+/**
+ * A sliding window over the last `size` served passengers: per-feature bin counts of the
+ * encoded inputs (kept incrementally, O(features) per passenger) and the share predicted to
+ * survive. PSI against the training histograms is computed on demand, at scrape time.
+ */
+export class DriftWindow {
+  readonly #tracked: Tracked[];
+  readonly #bins: Uint16Array;
+  readonly #positive: Uint8Array;
+  readonly #size: number;
+  readonly #featureCount: number;
+  #next = 0;
+  #filled = 0;
+  #positives = 0;
+
+  constructor(options: {
+    size: number;
+    features: readonly string[];
+    histograms: readonly FeatureHistogram[];
+  }) {
+    this.#size = options.size;
+    this.#featureCount = options.features.length;
+    this.#tracked = options.histograms.flatMap((h) => {
+      const column = options.features.indexOf(h.feature);
+      if (column < 0) return [];
+      return [{ ...h, column, expected: h.counts, actual: new Int32Array(h.counts.length) }];
+    });
+    this.#bins = new Uint16Array(this.#size * this.#tracked.length);
+    this.#positive = new Uint8Array(this.#size);
+  }
+
+  get length(): number {
+    return this.#filled;
+  }
+
+  add(features: Float32Array, rows: number, survived: (row: number) => boolean): void {
+    const tracked = this.#tracked;
+    const width = tracked.length;
+    for (let row = Math.max(0, rows - this.#size); row < rows; row++) {
+      const slot = this.#next;
+      const base = slot * width;
+      const evict = this.#filled === this.#size;
+      for (let t = 0; t < width; t++) {
+        const h = tracked[t]!;
+        if (evict) h.actual[this.#bins[base + t]!]!--;
+        const bin = binIndex(h.edges, features[row * this.#featureCount + h.column]!);
+        this.#bins[base + t] = bin;
+        h.actual[bin]!++;
+      }
+      if (evict) this.#positives -= this.#positive[slot]!;
+      const positive = survived(row) ? 1 : 0;
+      this.#positive[slot] = positive;
+      this.#positives += positive;
+      this.#next = (slot + 1) % this.#size;
+      if (!evict) this.#filled++;
+    }
+  }
+
+  /** PSI per feature; empty before the first passenger. */
+  psi(): { feature: string; value: number }[] {
+    if (this.#filled === 0) return [];
+    return this.#tracked.map((h) => ({ feature: h.feature, value: psi(h.expected, Array.from(h.actual)) }));
+  }
+
+  positiveRate(): number | undefined {
+    return this.#filled === 0 ? undefined : this.#positives / this.#filled;
+  }
+}

@@ -1,0 +1,136 @@
+import client from 'prom-client';
+
+const SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000];
+
+interface HttpChildren {
+  readonly count: client.Counter.Internal;
+  readonly duration: client.Histogram.Internal<'route' | 'method' | 'status'>;
+}
+
+/**
+ * Every metric the service exports, in its own registry so several servers can live in one
+ * process (tests). Label children are cached: resolving labels costs more than the increment.
+ */
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly httpRequests = new client.Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route template, method and status code',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency from first byte read to response handed to the socket',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly predictions = new client.Counter({
+    name: 'titanic_predictions_total',
+    help: 'Passengers predicted, by model version and predicted outcome',
+    labelNames: ['model_version', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly probability = new client.Histogram({
+    name: 'titanic_prediction_probability',
+    help: 'Predicted survival probability',
+    labelNames: ['model_version'] as const,
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+    registers: [this.registry],
+  });
+  readonly requestBatchSize = new client.Histogram({
+    name: 'titanic_request_batch_size',
+    help: 'Passengers (rows) per request',
+    labelNames: ['api'] as const,
+    buckets: SIZE_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly inferenceBatchSize = new client.Histogram({
+    name: 'titanic_inference_batch_size',
+    help: 'Rows per onnxruntime run after coalescing concurrent requests',
+    buckets: SIZE_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly modelInfo = new client.Gauge({
+    name: 'titanic_model_info',
+    help: 'The model being served (value is always 1)',
+    labelNames: ['version', 'sha256', 'image'] as const,
+    registers: [this.registry],
+  });
+  readonly modelReady = new client.Gauge({
+    name: 'titanic_model_ready',
+    help: '1 when the model is loaded, self-tested and the server accepts predictions',
+    registers: [this.registry],
+  });
+  readonly logQueueDepth = new client.Gauge({
+    name: 'titanic_prediction_log_queue_depth',
+    help: 'Prediction log rows waiting to be written to Postgres',
+    registers: [this.registry],
+  });
+  readonly logWritten = new client.Counter({
+    name: 'titanic_prediction_log_written_total',
+    help: 'Prediction log rows written to Postgres',
+    registers: [this.registry],
+  });
+  readonly logDropped = new client.Counter({
+    name: 'titanic_prediction_log_dropped_total',
+    help: 'Prediction log rows given up on, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly logFlushErrors = new client.Counter({
+    name: 'titanic_prediction_log_flush_errors_total',
+    help: 'Failed attempts to write a batch of prediction log rows',
+    registers: [this.registry],
+  });
+  readonly featurePsi = new client.Gauge({
+    name: 'titanic_feature_psi',
+    help: 'Population stability index of the served-input window against the training histogram',
+    labelNames: ['feature'] as const,
+    registers: [this.registry],
+  });
+  readonly servedPositiveRate = new client.Gauge({
+    name: 'titanic_served_positive_rate',
+    help: 'Share of passengers predicted to survive in the drift window',
+    registers: [this.registry],
+  });
+
+  readonly #http = new Map<string, HttpChildren>();
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry });
+    this.modelReady.set(0);
+    this.logQueueDepth.set(0);
+    this.logWritten.inc(0);
+    this.logFlushErrors.inc(0);
+    for (const reason of ['queue_full', 'shutdown', 'rejected']) this.logDropped.inc({ reason }, 0);
+  }
+
+  observeHttp(route: string, method: string, status: number, seconds: number): void {
+    const key = `${route}\u0000${method}\u0000${status}`;
+    let children = this.#http.get(key);
+    if (!children) {
+      const labels = { route, method, status: String(status) };
+      children = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
+      this.#http.set(key, children);
+    }
+    children.count.inc();
+    children.duration.observe(seconds);
+  }
+
+  /** Children for one model version, resolved once. */
+  forModel(version: string) {
+    const survived = this.predictions.labels({ model_version: version, outcome: 'survived' });
+    const died = this.predictions.labels({ model_version: version, outcome: 'died' });
+    survived.inc(0);
+    died.inc(0);
+    return {
+      survived,
+      died,
+      probability: this.probability.labels({ model_version: version }),
+      v1Size: this.requestBatchSize.labels({ api: 'v1' }),
+      v2Size: this.requestBatchSize.labels({ api: 'v2' }),
+    };
+  }
+}

@@ -1,0 +1,243 @@
+import { FEATURE_COUNT } from '@titanic/features';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningInference, startInference } from '../../src/start.ts';
+import { createSchema, PASSENGER, postJson, sample, type TestSchema, testEnv, waitFor } from '../support.ts';
+
+let db: TestSchema;
+let server: RunningInference;
+let base: string;
+
+beforeAll(async () => {
+  db = await createSchema();
+  server = await startInference(testEnv({ DATABASE_URL: db.url, ENVIRONMENT: 'dev', IMAGE_VERSION: 'test-1' }));
+  base = server.url;
+  await server.databaseReady;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+});
+
+describe('POST /v1/predict', () => {
+  it('answers one passenger with the exact shape and echoes the request id', async () => {
+    const r = await postJson(`${base}/v1/predict`, PASSENGER, { 'x-request-id': 'abc-123' });
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.json).sort()).toEqual(['model', 'probability', 'requestId', 'survived']);
+    expect(r.json.requestId).toBe('abc-123');
+    expect(r.headers.get('x-request-id')).toBe('abc-123');
+    expect(r.json.model).toEqual({ name: 'titanic', version: server.modelVersion });
+    expect(r.json.probability).toBeGreaterThanOrEqual(0);
+    expect(r.json.probability).toBeLessThanOrEqual(1);
+    expect(r.json.survived).toBe(r.json.probability >= 0.5);
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('generates a request id when none (or a malformed one) is sent', async () => {
+    const r = await postJson(`${base}/v1/predict`, PASSENGER, { 'x-request-id': 'bad id with spaces' });
+    expect(r.json.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r.headers.get('x-request-id')).toBe(r.json.requestId);
+  });
+
+  it('answers a batch in input order, consistent with single predictions', async () => {
+    const passengers = [
+      { pclass: 1, sex: 'female', age: 38, sibsp: 1, parch: 0, fare: 71.28, embarked: 'C' },
+      PASSENGER,
+      { pclass: 2, sex: 'male', age: null, sibsp: 0, parch: 0, fare: null, embarked: null, name: 'Doe, Master. J' },
+    ];
+    const batch = await postJson(`${base}/v1/predict`, { passengers });
+    expect(batch.status).toBe(200);
+    expect(Object.keys(batch.json).sort()).toEqual(['model', 'predictions', 'requestId']);
+    expect(batch.json.predictions).toHaveLength(3);
+    for (const [i, p] of passengers.entries()) {
+      const single = await postJson(`${base}/v1/predict`, p);
+      expect(batch.json.predictions[i]).toEqual({ survived: single.json.survived, probability: single.json.probability });
+    }
+    expect(batch.json.predictions[0].probability).toBeGreaterThan(batch.json.predictions[1].probability);
+  });
+
+  it('names each bad field with its path', async () => {
+    const bad = { passengers: [PASSENGER, PASSENGER, PASSENGER, { ...PASSENGER, pclass: 4 }] };
+    const r = await postJson(`${base}/v1/predict`, bad);
+    expect(r.status).toBe(400);
+    expect(r.json.error.code).toBe('invalid_request');
+    expect(r.json.error.issues).toEqual([{ path: 'passengers.3.pclass', message: 'pclass must be 1, 2 or 3' }]);
+    const unknown = await postJson(`${base}/v1/predict`, { ...PASSENGER, colour: 'blue' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.issues[0].message).toContain('colour');
+    const age = await postJson(`${base}/v1/predict`, { ...PASSENGER, age: 150 });
+    expect(age.json.error.issues).toEqual([{ path: 'age', message: 'age must be at most 120' }]);
+  });
+
+  it('refuses empty and oversized batches, bodies over 1 MB, non-JSON and broken JSON', async () => {
+    expect((await postJson(`${base}/v1/predict`, { passengers: [] })).status).toBe(400);
+    const many = { passengers: Array.from({ length: 10_001 }, () => ({ pclass: 1, sex: 'male', sibsp: 0, parch: 0 })) };
+    const tooMany = await postJson(`${base}/v1/predict`, many);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.error.message).toMatch(/passengers|valid/);
+    const big = await postJson(`${base}/v1/predict`, `{"passengers":[],"pad":"${'x'.repeat(1_100_000)}"}`);
+    expect(big.status).toBe(413);
+    expect(big.json.error.code).toBe('payload_too_large');
+    const text = await fetch(`${base}/v1/predict`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as any).error.code).toBe('unsupported_media_type');
+    const broken = await postJson(`${base}/v1/predict`, '{"pclass":');
+    expect(broken.status).toBe(400);
+    expect(broken.json.error.message).toMatch(/not valid JSON/);
+    const array = await postJson(`${base}/v1/predict`, '[1,2]');
+    expect(array.status).toBe(400);
+  });
+
+  it('answers unknown paths and wrong methods with JSON 404 and 405', async () => {
+    const missing = await fetch(`${base}/v1/nothing`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as any).error.code).toBe('not_found');
+    const wrong = await fetch(`${base}/v1/predict`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toContain('POST');
+    expect(((await wrong.json()) as any).error.code).toBe('method_not_allowed');
+  });
+});
+
+describe('Open Inference Protocol v2', () => {
+  it('serves server and model metadata, health and readiness', async () => {
+    const server2 = (await (await fetch(`${base}/v2`)).json()) as any;
+    expect(server2.name).toBe('titanic-inference');
+    expect(((await (await fetch(`${base}/v2/health/live`)).json()) as any).live).toBe(true);
+    const ready = await fetch(`${base}/v2/health/ready`);
+    expect(ready.status).toBe(200);
+    const meta = (await (await fetch(`${base}/v2/models/titanic`)).json()) as any;
+    expect(meta.versions).toEqual([server.modelVersion]);
+    expect(meta.inputs).toEqual([{ name: 'features', datatype: 'FP32', shape: [-1, FEATURE_COUNT] }]);
+    expect(meta.outputs[0]).toMatchObject({ name: 'probability', datatype: 'FP32' });
+    expect(((await (await fetch(`${base}/v2/models/titanic/ready`)).json()) as any).ready).toBe(true);
+    const unknown = await fetch(`${base}/v2/models/other`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: 'unknown model other' });
+  });
+
+  it('infers FP32 [N, F] tensors, flat or nested, matching the friendly API', async () => {
+    const one = await postJson(`${base}/v1/predict`, PASSENGER);
+    const { encodeBatch } = await import('@titanic/features');
+    const { readFileSync } = await import('node:fs');
+    const { join, dirname } = await import('node:path');
+    const metadata = JSON.parse(readFileSync(join(dirname(server.config.modelPath ?? ''), 'model.json'), 'utf8'));
+    const row = Array.from(encodeBatch([PASSENGER as never], metadata.encoder));
+    const flat = await postJson(`${base}/v2/models/titanic/infer`, {
+      id: 'r1',
+      inputs: [{ name: 'features', shape: [2, FEATURE_COUNT], datatype: 'FP32', data: [...row, ...row] }],
+    });
+    expect(flat.status).toBe(200);
+    expect(flat.json).toMatchObject({ model_name: 'titanic', model_version: server.modelVersion, id: 'r1' });
+    expect(flat.json.outputs[0]).toMatchObject({ name: 'probability', datatype: 'FP32', shape: [2] });
+    expect(flat.json.outputs[0].data[0]).toBeCloseTo(one.json.probability, 3);
+    const nested = await postJson(`${base}/v2/models/titanic/infer`, {
+      inputs: [{ name: 'features', shape: [1, FEATURE_COUNT], datatype: 'FP32', data: [row] }],
+    });
+    expect(nested.json.outputs[0].data[0]).toBe(flat.json.outputs[0].data[0]);
+  });
+
+  it('answers protocol errors as {"error": "..."} with 400', async () => {
+    const cases: unknown[] = [
+      { inputs: [] },
+      { inputs: [{ name: 'x', shape: [1, FEATURE_COUNT], datatype: 'FP32', data: [] }] },
+      { inputs: [{ name: 'features', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] },
+      { inputs: [{ name: 'features', shape: [1, FEATURE_COUNT], datatype: 'INT64', data: [] }] },
+      { inputs: [{ name: 'features', shape: [2, FEATURE_COUNT], datatype: 'FP32', data: [1] }] },
+      { inputs: [{ name: 'features', shape: [1, FEATURE_COUNT], datatype: 'FP32', data: ['a'] }] },
+    ];
+    for (const body of cases) {
+      const r = await postJson(`${base}/v2/models/titanic/infer`, body);
+      expect(r.status).toBe(400);
+      expect(Object.keys(r.json)).toEqual(['error']);
+      expect(typeof r.json.error).toBe('string');
+    }
+  });
+});
+
+describe('operations endpoints', () => {
+  it('publishes the contract metrics', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    for (const name of [
+      'http_requests_total',
+      'http_request_duration_seconds_bucket',
+      'titanic_predictions_total',
+      'titanic_prediction_probability_bucket',
+      'titanic_request_batch_size_bucket',
+      'titanic_inference_batch_size_bucket',
+      'titanic_model_info',
+      'titanic_prediction_log_queue_depth',
+      'titanic_prediction_log_written_total',
+      'titanic_prediction_log_dropped_total',
+      'titanic_prediction_log_flush_errors_total',
+      'titanic_feature_psi',
+      'titanic_served_positive_rate',
+      'titanic_model_ready',
+      'process_resident_memory_bytes',
+    ])
+      expect(text, name).toContain(`\n${name}`);
+    expect(text).toContain('le="0.0005"');
+    expect(sample(text, 'titanic_model_ready')).toBe(1);
+    expect(text).toMatch(new RegExp(`titanic_model_info\\{version="${server.modelVersion}",sha256="[0-9a-f]{64}",image="test-1"\\} 1`));
+    expect(text).toContain('titanic_feature_psi{feature="sex_female"}');
+  });
+
+  it('serves an OpenAPI document generated from the schemas, the reference page and the web page', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as any;
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/predict', '/v2/models/{model}/infer']));
+    expect(doc.components.schemas.Passenger.properties.pclass).toBeDefined();
+    for (const path of ['/', '/docs', '/app.js', '/docs/swagger-ui-bundle.js']) {
+      const r = await fetch(`${base}${path}`);
+      expect(r.status, path).toBe(200);
+      expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+    }
+  });
+
+  it('writes one prediction log row per request to PostgreSQL', async () => {
+    const r = await postJson(`${base}/v1/predict`, { passengers: [PASSENGER, PASSENGER] }, { 'x-request-id': 'log-check' });
+    expect(r.status).toBe(200);
+    await waitFor(async () => (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'log-check'")).rowCount === 1);
+    const { rows } = await db.pool.query("SELECT * FROM prediction_log WHERE request_id = 'log-check'");
+    const row = rows[0];
+    expect(row).toMatchObject({ environment: 'dev', image_version: 'test-1', model_version: server.modelVersion, api: 'v1', passengers: 2 });
+    expect(row.input).toEqual([PASSENGER, PASSENGER]);
+    expect(row.probabilities).toHaveLength(2);
+    expect(row.labels).toEqual([r.json.predictions[0].survived, r.json.predictions[1].survived]);
+    expect(row.latency_ms).toBeGreaterThan(0);
+    const view = await db.pool.query("SELECT position, label FROM prediction_log_passenger WHERE request_id = 'log-check' ORDER BY position");
+    expect(view.rows.map((v) => v.position)).toEqual([0, 1]);
+  });
+});
+
+describe('API keys and rate limits', () => {
+  it('requires a valid key when keys are configured and limits each client', async () => {
+    const key = 'k'.repeat(20);
+    const guarded = await startInference(
+      testEnv({ DATABASE_URL: db.url, API_KEYS: `${key},${'z'.repeat(24)}`, RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '2' }),
+    );
+    try {
+      const none = await postJson(`${guarded.url}/v1/predict`, PASSENGER);
+      expect(none.status).toBe(401);
+      expect(none.json.error.code).toBe('unauthorized');
+      const wrong = await postJson(`${guarded.url}/v1/predict`, PASSENGER, { authorization: `Bearer ${'x'.repeat(20)}` });
+      expect(wrong.status).toBe(401);
+      expect(wrong.text).not.toContain('x'.repeat(20));
+      const v2 = await postJson(`${guarded.url}/v2/models/titanic/infer`, { inputs: [] });
+      expect(v2.status).toBe(401);
+      expect(typeof v2.json.error).toBe('string');
+      const ok = await postJson(`${guarded.url}/v1/predict`, PASSENGER, { authorization: `Bearer ${key}` });
+      expect(ok.status).toBe(200);
+      const ok2 = await postJson(`${guarded.url}/v1/predict`, PASSENGER, { 'x-api-key': key });
+      expect(ok2.status).toBe(200);
+      const limited = await postJson(`${guarded.url}/v1/predict`, PASSENGER, { 'x-api-key': key });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited.json.error.code).toBe('rate_limited');
+      // Health and metadata stay open.
+      expect((await fetch(`${guarded.url}/v2/health/ready`)).status).toBe(200);
+    } finally {
+      await guarded.stop();
+    }
+  });
+});

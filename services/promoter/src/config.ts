@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { PromoterError, registerSecret } from './errors.ts';
+
+/** Settings read from the process environment; every failure names the variable and the fix. */
+export interface PromoterConfig {
+  readonly token: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly apiUrl: string;
+  readonly registry: RegistryConfig;
+}
+
+export interface RegistryConfig {
+  /**
+   * Base URL of the registry API per registry host, e.g. `{ "ghcr.io": "https://ghcr.io" }`.
+   * REGISTRY_URL overrides every host (a mirror, or a local registry in tests).
+   */
+  readonly urlOverride?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string, hint: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new PromoterError(`${name} is not set`, 'config', hint);
+  return value;
+}
+
+export function readSecret(env: Env, name: string): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  let value = direct;
+  if (!value && file) {
+    try {
+      value = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new PromoterError(`${name}_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code})`, 'config', `mount the secret at ${file} or set ${name}`);
+    }
+  }
+  registerSecret(value);
+  return value || undefined;
+}
+
+export function registryConfig(env: Env): RegistryConfig {
+  const password = readSecret(env, 'REGISTRY_PASSWORD');
+  return {
+    ...(env.REGISTRY_URL ? { urlOverride: env.REGISTRY_URL.replace(/\/+$/, '') } : {}),
+    ...(env.REGISTRY_USERNAME ? { username: env.REGISTRY_USERNAME } : {}),
+    ...(password ? { password } : {}),
+  };
+}
+
+export function readConfig(env: Env): PromoterConfig {
+  const token = readSecret(env, 'GITHUB_TOKEN');
+  if (!token) throw new PromoterError('GITHUB_TOKEN is not set', 'config', 'set GITHUB_TOKEN (or GITHUB_TOKEN_FILE) to a token with contents and pull-requests write access');
+  const repository = required(env, 'GITHUB_REPOSITORY', 'set GITHUB_REPOSITORY=owner/name, e.g. titanic-ml/titanic-gitops');
+  const [owner, repo, extra] = repository.split('/');
+  if (!owner || !repo || extra !== undefined) {
+    throw new PromoterError(`GITHUB_REPOSITORY=${repository} is not owner/name`, 'config', 'use the form titanic-ml/titanic-gitops');
+  }
+  return {
+    token,
+    owner,
+    repo,
+    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    registry: registryConfig(env),
+  };
+}

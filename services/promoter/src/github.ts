@@ -1,0 +1,255 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
+import { PromoterError, registerSecret } from './errors.ts';
+
+export interface GitHubOptions {
+  readonly token: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly apiUrl: string;
+  /** Base delay of retries in ms (GitHub etiquette: 1000). */
+  readonly retryBaseMs?: number;
+  /** Pause between write requests in ms (GitHub asks for 1000; tests use 0). */
+  readonly writePacingMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+const PromoterOctokit = Octokit.plugin(retry, throttling);
+export type Client = InstanceType<typeof PromoterOctokit>;
+
+/** Octokit with retries and GitHub's rate-limit etiquette; the token is registered for redaction. */
+export function createClient(o: GitHubOptions): Client {
+  registerSecret(o.token);
+  const log = o.log ?? (() => {});
+  const pacing = o.writePacingMs ?? 1000;
+  return new PromoterOctokit({
+    auth: o.token,
+    baseUrl: o.apiUrl,
+    userAgent: 'titanic-promoter',
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) },
+    retry: { retryAfterBaseValue: o.retryBaseMs ?? 1000 },
+    throttle: {
+      retryAfterBaseValue: o.retryBaseMs ?? 1000,
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing * 3 }),
+      onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
+        log(`rate limited on ${options.method} ${options.url}; retry ${count + 1} in ${after}s`);
+        return count < 2;
+      },
+      onSecondaryRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
+        log(`secondary rate limit on ${options.method} ${options.url}; retry ${count + 1} in ${after}s`);
+        return count < 2;
+      },
+    },
+  });
+}
+
+export interface FileChange {
+  readonly path: string;
+  /** New content; null deletes the file. */
+  readonly content: string | null;
+}
+
+export interface CommitInfo {
+  readonly sha: string;
+  readonly message: string;
+  readonly parents: readonly string[];
+  readonly date: string;
+  readonly tree: string;
+}
+
+export interface PullInfo {
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly head: string;
+  readonly url: string;
+  readonly labels: readonly string[];
+  readonly state: string;
+}
+
+/** The repository operations the promoter needs, all through the REST API (no clone). */
+export class Repository {
+  constructor(
+    readonly client: Client,
+    readonly owner: string,
+    readonly repo: string,
+  ) {}
+
+  private get r() {
+    return { owner: this.owner, repo: this.repo };
+  }
+
+  async defaultBranch(): Promise<string> {
+    return (await this.client.repos.get(this.r)).data.default_branch;
+  }
+
+  async branchSha(branch: string): Promise<string | undefined> {
+    try {
+      return (await this.client.git.getRef({ ...this.r, ref: `heads/${branch}` })).data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async commit(sha: string): Promise<CommitInfo> {
+    const { data } = await this.client.git.getCommit({ ...this.r, commit_sha: sha });
+    return { sha: data.sha, message: data.message, parents: data.parents.map((p) => p.sha), date: data.committer.date, tree: data.tree.sha };
+  }
+
+  /** path → blob sha of every file in a commit's tree. */
+  async files(commitSha: string): Promise<Map<string, string>> {
+    const { data } = await this.client.git.getTree({ ...this.r, tree_sha: commitSha, recursive: 'true' });
+    if (data.truncated) throw new PromoterError('the repository tree is too large to read in one request', 'github');
+    return new Map(data.tree.filter((e) => e.type === 'blob').map((e) => [e.path!, e.sha!]));
+  }
+
+  async blob(sha: string): Promise<Buffer> {
+    const { data } = await this.client.git.getBlob({ ...this.r, file_sha: sha });
+    return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+  }
+
+  /** A text file at a ref (branch or sha), or undefined when it does not exist. */
+  async readText(ref: string, path: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.client.repos.getContent({ ...this.r, path, ref });
+      if (Array.isArray(data) || data.type !== 'file') return undefined;
+      const file = data as { content?: string; sha: string };
+      if (file.content) return Buffer.from(file.content, 'base64').toString('utf8');
+      return (await this.blob(file.sha)).toString('utf8');
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Names in a folder at a ref; empty when the folder does not exist. */
+  async list(ref: string, path: string): Promise<Array<{ name: string; type: string }>> {
+    try {
+      const { data } = await this.client.repos.getContent({ ...this.r, path, ref });
+      return Array.isArray(data) ? data.map((d) => ({ name: d.name, type: d.type })) : [];
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return [];
+      throw error;
+    }
+  }
+
+  /** Commits reachable from `ref` that touched `path`, newest first. */
+  async history(ref: string, path: string, limit = 100): Promise<CommitInfo[]> {
+    const out: CommitInfo[] = [];
+    for (let page = 1; out.length < limit; page++) {
+      const { data } = await this.client.repos.listCommits({ ...this.r, sha: ref, path, per_page: 100, page });
+      for (const c of data) {
+        out.push({
+          sha: c.sha,
+          message: c.commit.message,
+          parents: c.parents.map((p) => p.sha),
+          date: c.commit.committer?.date ?? '',
+          tree: c.commit.tree.sha,
+        });
+      }
+      if (data.length < 100) break;
+    }
+    return out.slice(0, limit);
+  }
+
+  /** Builds the tree of `parent` with the given file changes applied; returns its sha. */
+  async tree(parent: string, changes: readonly FileChange[]): Promise<string> {
+    return this.treeFrom((await this.commit(parent)).tree, changes);
+  }
+
+  async treeFrom(baseTree: string, changes: readonly FileChange[]): Promise<string> {
+    if (changes.length === 0) return baseTree;
+    const { data } = await this.client.git.createTree({
+      ...this.r,
+      base_tree: baseTree,
+      tree: changes.map((c) =>
+        c.content === null
+          ? { path: c.path, mode: '100644' as const, type: 'blob' as const, sha: null }
+          : { path: c.path, mode: '100644' as const, type: 'blob' as const, content: c.content },
+      ),
+    });
+    return data.sha;
+  }
+
+  async commitTree(tree: string, parent: string, message: string): Promise<string> {
+    const { data } = await this.client.git.createCommit({ ...this.r, message, tree, parents: [parent] });
+    return data.sha;
+  }
+
+  /**
+   * Makes `branch` hold exactly the given chain of commits on top of `parent`. When it already
+   * does (same trees, messages and base), nothing is written: reruns are idempotent.
+   */
+  async commitsOnBranch(branch: string, parent: string, steps: ReadonlyArray<{ tree: string; message: string }>): Promise<string> {
+    const current = await this.branchSha(branch);
+    if (current && (await this.holdsChain(current, parent, steps))) return current;
+    let sha = parent;
+    for (const step of steps) sha = await this.commitTree(step.tree, sha, step.message);
+    await this.setBranch(branch, sha);
+    return sha;
+  }
+
+  private async holdsChain(tip: string, parent: string, steps: ReadonlyArray<{ tree: string; message: string }>) {
+    let sha = tip;
+    for (const step of [...steps].reverse()) {
+      const c = await this.commit(sha);
+      if (c.tree !== step.tree || c.message.trim() !== step.message.trim() || c.parents.length !== 1) return false;
+      sha = c.parents[0]!;
+    }
+    return sha === parent;
+  }
+
+  /** Points a branch at `sha`, creating it or moving it (force: the bot owns its branches). */
+  async setBranch(branch: string, sha: string): Promise<void> {
+    if (await this.branchSha(branch)) {
+      await this.client.git.updateRef({ ...this.r, ref: `heads/${branch}`, sha, force: true });
+    } else {
+      await this.client.git.createRef({ ...this.r, ref: `refs/heads/${branch}`, sha });
+    }
+  }
+
+  async openPulls(): Promise<PullInfo[]> {
+    const pulls = await this.client.paginate(this.client.pulls.list, { ...this.r, state: 'open', per_page: 100 });
+    return pulls.map((p) => ({
+      number: p.number,
+      title: p.title,
+      body: p.body ?? '',
+      head: p.head.ref,
+      url: p.html_url,
+      labels: p.labels.map((l) => l.name ?? ''),
+      state: p.state,
+    }));
+  }
+
+  /** Opens a pull request for `branch`, or updates the open one; labels are added either way. */
+  async upsertPull(branch: string, base: string, title: string, body: string, labels: readonly string[]) {
+    const { data: existing } = await this.client.pulls.list({ ...this.r, state: 'open', head: `${this.owner}:${branch}`, per_page: 1 });
+    let pull: { number: number; html_url: string };
+    let created = false;
+    if (existing[0]) {
+      pull = (await this.client.pulls.update({ ...this.r, pull_number: existing[0].number, title, body })).data;
+    } else {
+      pull = (await this.client.pulls.create({ ...this.r, head: branch, base, title, body })).data;
+      created = true;
+    }
+    await this.client.issues.addLabels({ ...this.r, issue_number: pull.number, labels: [...labels] });
+    return { number: pull.number, url: pull.html_url, created };
+  }
+
+  async comment(issue: number, body: string): Promise<void> {
+    await this.client.issues.createComment({ ...this.r, issue_number: issue, body });
+  }
+
+  async comments(issue: number): Promise<string[]> {
+    const list = await this.client.paginate(this.client.issues.listComments, { ...this.r, issue_number: issue, per_page: 100 });
+    return list.map((c) => c.body ?? '');
+  }
+
+  async close(issue: number): Promise<void> {
+    await this.client.pulls.update({ ...this.r, pull_number: issue, state: 'closed' });
+  }
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { MODEL_VERSION_PATTERN, type ModelMetadata, modelMetadataSchema } from '@titanic/features';
+import type { Repository } from './github.ts';
+
+export type ModelLookup =
+  | { readonly ok: true; readonly meta: ModelMetadata; readonly onnxSha256: string | undefined }
+  | { readonly ok: false; readonly reason: string };
+
+/** Reads `models/<name>/<version>/model.json` (and hashes model.onnx when `files` is given). */
+export async function readModel(
+  repo: Repository,
+  ref: string,
+  name: string,
+  version: string,
+  files?: Map<string, string>,
+): Promise<ModelLookup> {
+  const dir = `models/${name}/${version}`;
+  const text = await repo.readText(ref, `${dir}/model.json`);
+  if (text === undefined) return { ok: false, reason: `${dir}/model.json does not exist` };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `${dir}/model.json is not valid JSON` };
+  }
+  const parsed = modelMetadataSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, reason: `${dir}/model.json: ${issue.path.join('.')}: ${issue.message}` };
+  }
+  let onnxSha256: string | undefined;
+  if (files) {
+    const blob = files.get(`${dir}/${parsed.data.files.onnx.path.split('/').pop()}`);
+    if (!blob) return { ok: false, reason: `${dir}/${parsed.data.files.onnx.path} does not exist` };
+    onnxSha256 = createHash('sha256').update(await repo.blob(blob)).digest('hex');
+  }
+  return { ok: true, meta: parsed.data, onnxSha256 };
+}
+
+/** Registered versions of a model, newest first (versions sort as strings by design). */
+export async function modelVersions(repo: Repository, ref: string, name: string): Promise<string[]> {
+  const entries = await repo.list(ref, `models/${name}`);
+  return entries
+    .filter((e) => e.type === 'dir' && MODEL_VERSION_PATTERN.test(e.name))
+    .map((e) => e.name)
+    .sort()
+    .reverse();
+}

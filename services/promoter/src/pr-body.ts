@@ -1,0 +1,141 @@
+import type { ModelMetadata } from '@titanic/features';
+import type { GateResult } from './gates.ts';
+import type { ObjectChange } from './manifest-diff.ts';
+
+/** The data the bot writes into every pull request and reads back later (status, supersede). */
+export interface PullData {
+  readonly kind: 'promotion' | 'rollback';
+  readonly env: string;
+  readonly model: string;
+  readonly image: string;
+  readonly from?: string;
+  readonly imageDigest?: string;
+  readonly modelDigest?: string;
+  readonly reverts?: string;
+  readonly base: string;
+}
+
+const START = '<!-- promoter-data';
+const END = 'promoter-data -->';
+
+export function dataBlock(data: PullData): string {
+  return `${START}\n${JSON.stringify(data, null, 2)}\n${END}`;
+}
+
+export function parseDataBlock(body: string): PullData | undefined {
+  const start = body.indexOf(START);
+  const end = body.indexOf(END, start);
+  if (start < 0 || end < 0) return undefined;
+  try {
+    return JSON.parse(body.slice(start + START.length, end)) as PullData;
+  } catch {
+    return undefined;
+  }
+}
+
+function metricRow(name: string, pick: (m: ModelMetadata) => number, to: ModelMetadata, from?: ModelMetadata, lowerIsBetter = false) {
+  const now = pick(to);
+  if (!from) return `| ${name} | – | ${now.toFixed(4)} | – |`;
+  const delta = now - pick(from);
+  const good = lowerIsBetter ? delta <= 0 : delta >= 0;
+  const sign = delta >= 0 ? '+' : '';
+  return `| ${name} | ${pick(from).toFixed(4)} | ${now.toFixed(4)} | ${sign}${delta.toFixed(4)} ${Math.abs(delta) < 5e-5 ? '' : good ? '🟢' : '🔴'} |`;
+}
+
+export function manifestSection(changes: readonly ObjectChange[]): string {
+  if (changes.length === 0) return '_No rendered object changes._';
+  return changes
+    .map((c) => `- **${c.change}** \`${c.object}\`${c.fields.length ? `: ${c.fields.map((f) => `\`${f}\``).join(', ')}` : ''}`)
+    .join('\n');
+}
+
+export interface PromotionBodyInput {
+  readonly data: PullData;
+  readonly current: { model: string; image: string; imageDigest?: string; modelDigest?: string };
+  readonly candidate?: ModelMetadata;
+  readonly running?: ModelMetadata;
+  readonly gates: readonly GateResult[];
+  readonly evidence?: string;
+  readonly manifests: readonly ObjectChange[];
+}
+
+export function promotionBody(i: PromotionBodyInput): string {
+  const d = i.data;
+  const short = (digest?: string) => (digest ? ` (\`${digest.slice(0, 19)}…\`)` : '');
+  const lines = [
+    `Promotes **${d.env}** to model \`${d.model}\` and inference image \`${d.image}\`${d.from ? `, as run in **${d.from}**` : ''}.`,
+    '',
+    '| | from | to |',
+    '| --- | --- | --- |',
+    `| inference image | \`${i.current.image}\`${short(i.current.imageDigest)} | \`${d.image}\`${short(d.imageDigest)} |`,
+    `| model | \`${i.current.model}\`${short(i.current.modelDigest)} | \`${d.model}\`${short(d.modelDigest)} |`,
+    '',
+    '### Model metrics (cross-validated, mean)',
+    '',
+  ];
+  if (i.candidate) {
+    lines.push(
+      '| metric | running | candidate | Δ |',
+      '| --- | --- | --- | --- |',
+      metricRow('accuracy', (m) => m.metrics.cv.accuracy.mean, i.candidate, i.running),
+      metricRow('ROC AUC', (m) => m.metrics.cv.rocAuc.mean, i.candidate, i.running),
+      metricRow('Brier score (lower is better)', (m) => m.metrics.cv.brier.mean, i.candidate, i.running, true),
+    );
+  } else lines.push('_Model metadata unavailable._');
+  lines.push(
+    '',
+    '### Gates',
+    '',
+    '| gate | result | detail |',
+    '| --- | --- | --- |',
+    ...i.gates.map((g) => `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${g.detail.replace(/\|/g, '\\|')}${g.override ? ` — override reason: ${g.override}` : ''} |`),
+    '',
+    '### Upstream evidence',
+    '',
+    i.evidence ?? `${d.env} has no upstream environment.`,
+    '',
+    `### Rendered manifest changes (\`dist/${d.env}/\`)`,
+    '',
+    manifestSection(i.manifests),
+    '',
+    '### How to roll back',
+    '',
+    `After merging, run \`npm run rollback -- --env ${d.env} --reason "<why>"\` (or the **rollback** workflow): it opens a pull request that is exactly \`git revert\` of this promotion commit. Add \`--hold\` to keep this version from being promoted again until a human removes the hold.`,
+    '',
+    dataBlock(d),
+  );
+  return lines.join('\n');
+}
+
+export interface RollbackBodyInput {
+  readonly data: PullData;
+  readonly subject: string;
+  readonly reason?: string;
+  readonly restores: { model: string; image: string };
+  readonly hold: boolean;
+  readonly manifests: readonly ObjectChange[];
+}
+
+export function rollbackBody(i: RollbackBodyInput): string {
+  const d = i.data;
+  return [
+    `Reverts \`${d.reverts}\` (“${i.subject}”) in **${d.env}**: exactly what \`git revert ${d.reverts?.slice(0, 12)}\` produces.`,
+    '',
+    '| | now | after merge |',
+    '| --- | --- | --- |',
+    `| inference image | \`${d.image}\` | \`${i.restores.image}\` |`,
+    `| model | \`${d.model}\` | \`${i.restores.model}\` |`,
+    '',
+    `**Reason:** ${i.reason ?? '_none given_'}`,
+    '',
+    i.hold
+      ? `A second commit records a hold on model \`${d.model}\` / image \`${d.image}\` in \`environments/${d.env}.yaml\`; promotions of it are refused until a human removes the hold.`
+      : 'No hold is recorded: the reverted version may be promoted again.',
+    '',
+    `### Rendered manifest changes (\`dist/${d.env}/\`)`,
+    '',
+    manifestSection(i.manifests),
+    '',
+    dataBlock(d),
+  ].join('\n');
+}

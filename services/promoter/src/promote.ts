@@ -1,0 +1,149 @@
+import type { ModelMetadata } from '@titanic/features';
+import type { Environment } from '../../../environments/schema.ts';
+import { type PromoterContext, envPath, promotionSubject } from './context.ts';
+import { EnvironmentFile } from './env-file.ts';
+import { PromoterError } from './errors.ts';
+import { upstreamEvidence } from './evidence.ts';
+import { type GateResult, holdsGate, imageGate, modelGate, orderGate } from './gates.ts';
+import { summariseManifests } from './manifest-diff.ts';
+import { modelVersions, readModel } from './models.ts';
+import { type PullData, parseDataBlock, promotionBody } from './pr-body.ts';
+import { renderEnvironment } from './render.ts';
+
+export interface PromoteOptions {
+  readonly env: string;
+  readonly model?: string;
+  readonly image?: string;
+  readonly from?: string;
+  /** Accept a ROC AUC regression beyond the margin; the reason is recorded in the PR. */
+  readonly allowRegression?: string;
+}
+
+export interface PromoteResult {
+  readonly status: 'opened' | 'updated' | 'unchanged' | 'refused';
+  readonly env: string;
+  readonly model: string;
+  readonly image: string;
+  readonly gates: readonly GateResult[];
+  readonly branch?: string;
+  readonly pull?: { number: number; url: string };
+  readonly superseded: readonly number[];
+}
+
+export const promotionBranch = (env: string, model: string, image: string) => `promote/${env}/${model}-${image}`;
+
+async function loadEnv(ctx: PromoterContext, ref: string, name: string): Promise<EnvironmentFile> {
+  const text = await ctx.repo.readText(ref, envPath(name));
+  if (text === undefined) throw new PromoterError(`${envPath(name)} does not exist on the default branch`, 'environment', 'use one of dev, staging, prod');
+  return EnvironmentFile.parse(name, text);
+}
+
+/** Runs the gates and, when they pass, opens or updates the promotion pull request. */
+export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<PromoteResult> {
+  const { repo } = ctx;
+  const baseBranch = await repo.defaultBranch();
+  const baseSha = (await repo.branchSha(baseBranch))!;
+  const file = await loadEnv(ctx, baseSha, o.env);
+  const target = file.value();
+  const upstreamName = o.from ?? target.promotion.upstream;
+  const upstream: Environment | undefined = upstreamName ? (await loadEnv(ctx, baseSha, upstreamName)).value() : undefined;
+  const files = await repo.files(baseSha);
+
+  const model = o.model ?? upstream?.model.version ?? (await modelVersions(repo, baseSha, target.model.name))[0];
+  if (!model) throw new PromoterError(`no model version given and none registered under models/${target.model.name}/`, 'usage', 'pass --model <version>');
+  const image = o.image ?? upstream?.image.tag ?? target.image.tag;
+  ctx.log(`promoting ${o.env}: model ${model}, image ${image}${upstreamName ? ` from ${upstreamName}` : ''}`);
+
+  const evidence = upstream ? await upstreamEvidence(repo, baseSha, upstream.name, model, image) : undefined;
+  const candidate = await readModel(repo, baseSha, target.model.name, model, files);
+  const running = await readModel(repo, baseSha, target.model.name, target.model.version);
+  const serverImage = { ref: `${target.image.repository}:${image}`, res: await ctx.registry.resolve(target.image.repository, image) };
+  const modelcar = { ref: `${target.model.modelcarRepository}:${model}`, res: await ctx.registry.resolve(target.model.modelcarRepository, model) };
+  const gates: GateResult[] = [
+    orderGate({ target, from: o.from, upstream, model, image, evidence, now: ctx.now() }),
+    modelGate({ target, version: model, candidate, current: running, allowRegression: o.allowRegression }),
+    imageGate(serverImage, modelcar),
+    holdsGate(target, model, image),
+  ];
+  const base = { env: o.env, model, image, gates, superseded: [] as number[] };
+  if (gates.some((g) => !g.ok)) return { ...base, status: 'refused' };
+
+  const imageDigest = serverImage.res.found ? serverImage.res.digest : undefined;
+  const modelDigest = modelcar.res.found ? modelcar.res.digest : undefined;
+  const meta = (candidate as { meta: ModelMetadata }).meta;
+  if (
+    target.model.version === model &&
+    target.image.tag === image &&
+    target.image.digest === imageDigest &&
+    target.model.digest === modelDigest &&
+    target.model.sha256 === meta.files.onnx.sha256
+  ) {
+    return { ...base, status: 'unchanged' };
+  }
+  file.setImage(image, imageDigest);
+  file.setModel(model, meta.files.onnx.sha256, modelDigest);
+  const envText = file.toString();
+  const dist = await renderEnvironment(repo, baseSha, files, o.env, { [envPath(o.env)]: envText });
+  const changes = [{ path: envPath(o.env), content: envText }, ...dist];
+
+  const before: Record<string, string | undefined> = {};
+  for (const c of dist) {
+    const blob = files.get(c.path);
+    before[c.path] = blob ? (await repo.blob(blob)).toString('utf8') : undefined;
+  }
+  const manifests = summariseManifests(before, Object.fromEntries(dist.map((c) => [c.path, c.content])));
+
+  const subject = promotionSubject(o.env, model, image);
+  const message = [
+    subject,
+    '',
+    `Move ${o.env} to titanic model ${model} and inference image ${image}; dist/${o.env}/ re-rendered.`,
+    ...(o.allowRegression ? ['', `ROC AUC regression accepted: ${o.allowRegression}`] : []),
+    '',
+    `Promote-Env: ${o.env}`,
+    `Promote-Model: ${model}`,
+    `Promote-Image: ${image}`,
+    `Promote-From: ${upstreamName ?? 'registry'}`,
+    '',
+  ].join('\n');
+  const branch = promotionBranch(o.env, model, image);
+  const tree = await repo.tree(baseSha, changes);
+  await repo.commitsOnBranch(branch, baseSha, [{ tree, message }]);
+
+  const data: PullData = {
+    kind: 'promotion',
+    env: o.env,
+    model,
+    image,
+    ...(upstreamName ? { from: upstreamName } : {}),
+    ...(imageDigest ? { imageDigest } : {}),
+    ...(modelDigest ? { modelDigest } : {}),
+    base: baseSha,
+  };
+  const body = promotionBody({
+    data,
+    current: { model: target.model.version, image: target.image.tag, imageDigest: target.image.digest, modelDigest: target.model.digest },
+    candidate: meta,
+    running: running.ok ? running.meta : undefined,
+    gates,
+    evidence: upstream
+      ? evidence
+        ? `**${upstream.name}** has run model \`${model}\` with image \`${image}\` since ${evidence.since} (commit ${evidence.commit.slice(0, 12)} of \`environments/${upstream.name}.yaml\`).`
+        : `**${upstream.name}** does not run this version.`
+      : undefined,
+    manifests,
+  });
+  const pull = await repo.upsertPull(branch, baseBranch, subject, body, ['promotion', `env:${o.env}`]);
+  ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
+
+  const superseded: number[] = [];
+  for (const other of await repo.openPulls()) {
+    if (other.number === pull.number || !other.head.startsWith(`promote/${o.env}/`)) continue;
+    const otherData = parseDataBlock(other.body);
+    if (!other.labels.includes('promotion') || (otherData && otherData.env !== o.env)) continue;
+    await repo.comment(other.number, `Superseded by #${pull.number} (${pull.url}), which promotes model \`${model}\` with image \`${image}\` to ${o.env}.`);
+    await repo.close(other.number);
+    superseded.push(other.number);
+  }
+  return { ...base, status: pull.created ? 'opened' : 'updated', branch, pull: { number: pull.number, url: pull.url }, superseded };
+}

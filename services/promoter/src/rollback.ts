@@ -1,0 +1,116 @@
+import { type PromoterContext, envPath, parseTrailers } from './context.ts';
+import { EnvironmentFile } from './env-file.ts';
+import { PromoterError } from './errors.ts';
+import type { CommitInfo } from './github.ts';
+import { summariseManifests } from './manifest-diff.ts';
+import { type PullData, rollbackBody } from './pr-body.ts';
+import { revertChanges } from './revert.ts';
+
+export interface RollbackOptions {
+  readonly env: string;
+  /** Revert this promotion commit instead of the latest one. */
+  readonly to?: string;
+  readonly reason?: string;
+  /** Also record a hold on the reverted version in the environment file. */
+  readonly hold?: boolean;
+  /** Who asked (recorded in the hold). */
+  readonly by?: string;
+}
+
+export interface RollbackResult {
+  readonly status: 'opened' | 'updated';
+  readonly env: string;
+  readonly reverted: string;
+  readonly branch: string;
+  readonly pull: { number: number; url: string };
+}
+
+export const rollbackBranch = (env: string, sha: string) => `rollback/${env}/${sha.slice(0, 12)}`;
+
+/** The newest promotion of `env` on the default branch that has not been reverted yet. */
+export async function lastPromotion(ctx: PromoterContext, head: string, env: string, to?: string): Promise<CommitInfo> {
+  const history = await ctx.repo.history(head, envPath(env), 200);
+  const reverted = new Set(history.flatMap((c) => [...c.message.matchAll(/This reverts commit ([0-9a-f]{40})/g)].map((m) => m[1]!)));
+  const isPromotion = (c: CommitInfo) => parseTrailers(c.message)['Promote-Env'] === env && c.parents.length === 1;
+  if (to) {
+    const c = history.find((h) => h.sha.startsWith(to));
+    if (!c || !isPromotion(c)) throw new PromoterError(`${to} is not a promotion commit of ${env} on the default branch`, 'usage', `run \`promoter status\` or \`git log -- environments/${env}.yaml\``);
+    return c;
+  }
+  const found = history.find((c) => isPromotion(c) && !reverted.has(c.sha));
+  if (!found) throw new PromoterError(`no promotion of ${env} to roll back on the default branch`, 'nothing-to-do');
+  return found;
+}
+
+/** Opens (or updates) a pull request that is exactly `git revert` of the last promotion. */
+export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promise<RollbackResult> {
+  const { repo } = ctx;
+  const baseBranch = await repo.defaultBranch();
+  const head = (await repo.branchSha(baseBranch))!;
+  const target = await lastPromotion(ctx, head, o.env, o.to);
+  const trailers = parseTrailers(target.message);
+  const subject = target.message.split('\n')[0]!;
+  const changes = await revertChanges(repo, target, head);
+  if (changes.length === 0) throw new PromoterError(`${target.sha.slice(0, 12)} is already reverted on ${baseBranch}`, 'nothing-to-do');
+  ctx.log(`rolling back ${o.env}: reverting ${target.sha.slice(0, 12)} ${subject}`);
+
+  const message = `Revert "${subject}"\n\nThis reverts commit ${target.sha}.\n${o.reason ? `\nReason: ${o.reason}\n` : ''}`;
+  const headCommit = await repo.commit(head);
+  const revertTree = await repo.treeFrom(headCommit.tree, changes);
+  const steps = [{ tree: revertTree, message }];
+  const branch = rollbackBranch(o.env, target.sha);
+  const path = envPath(o.env);
+  const revertedText = changes.find((c) => c.path === path)?.content ?? (await repo.readText(head, path))!;
+  const restored = EnvironmentFile.parse(o.env, revertedText).value();
+
+  if (o.hold) {
+    const file = EnvironmentFile.parse(o.env, revertedText);
+    const model = trailers['Promote-Model'];
+    const image = trailers['Promote-Image'];
+    // Reuse the hold already on the branch so a rerun (or a repeated alert) writes nothing new.
+    const existing = (await repo.branchSha(branch)) ? await repo.readText(branch, path) : undefined;
+    const previous = existing ? EnvironmentFile.parse(o.env, existing).value().promotion.holds.find((h) => h.model === model && h.image === image) : undefined;
+    file.addHold(
+      previous ?? {
+        ...(model ? { model } : {}),
+        ...(image ? { image } : {}),
+        reason: o.reason ?? `rolled back from ${o.env}`,
+        since: ctx.now().toISOString().replace(/\.\d+Z$/, 'Z'),
+        by: o.by ?? 'promoter',
+      },
+    );
+    const holdTree = await repo.treeFrom(revertTree, [{ path, content: file.toString() }]);
+    steps.push({
+      tree: holdTree,
+      message: `chore(${o.env}): hold titanic ${model}, image ${image}\n\n${o.reason ?? 'Rolled back.'}\n\nHold-Env: ${o.env}\nHold-Model: ${model}\nHold-Image: ${image}\n`,
+    });
+  }
+  await repo.commitsOnBranch(branch, head, steps);
+
+  const files = await repo.files(head);
+  const dist = changes.filter((c) => c.path.startsWith(`dist/${o.env}/`));
+  const before: Record<string, string | undefined> = {};
+  for (const c of dist) {
+    const blob = files.get(c.path);
+    before[c.path] = blob ? (await repo.blob(blob)).toString('utf8') : undefined;
+  }
+  const data: PullData = {
+    kind: 'rollback',
+    env: o.env,
+    model: trailers['Promote-Model'] ?? '?',
+    image: trailers['Promote-Image'] ?? '?',
+    reverts: target.sha,
+    base: head,
+  };
+  const body = rollbackBody({
+    data,
+    subject,
+    ...(o.reason ? { reason: o.reason } : {}),
+    restores: { model: restored.model.version, image: restored.image.tag },
+    hold: Boolean(o.hold),
+    manifests: summariseManifests(before, Object.fromEntries(dist.map((c) => [c.path, c.content]))),
+  });
+  const pull = await repo.upsertPull(branch, baseBranch, `Revert "${subject}"`, body, ['rollback', `env:${o.env}`]);
+  ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
+  return { status: pull.created ? 'opened' : 'updated', env: o.env, reverted: target.sha, branch, pull: { number: pull.number, url: pull.url } };
+}

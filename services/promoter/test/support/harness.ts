@@ -1,0 +1,106 @@
+import { type PromoterContext } from '../../src/context.ts';
+import { createClient, Repository } from '../../src/github.ts';
+import { RegistryClient } from '../../src/registry.ts';
+import { seedRepository, WorkingCopy } from './fixture-repo.ts';
+import { FakeGitHub } from './github/server.ts';
+import { type FixtureModel, fixtureModel } from './model-fixture.ts';
+import { OciRegistry } from './oci-registry.ts';
+
+export const HOUR = 3600_000;
+
+/** Model versions of the fixture registry, with the story each one tells. */
+export const V = {
+  /** What prod runs. */
+  prodModel: '2026.11.20-1',
+  /** What dev and staging run, better than prod. */
+  good: '2026.11.24-1',
+  /** Registered, but its ROC AUC is well below the running model's. */
+  worse: '2026.11.25-1',
+  /** Registered, but model.onnx does not hash to the recorded sha256. */
+  tampered: '2026.11.25-2',
+  /** A better model that dev could take next. */
+  next: '2026.11.26-1',
+} as const;
+
+export interface Harness {
+  readonly github: FakeGitHub;
+  readonly registry: OciRegistry;
+  readonly seeded: Date;
+  readonly digests: Record<string, string>;
+  clock: Date;
+  ctx(overrides?: Partial<PromoterContext>): PromoterContext;
+  clone(): Promise<WorkingCopy>;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+function models(): FixtureModel[] {
+  const tampered = fixtureModel(V.tampered, 0.9);
+  return [
+    fixtureModel(V.prodModel, 0.85),
+    fixtureModel(V.good, 0.86, 0.83, 0.125),
+    fixtureModel(V.worse, 0.8),
+    { ...tampered, onnx: Buffer.concat([tampered.onnx, Buffer.from('tampered')]) },
+    fixtureModel(V.next, 0.87, 0.84, 0.12),
+  ];
+}
+
+/**
+ * A fake GitHub seeded with this project's environments and a fixture model registry (prod on an
+ * older model and image, dev and staging three days into the newer pair), plus a real registry
+ * holding the inference images 1.0.0, 1.1.0 and 1.2.0 and a modelcar per model version.
+ */
+export async function startHarness(): Promise<Harness> {
+  const seeded = new Date(Date.now() - 72 * HOUR);
+  const h = {
+    clock: new Date(),
+    logs: [] as string[],
+  } as Harness & { clock: Date };
+  const github = await FakeGitHub.start({ now: () => h.clock });
+  const registry = await OciRegistry.start();
+  const digests: Record<string, string> = {};
+  for (const tag of ['1.0.0', '1.1.0', '1.2.0']) digests[`inference:${tag}`] = await registry.pushImage('titanic-ml/titanic-inference', tag);
+  for (const m of Object.values(V)) digests[`model:${m}`] = await registry.pushImage('titanic-ml/titanic-model', m);
+  const seed = await seedRepository(
+    github.repoDir,
+    models(),
+    { dev: { model: V.good, image: '1.1.0' }, staging: { model: V.good, image: '1.1.0' }, prod: { model: V.prodModel, image: '1.0.0' } },
+    seeded,
+  );
+  await seed.dispose();
+  const client = createClient({
+    token: github.token,
+    owner: github.coordinates.owner,
+    repo: github.coordinates.repo,
+    apiUrl: github.url,
+    retryBaseMs: 5,
+    writePacingMs: 0,
+    log: (l) => h.logs.push(l),
+  });
+  const repo = new Repository(client, github.coordinates.owner, github.coordinates.repo);
+  const registryClient = new RegistryClient({ urlOverride: registry.url, username: registry.username, password: registry.password });
+  const clones: WorkingCopy[] = [];
+  return Object.assign(h, {
+    github,
+    registry,
+    seeded,
+    digests,
+    ctx: (overrides: Partial<PromoterContext> = {}) => ({
+      repo,
+      registry: registryClient,
+      now: () => h.clock,
+      log: (l: string) => h.logs.push(l),
+      ...overrides,
+    }),
+    clone: async () => {
+      const c = await WorkingCopy.clone(github.repoDir);
+      clones.push(c);
+      return c;
+    },
+    stop: async () => {
+      for (const c of clones) await c.dispose();
+      await github.stop();
+      await registry.stop();
+    },
+  });
+}

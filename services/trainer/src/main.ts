@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TrainerError } from './errors.ts';
+import { terminalProgress } from './progress.ts';
+import { runTraining } from './run.ts';
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
+
+const USAGE = `usage: npm run train -- [--seed N] [--out DIR] [--quick] [--version 2026.11.25-1] [--data-url URL]
+
+  --seed      random seed for folds and tree subsampling (default 42)
+  --out       registry root holding titanic/<version>/ (default models/)
+  --quick     one CV repeat and one point per model family (tests, smoke runs)
+  --version   write this version instead of the next free one of today
+  --data-url  download the training file from here when no local file exists (also TITANIC_CSV_URL)
+Data: TITANIC_CSV, else ../shared/data/titanic.csv beside the repository, else the download.`;
+
+function parseSeed(value: string | undefined): number {
+  if (value === undefined) return 42;
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new TrainerError(`--seed ${JSON.stringify(value)} is not a whole number between 0 and 4294967295`);
+  }
+  return seed;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      version: { type: 'string' },
+      'data-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const progress = terminalProgress();
+  const result = await runTraining({
+    seed: parseSeed(values.seed),
+    quick: values.quick ?? false,
+    out: resolve(values.out ?? resolve(REPO_ROOT, 'models')),
+    version: values.version,
+    csvPath: process.env.TITANIC_CSV || undefined,
+    repoRoot: REPO_ROOT,
+    url: values['data-url'] ?? (process.env.TITANIC_CSV_URL || undefined),
+    progress,
+  });
+  const cv = result.model.cv.champion;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  progress.info(
+    [
+      `wrote ${result.dir}`,
+      `  version   ${result.version}`,
+      `  model     ${result.model.algorithm} (${cv.candidate.id})`,
+      `  sha256    ${result.onnxSha256}`,
+      `  accuracy  ${cv.accuracy.mean.toFixed(4)} ± ${cv.accuracy.std.toFixed(4)}`,
+      `  ROC AUC   ${cv.rocAuc.mean.toFixed(4)} ± ${cv.rocAuc.std.toFixed(4)}`,
+      `  log loss  ${cv.logLoss.mean.toFixed(4)} ± ${cv.logLoss.std.toFixed(4)}`,
+      `  Brier     ${cv.brier.mean.toFixed(4)} ± ${cv.brier.std.toFixed(4)}`,
+      `  wall time ${seconds} s`,
+    ].join('\n'),
+  );
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof TrainerError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`train: ${(err as Error).message}`);
+    if (!(err instanceof TrainerError)) console.error(USAGE);
+  } else {
+    console.error('train: unexpected failure', err);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,182 @@
+import { createRng } from '../rng.ts';
+
+/**
+ * A small histogram gradient-boosted tree ensemble for the logistic loss (second-order leaf
+ * values, as in XGBoost/LightGBM). Split thresholds are always an actual float32 training
+ * value `t`, with rows `x <= t` going left: that is exactly ONNX TreeEnsemble's BRANCH_LEQ, so
+ * the exported trees route every row the way training did.
+ */
+export interface GbdtParams {
+  readonly trees: number;
+  readonly depth: number;
+  readonly learningRate: number;
+  /** L2 penalty on leaf values. */
+  readonly lambda: number;
+  /** Minimum hessian sum per child (XGBoost's min_child_weight). */
+  readonly minChildWeight: number;
+  /** Share of rows each tree sees (seeded). */
+  readonly subsample: number;
+  /** Most bins per feature; more distinct values are cut at quantiles. */
+  readonly maxBins?: number;
+}
+
+/** One tree in flat arrays; `feature[i] < 0` marks a leaf holding `value[i]`. */
+export interface Tree {
+  readonly feature: number[];
+  readonly threshold: number[];
+  readonly left: number[];
+  readonly right: number[];
+  readonly value: number[];
+}
+
+export interface GbdtModel {
+  readonly kind: 'gbdt';
+  /** Log-odds every row starts from (float32). */
+  readonly base: number;
+  readonly trees: Tree[];
+}
+
+/** Candidate thresholds per feature: distinct float32 values (all but the largest), or quantiles of them. */
+function binEdges(X: Float32Array, rows: readonly number[], F: number, maxBins: number): Float32Array[] {
+  const edges: Float32Array[] = [];
+  for (let j = 0; j < F; j++) {
+    const values = Float32Array.from(rows, (r) => X[r * F + j]!).sort();
+    const distinct: number[] = [];
+    for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i]!);
+    distinct.pop();
+    if (distinct.length <= maxBins - 1) {
+      edges.push(Float32Array.from(distinct));
+      continue;
+    }
+    const picked = new Set<number>();
+    for (let q = 1; q < maxBins; q++) picked.add(values[Math.floor((q * values.length) / maxBins) - 1]!);
+    picked.delete(values[values.length - 1]!);
+    edges.push(Float32Array.from([...picked].sort((a, b) => a - b)));
+  }
+  return edges;
+}
+
+function binOf(edges: Float32Array, v: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (v <= edges[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+export function fitGbdt(
+  X: Float32Array,
+  y: ArrayLike<number>,
+  rows: readonly number[],
+  F: number,
+  params: GbdtParams,
+  seed: number,
+): GbdtModel {
+  const n = rows.length;
+  const edges = binEdges(X, rows, F, params.maxBins ?? 64);
+  const bins = new Uint8Array(n * F);
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) bins[i * F + j] = binOf(edges[j]!, X[rows[i]! * F + j]!);
+  let pos = 0;
+  for (const r of rows) pos += y[r]!;
+  const prior = Math.min(Math.max(pos / n, 1e-3), 1 - 1e-3);
+  const base = Math.fround(Math.log(prior / (1 - prior)));
+  const margin = new Float64Array(n).fill(base);
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const rng = createRng(seed);
+  const trees: Tree[] = [];
+  const maxB = 1 + Math.max(...edges.map((e) => e.length));
+  const histG = new Float64Array(F * maxB);
+  const histH = new Float64Array(F * maxB);
+
+  for (let t = 0; t < params.trees; t++) {
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + Math.exp(-margin[i]!));
+      grad[i] = p - y[rows[i]!]!;
+      hess[i] = Math.max(p * (1 - p), 1e-12);
+    }
+    const sample: number[] = [];
+    for (let i = 0; i < n; i++) if (params.subsample >= 1 || rng() < params.subsample) sample.push(i);
+    const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
+    const grow = (members: number[], depth: number): number => {
+      const id = tree.feature.length;
+      tree.feature.push(-1);
+      tree.threshold.push(0);
+      tree.left.push(-1);
+      tree.right.push(-1);
+      let G = 0;
+      let H = 0;
+      for (const i of members) {
+        G += grad[i]!;
+        H += hess[i]!;
+      }
+      tree.value.push(Math.fround((-G / (H + params.lambda)) * params.learningRate));
+      if (depth >= params.depth || H < 2 * params.minChildWeight) return id;
+      histG.fill(0);
+      histH.fill(0);
+      for (const i of members) {
+        for (let j = 0; j < F; j++) {
+          const b = j * maxB + bins[i * F + j]!;
+          histG[b]! += grad[i]!;
+          histH[b]! += hess[i]!;
+        }
+      }
+      const parentScore = (G * G) / (H + params.lambda);
+      let bestGain = 1e-9;
+      let bestF = -1;
+      let bestBin = -1;
+      for (let j = 0; j < F; j++) {
+        let gl = 0;
+        let hl = 0;
+        const nb = edges[j]!.length;
+        for (let b = 0; b < nb; b++) {
+          gl += histG[j * maxB + b]!;
+          hl += histH[j * maxB + b]!;
+          const hr = H - hl;
+          if (hl < params.minChildWeight || hr < params.minChildWeight) continue;
+          const gr = G - gl;
+          const gain = (gl * gl) / (hl + params.lambda) + (gr * gr) / (hr + params.lambda) - parentScore;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestF = j;
+            bestBin = b;
+          }
+        }
+      }
+      if (bestF < 0) return id;
+      const leftRows: number[] = [];
+      const rightRows: number[] = [];
+      for (const i of members) (bins[i * F + bestF]! <= bestBin ? leftRows : rightRows).push(i);
+      tree.feature[id] = bestF;
+      tree.threshold[id] = edges[bestF]![bestBin]!;
+      tree.left[id] = grow(leftRows, depth + 1);
+      tree.right[id] = grow(rightRows, depth + 1);
+      return id;
+    };
+    grow(sample, 0);
+    for (let i = 0; i < n; i++) margin[i]! += leafValue(tree, X, rows[i]! * F);
+    trees.push(tree);
+  }
+  return { kind: 'gbdt', base, trees };
+}
+
+function leafValue(tree: Tree, X: Float32Array, offset: number): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) {
+    node = X[offset + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  }
+  return tree.value[node]!;
+}
+
+export function gbdtLogits(m: GbdtModel, X: Float32Array, rows: readonly number[], F: number): Float64Array {
+  const out = new Float64Array(rows.length);
+  rows.forEach((r, i) => {
+    let z = m.base;
+    for (const tree of m.trees) z += leafValue(tree, X, r * F);
+    out[i] = z;
+  });
+  return out;
+}

@@ -1,0 +1,35 @@
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelMetadata } from '@titanic/features';
+import { TrainerError } from '../errors.ts';
+
+export interface RegistryFiles {
+  readonly onnx: Uint8Array;
+  readonly metadata: ModelMetadata;
+  readonly card: string;
+  readonly rocSvg: string;
+  readonly calibrationSvg: string;
+}
+
+/**
+ * Writes `<root>/titanic/<version>/` through a temporary directory and one rename, so a reader
+ * never sees a half-written version and an existing version is never overwritten.
+ */
+export function writeVersion(root: string, files: RegistryFiles): string {
+  const modelDir = join(root, 'titanic');
+  const dir = join(modelDir, files.metadata.version);
+  mkdirSync(modelDir, { recursive: true });
+  if (readdirSync(modelDir).includes(files.metadata.version)) {
+    throw new TrainerError(`model version ${files.metadata.version} already exists in ${modelDir}; versions are immutable`);
+  }
+  const tmp = join(modelDir, `.tmp-${files.metadata.version}-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  writeFileSync(join(tmp, 'model.onnx'), files.onnx);
+  writeFileSync(join(tmp, 'model.json'), `${JSON.stringify(files.metadata, null, 2)}\n`);
+  writeFileSync(join(tmp, 'MODEL_CARD.md'), files.card);
+  writeFileSync(join(tmp, 'roc.svg'), files.rocSvg);
+  writeFileSync(join(tmp, 'calibration.svg'), files.calibrationSvg);
+  renameSync(tmp, dir);
+  return dir;
+}

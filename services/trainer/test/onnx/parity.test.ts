@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FEATURE_COUNT, FEATURE_NAMES } from '@titanic/features';
+import onnxProto from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTrainingCsv } from '../../src/data/load.ts';
+import { fitGbdt } from '../../src/models/gbdt.ts';
+import { fitLogistic } from '../../src/models/logistic.ts';
+import { scoringProbabilities, toScoringModel } from '../../src/models/scoring.ts';
+import { exportOnnx } from '../../src/onnx/export.ts';
+import { type TrainedModel, train } from '../../src/train.ts';
+
+const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
+const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
+const N = rows.length;
+let model: TrainedModel;
+
+beforeAll(() => {
+  model = train(rows, { seed: 5, quick: true });
+});
+
+async function run(bytes: Uint8Array, X: Float32Array, n: number): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const out = await session.run({ features: new ort.Tensor('float32', X, [n, FEATURE_COUNT]) });
+    expect(out.probability!.dims).toEqual([n]);
+    return out.probability!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+describe('ONNX export', () => {
+  it('matches the trainer predictions on all 891 rows within 1e-5', async () => {
+    expect(N).toBe(891);
+    const champion = await run(exportOnnx(model.scoring, { featureNames: FEATURE_NAMES, metadata: {} }), model.features, N);
+    expect(maxAbsDiff(champion, model.probabilities)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('keeps parity for linear-only, tree-only and calibrated blends', async () => {
+    const labels = Int8Array.from(rows, (r) => r.survived);
+    const all = rows.map((_, i) => i);
+    const lr = fitLogistic(model.features, labels, all, FEATURE_COUNT, { C: 0.3 });
+    const gb = fitGbdt(model.features, labels, all, FEATURE_COUNT, { trees: 80, depth: 4, learningRate: 0.1, lambda: 1, minChildWeight: 1, subsample: 0.8 }, 3);
+    for (const components of [
+      { logistic: lr, logisticWeight: 1 },
+      { gbdt: gb, logisticWeight: 0 },
+      { logistic: lr, gbdt: gb, logisticWeight: 0.4, calibration: { a: 1.2, b: -0.1 } },
+    ]) {
+      const scoring = toScoringModel(components);
+      const onnx = await run(exportOnnx(scoring, { featureNames: FEATURE_NAMES, metadata: {} }), model.features, N);
+      expect(maxAbsDiff(onnx, scoringProbabilities(scoring, model.features, N, FEATURE_COUNT))).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('accepts any batch size, including one row', async () => {
+    const bytes = exportOnnx(model.scoring, { featureNames: FEATURE_NAMES, metadata: {} });
+    const one = await run(bytes, model.features.slice(0, FEATURE_COUNT), 1);
+    expect(one[0]).toBeCloseTo(model.probabilities[0]!, 5);
+  });
+
+  it('records version, features and dataset sha256 in metadata_props', () => {
+    const bytes = exportOnnx(model.scoring, {
+      featureNames: FEATURE_NAMES,
+      metadata: { version: '2026.01.02-3', features: JSON.stringify(FEATURE_NAMES), dataset_sha256: 'abc' },
+    });
+    const decoded = onnxProto.onnx.ModelProto.decode(bytes);
+    const props = Object.fromEntries(decoded.metadataProps.map((p) => [p.key, p.value]));
+    expect(props).toEqual({ version: '2026.01.02-3', features: JSON.stringify(FEATURE_NAMES), dataset_sha256: 'abc' });
+    expect(decoded.graph?.input?.[0]?.name).toBe('features');
+    expect(decoded.graph?.output?.[0]?.name).toBe('probability');
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { synthEnvironments } from '../../synth/render.ts';
+import { formatProblem, validateObject, validateRendered } from '../../synth/validate.ts';
+import { renderFixture } from './render.ts';
+
+describe('schema validation of rendered manifests', () => {
+  it('every object of this checkout is valid against Kubernetes 1.28 and the Argo CD CRDs', async () => {
+    const problems = await validateRendered(await synthEnvironments());
+    expect(problems.map(formatProblem)).toEqual([]);
+  });
+
+  it('every object of the fixture render is valid', async () => {
+    const problems = await validateRendered(await renderFixture());
+    expect(problems.map(formatProblem)).toEqual([]);
+  });
+
+  it('names file, kind/name and JSON path of a broken field', async () => {
+    const problems = await validateObject('dist/dev/inference.yaml', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'inference' },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { spec: { containers: [{ name: 'x', image: 'y', ports: [{ containerPort: 'eighty' }] }] } },
+      },
+    });
+    expect(problems.map(formatProblem)).toContain(
+      'dist/dev/inference.yaml: Deployment/inference: /spec/template/spec/containers/0/ports/0/containerPort: must be integer',
+    );
+  });
+
+  it('refuses an Argo CD ApplicationSet with a wrong type', async () => {
+    const problems = await validateObject('dist/argocd/argocd.yaml', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: 'titanic' },
+      spec: { goTemplate: 'yes', generators: [], template: { metadata: {}, spec: {} } },
+    });
+    expect(problems.some((p) => p.object === 'ApplicationSet/titanic' && p.path === '/spec/goTemplate')).toBe(true);
+  });
+
+  it('refuses fields that Kubernetes 1.28 does not have', async () => {
+    const problems = await validateObject('dist/dev/x.yaml', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'i:1', lifecycle: { preStop: { sleep: { seconds: 5 } } } }] },
+    });
+    expect(problems.map(formatProblem)).toContain(
+      'dist/dev/x.yaml: Pod/p: /spec/containers/0/lifecycle/preStop/sleep: not available in Kubernetes 1.28: added in 1.29 (lifecycle sleep action)',
+    );
+  });
+
+  it('reports kinds it has no schema for', async () => {
+    const problems = await validateObject('f.yaml', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+    expect(problems[0]?.message).toBe('no schema for example.com/v1 Widget');
+  });
+});

@@ -1,0 +1,36 @@
+import { locateData } from '../../../services/trainer/src/data/locate.ts';
+import { loadTrainingCsv } from '../../../services/trainer/src/data/load.ts';
+import type { Passenger } from '@titanic/features';
+
+const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
+
+/** Passengers as the model saw them in training: the closest thing to normal traffic. */
+export async function trainingPassengers(): Promise<Passenger[]> {
+  const source = await locateData({ csvPath: process.env.TITANIC_CSV, repoRoot: REPO_ROOT });
+  return loadTrainingCsv(source.text, source.origin).map((row) => row.passenger);
+}
+
+/** A population the model never saw: elderly first-class passengers with high fares. */
+export function skewedPassengers(count: number): Passenger[] {
+  return Array.from({ length: count }, (_, i) => ({
+    pclass: 1,
+    sex: i % 2 === 0 ? 'male' : 'female',
+    age: 80,
+    sibsp: 0,
+    parch: 0,
+    fare: 500,
+    embarked: 'C',
+  }));
+}
+
+/** Sends passengers in batches through the friendly API; every request must succeed. */
+export async function predict(baseUrl: string, passengers: readonly Passenger[], batch = 50): Promise<void> {
+  for (let i = 0; i < passengers.length; i += batch) {
+    const res = await fetch(`${baseUrl}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(passengers.slice(i, i + batch)),
+    });
+    if (!res.ok) throw new Error(`POST /v1/predict answered ${res.status}: ${await res.text()}`);
+  }
+}

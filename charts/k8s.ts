@@ -3,17 +3,21 @@ import type { Construct } from 'constructs';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 
-interface Model {
-  toJSON(): unknown;
+interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string };
 }
 
 /**
- * Adds a typed `kubernetes-models` object to a cdk8s chart. The construct id is kind + name, so
- * every object has a stable, readable address.
+ * Adds a typed object (see kinds.ts) to a cdk8s chart. The construct id is kind + name, so every
+ * object has a stable, readable address.
  */
-export function emit(scope: Construct, model: Model): ApiObject {
-  const json = model.toJSON() as { apiVersion: string; kind: string; metadata?: { name?: string } };
-  return new ApiObject(scope, `${json.kind}-${json.metadata?.name ?? 'unnamed'}`, json);
+export function emit(scope: Construct, object: KubernetesObject): ApiObject {
+  return new ApiObject(scope, `${object.kind}-${object.metadata?.name ?? 'unnamed'}`, {
+    ...object,
+    metadata: { ...object.metadata },
+  });
 }
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

@@ -31,11 +31,15 @@ export function environmentFile(name: string): string {
   return `environments/${name}.yaml`;
 }
 
+// Unusual keys (empty, spaces, ": ") are quoted so the message still parses as file: key: problem.
+const keyText = (key: PropertyKey) =>
+  /^[A-Za-z_][\w-]*$/.test(String(key)) ? String(key) : JSON.stringify(String(key));
+
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
+    else out += out === '' ? keyText(key) : `.${keyText(key)}`;
   }
   return out === '' ? '(root)' : out;
 }
@@ -44,13 +48,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const where = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
     const prefix = where === '(root)' ? '' : `${where}.`;
-    return issue.keys.map((k) => `${prefix}${k}: unknown key (check the spelling)`).join('\n');
+    return issue.keys.map((k) => `${prefix}${keyText(k)}: unknown key (check the spelling)`).join('\n');
   }
   if (issue.code === 'invalid_type') {
     const message = issue.message.replace(/^Invalid input: /, '');
-    if (message.endsWith('received undefined')) return `${where}: required, ${message.replace(/, received undefined$/, '')}`;
+    if (message.endsWith('received undefined'))
+      return `${where}: required, ${message.replace(/, received undefined$/, '')}`;
     // YAML reads unquoted digits as numbers; a hash or version must be quoted.
-    if (issue.expected === 'string' && message.endsWith('received number')) return `${where}: ${message} (quote the value)`;
+    if (issue.expected === 'string' && message.endsWith('received number'))
+      return `${where}: ${message} (quote the value)`;
     return `${where}: ${message}`;
   }
   return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
@@ -78,7 +84,9 @@ export async function loadEnvironment(name: string, options: LoadOptions = {}): 
   const root = options.root ?? REPO_ROOT;
   const file = environmentFile(name);
   if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
-    throw new EnvironmentError(file, [`(root): unknown environment "${name}", expected one of ${ENVIRONMENTS.join(', ')}`]);
+    throw new EnvironmentError(file, [
+      `(root): unknown environment "${name}", expected one of ${ENVIRONMENTS.join(', ')}`,
+    ]);
   }
   let text: string;
   try {
@@ -94,7 +102,14 @@ export async function loadEnvironment(name: string, options: LoadOptions = {}): 
       doc.errors.map((e) => `(yaml): ${e.message.split('\n')[0]}`),
     );
   }
-  return parseEnvironment(doc.toJS(), file, name);
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    // e.g. an alias bomb: the yaml library refuses to expand it.
+    throw new EnvironmentError(file, [`(yaml): ${(err as Error).message}`]);
+  }
+  return parseEnvironment(data, file, name);
 }
 
 /** Loads every environment, in promotion order; all files' problems are reported together. */

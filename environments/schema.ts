@@ -11,9 +11,14 @@ const dnsLabel = z
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a DNS label (lowercase letters, digits, "-")');
 const hostname = z
   .string()
-  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'expected a DNS host name like titanic.example.com');
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/,
+    'expected a DNS host name like titanic.example.com',
+  );
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex characters');
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected an OCI digest "sha256:" + 64 hex characters');
+const digest = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'expected an OCI digest "sha256:" + 64 hex characters');
 const imageRepository = z
   .string()
   .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, 'expected an image repository like ghcr.io/org/name');
@@ -22,13 +27,14 @@ const tag = z
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected an image tag')
   .refine((t) => t !== 'latest', 'expected a pinned tag, not "latest"');
 /** Prometheus / Argo CD style durations: 30s, 5m, 1h, 1h30m, 7d. */
-const duration = z
-  .string()
-  .regex(/^(\d+[smhdw])+$/, 'expected a duration like "30s", "5m", "1h" or "1h30m"');
+const duration = z.string().regex(/^(\d+[smhdw])+$/, 'expected a duration like "30s", "5m", "1h" or "1h30m"');
 const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'expected a CPU quantity like "250m" or "1"');
 const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'expected a memory quantity like "256Mi" or "1Gi"');
 const storageSize = z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'expected a storage size like "10Gi"');
-const ratio = z.number().min(0, 'expected a ratio between 0 and 1').max(1, 'expected a ratio between 0 and 1');
+const ratio = z
+  .number()
+  .min(0, 'expected a ratio between 0 and 1')
+  .max(1, 'expected a ratio between 0 and 1');
 const positiveInt = z.number().int('expected an integer').positive('expected a positive integer');
 
 export const resourcesSchema = z.strictObject({
@@ -55,7 +61,11 @@ export const inferenceSchema = z
     minReplicas: positiveInt,
     maxReplicas: positiveInt,
     /** HPA target: average CPU utilisation in percent of the request. */
-    targetCpuUtilization: z.number().int().min(10, 'expected 10..95 (percent)').max(95, 'expected 10..95 (percent)'),
+    targetCpuUtilization: z
+      .number()
+      .int()
+      .min(10, 'expected 10..95 (percent)')
+      .max(95, 'expected 10..95 (percent)'),
     /** How long the HPA waits before scaling down, in seconds. */
     scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
     resources: resourcesSchema,
@@ -104,6 +114,13 @@ export const monitoringSchema = z.strictObject({
   storage: z.strictObject({ size: storageSize, storageClass: dnsLabel.optional() }),
   /** Host for Grafana's Ingress; absent means reach it with port-forward. */
   grafanaHost: hostname.optional(),
+  /** Where Alertmanager sends rollback alerts; default the promoter Service in this namespace. */
+  promoterWebhookUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: 'expected an http(s) URL like https://promoter.example.com/hooks/alertmanager',
+    })
+    .optional(),
   alerts: alertsSchema,
 });
 

@@ -16,7 +16,11 @@ export interface Result {
   readonly severity: 'fail' | 'warn';
 }
 
-export function runPolicies(manifests: readonly Manifest[], ctx: PolicyContext, rules: readonly Rule[] = RULES): Result[] {
+export function runPolicies(
+  manifests: readonly Manifest[],
+  ctx: PolicyContext,
+  rules: readonly Rule[] = RULES,
+): Result[] {
   return rules.flatMap((rule) =>
     rule.check(manifests, ctx).map((f) => ({
       rule,
@@ -40,7 +44,10 @@ export function parseManifests(file: string, folder: string, text: string): Mani
 }
 
 /** Reads dist/<folder>/*.yaml and the environments that give each folder its namespace. */
-export async function loadDist(root: string, distDir = 'dist'): Promise<{ manifests: Manifest[]; ctx: PolicyContext }> {
+export async function loadDist(
+  root: string,
+  distDir = 'dist',
+): Promise<{ manifests: Manifest[]; ctx: PolicyContext }> {
   const envs = await loadEnvironments({ root });
   const folders: Record<string, PolicyContext['folders'][string]> = {
     argocd: { namespace: 'argocd', digests: { image: false, model: false } },
@@ -69,11 +76,19 @@ export async function loadDist(root: string, distDir = 'dist'): Promise<{ manife
 }
 
 /** conftest-style lines: `FAIL - <file> - <Kind/name> - <message> [<rule id>]`, then the fix. */
-export function formatResults(results: readonly Result[], objectCount: number, rules: readonly Rule[] = RULES): string {
+export function formatResults(
+  results: readonly Result[],
+  objectCount: number,
+  rules: readonly Rule[] = RULES,
+): string {
   const lines: string[] = [];
-  const sorted = [...results].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'warn' ? -1 : 1));
+  const sorted = [...results].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === 'warn' ? -1 : 1,
+  );
   for (const r of sorted) {
-    lines.push(`${r.severity === 'fail' ? 'FAIL' : 'WARN'} - ${r.file} - ${r.object} - ${r.message} [${r.rule.id}]`);
+    lines.push(
+      `${r.severity === 'fail' ? 'FAIL' : 'WARN'} - ${r.file} - ${r.object} - ${r.message} [${r.rule.id}]`,
+    );
     lines.push(`       why: ${r.rule.reason}`);
     lines.push(`       fix: ${r.rule.fix}`);
   }
@@ -81,6 +96,8 @@ export function formatResults(results: readonly Result[], objectCount: number, r
   const warnings = results.length - failures;
   const tests = objectCount * rules.length;
   lines.push('');
-  lines.push(`${tests} tests, ${tests - results.length} passed, ${warnings} warnings, ${failures} failures, 0 exceptions`);
+  lines.push(
+    `${tests} tests, ${tests - results.length} passed, ${warnings} warnings, ${failures} failures, 0 exceptions`,
+  );
   return lines.join('\n');
 }

@@ -22,11 +22,19 @@ export interface PodSpec {
   readonly volumes?: readonly Record<string, unknown>[];
 }
 
+interface TemplateSpec {
+  readonly template?: {
+    readonly metadata?: { readonly labels?: Record<string, string> };
+    readonly spec?: PodSpec;
+  };
+  readonly jobTemplate?: { readonly spec?: TemplateSpec };
+}
+
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet'] as const;
 
 /** The pod spec of a workload (or a bare Pod / CronJob), if any. */
 export function podSpecOf(obj: K8sObject): PodSpec | undefined {
-  const spec = obj.spec as Record<string, any> | undefined;
+  const spec = obj.spec as TemplateSpec | undefined;
   if (!spec) return undefined;
   if (obj.kind === 'Pod') return spec as PodSpec;
   if (obj.kind === 'CronJob') return spec.jobTemplate?.spec?.template?.spec;
@@ -35,7 +43,7 @@ export function podSpecOf(obj: K8sObject): PodSpec | undefined {
 }
 
 export function podTemplateLabels(obj: K8sObject): Record<string, string> | undefined {
-  const spec = obj.spec as Record<string, any> | undefined;
+  const spec = obj.spec as TemplateSpec | undefined;
   return spec?.template?.metadata?.labels;
 }
 
@@ -51,7 +59,10 @@ export function ref(m: Manifest): string {
 }
 
 /** Does `selector.matchLabels` select these labels? */
-export function selects(selector: { matchLabels?: Record<string, string> } | undefined, labels: Record<string, string>): boolean {
+export function selects(
+  selector: { matchLabels?: Record<string, string> } | undefined,
+  labels: Record<string, string>,
+): boolean {
   const match = selector?.matchLabels ?? {};
   return Object.entries(match).every(([k, v]) => labels[k] === v);
 }

@@ -1,11 +1,12 @@
 import type { App, Chart } from 'cdk8s';
-import type { Environment } from '../environments/schema.ts';
 import { ArgoCdChart } from '../charts/argocd/chart.ts';
 import { GrafanaChart } from '../charts/grafana/chart.ts';
+import { dashboards } from '../charts/grafana/dashboards/index.ts';
 import { InferenceChart } from '../charts/inference/chart.ts';
 import { NamespaceChart } from '../charts/namespace/chart.ts';
 import { PostgresChart } from '../charts/postgres/chart.ts';
 import { PrometheusChart } from '../charts/prometheus/chart.ts';
+import type { Environment } from '../environments/schema.ts';
 import type { PinnedModel } from './models.ts';
 
 export interface ChartFile {
@@ -24,14 +25,24 @@ export interface EnvironmentInputs {
 /** Adds every chart to the app; chart ids are `<folder>-<component>` so `cdk8s synth` names match. */
 export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): ChartFile[] {
   const out: ChartFile[] = [];
+  // Dashboards do not depend on the environment: build them once.
+  const boards = dashboards();
   for (const { env, model } of inputs) {
     const add = (file: string, make: (id: string) => Chart) =>
       out.push({ folder: env.name, file, chart: make(`${env.name}-${file.replace(/\.yaml$/, '')}`) });
     add('namespace.yaml', (id) => new NamespaceChart(app, id, { env }));
     add('postgres.yaml', (id) => new PostgresChart(app, id, { env }));
     add('inference.yaml', (id) => new InferenceChart(app, id, { env, modelMetadata: model.text }));
-    add('prometheus.yaml', (id) => new PrometheusChart(app, id, { env, trainingPositiveRate: model.trainingPositiveRate }));
-    add('grafana.yaml', (id) => new GrafanaChart(app, id, { env }));
+    add(
+      'prometheus.yaml',
+      (id) =>
+        new PrometheusChart(app, id, {
+          env,
+          trainingPositiveRate: model.trainingPositiveRate,
+          promoterUrl: env.monitoring.promoterWebhookUrl,
+        }),
+    );
+    add('grafana.yaml', (id) => new GrafanaChart(app, id, { env, dashboards: boards }));
   }
   const envs = inputs.map((i) => i.env);
   out.push({ folder: 'argocd', file: 'argocd.yaml', chart: new ArgoCdChart(app, 'argocd', { envs }) });

@@ -10,7 +10,9 @@ import { readModelMetadata } from './models.ts';
 
 const root = process.env.TITANIC_ROOT ?? process.cwd();
 const envs = await loadEnvironments({ root });
-const inputs = await Promise.all(envs.map(async (env) => ({ env, model: await readModelMetadata(root, env) })));
+const inputs = await Promise.all(
+  envs.map(async (env) => ({ env, model: await readModelMetadata(root, env) })),
+);
 const app = new App();
 buildCharts(app, inputs);
 app.synth();

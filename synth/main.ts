@@ -23,7 +23,9 @@ async function main(): Promise<number> {
     for (const f of r.missing) console.error(`missing: ${f}`);
     for (const f of r.extra) console.error(`extra:   ${f} (no longer rendered)`);
     if (!r.ok) {
-      console.error('dist/ is out of date with environments/ and charts/: run `npm run synth` and commit dist/.');
+      console.error(
+        'dist/ is out of date with environments/ and charts/: run `npm run synth` and commit dist/.',
+      );
       return 1;
     }
     console.log(`dist/ is up to date (${r.unchanged.length} files).`);

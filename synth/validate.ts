@@ -58,7 +58,10 @@ interface AjvError {
   message?: string;
 }
 
-export async function validateObject(file: string, obj: Record<string, unknown>): Promise<ValidationProblem[]> {
+export async function validateObject(
+  file: string,
+  obj: Record<string, unknown>,
+): Promise<ValidationProblem[]> {
   const apiVersion = String(obj.apiVersion ?? '');
   const kind = String(obj.kind ?? '');
   const name = String((obj.metadata as { name?: string } | undefined)?.name ?? '(unnamed)');
@@ -74,11 +77,18 @@ export async function validateObject(file: string, obj: Record<string, unknown>)
   } catch (err) {
     const errors = (err as { errors?: AjvError[] }).errors;
     if (!errors) throw err;
-    for (const e of errors) problems.push({ file, object, path: e.instancePath || '/', message: e.message ?? 'invalid' });
+    for (const e of errors)
+      problems.push({ file, object, path: e.instancePath || '/', message: e.message ?? 'invalid' });
   }
   for (const path of walk(obj, '')) {
     const newer = AFTER_1_28.find((f) => f.pattern.test(path));
-    if (newer) problems.push({ file, object, path, message: `not available in Kubernetes 1.28: added in ${newer.since}` });
+    if (newer)
+      problems.push({
+        file,
+        object,
+        path,
+        message: `not available in Kubernetes 1.28: added in ${newer.since}`,
+      });
   }
   return problems;
 }

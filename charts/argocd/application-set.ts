@@ -1,6 +1,6 @@
-import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import type { Environment } from '../../environments/schema.ts';
 import { ARGOCD_NAMESPACE, PROJECT, REPO_BRANCH, REPO_URL } from '../constants.ts';
+import { ApplicationSet, type IApplicationSet } from '../kinds.ts';
 import { IN_CLUSTER } from './project.ts';
 
 /** Argo CD notifications: GitHub commit statuses on the synced revision. */
@@ -24,8 +24,11 @@ spec:
 `;
 
 /** One ApplicationSet with a list generator: titanic-<env> syncing dist/<env>. */
-export function applicationSet(envs: readonly Environment[], labels: Record<string, string>): ApplicationSet {
-  return new ApplicationSet({
+export function applicationSet(
+  envs: readonly Environment[],
+  labels: Record<string, string>,
+): IApplicationSet {
+  return ApplicationSet({
     metadata: { name: 'titanic', namespace: ARGOCD_NAMESPACE, labels },
     spec: {
       goTemplate: true,

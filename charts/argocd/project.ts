@@ -1,6 +1,6 @@
-import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import type { Environment } from '../../environments/schema.ts';
 import { ARGOCD_NAMESPACE, PROJECT, REPO_URL } from '../constants.ts';
+import { AppProject, type IAppProject } from '../kinds.ts';
 
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
@@ -21,7 +21,7 @@ export const NAMESPACED_KINDS: readonly { group: string; kind: string }[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
 
-export function appProject(envs: readonly Environment[], labels: Record<string, string>): AppProject {
+export function appProject(envs: readonly Environment[], labels: Record<string, string>): IAppProject {
   const windows = envs.flatMap((env) =>
     env.argocd.syncWindow
       ? [
@@ -36,7 +36,7 @@ export function appProject(envs: readonly Environment[], labels: Record<string, 
         ]
       : [],
   );
-  return new AppProject({
+  return AppProject({
     metadata: { name: PROJECT, namespace: ARGOCD_NAMESPACE, labels },
     spec: {
       description: 'Titanic survival prediction: one Application per environment, rendered manifests only.',
@@ -45,7 +45,15 @@ export function appProject(envs: readonly Environment[], labels: Record<string, 
       // CreateNamespace=true is the only cluster-scoped write.
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
       namespaceResourceWhitelist: NAMESPACED_KINDS.map((k) => ({ ...k })),
-      orphanedResources: { warn: true },
+      // Secrets come from the credentials Job and cert-manager, volume claims from StatefulSets:
+      // expected in the namespace although not in git.
+      orphanedResources: {
+        warn: true,
+        ignore: [
+          { group: '', kind: 'Secret' },
+          { group: '', kind: 'PersistentVolumeClaim' },
+        ],
+      },
       ...(windows.length > 0 ? { syncWindows: windows } : {}),
     },
   });

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
-import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { stringify } from 'yaml';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
 import { emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { ConfigMap, Deployment, type IDeployment, Ingress, Service } from '../kinds.ts';
 import { labels, selectorLabels } from '../labels.ts';
 import { dashboards } from './dashboards/index.ts';
 import { grafanaDashboardProvider, grafanaDatasources } from './provisioning.ts';
 
 export interface GrafanaChartProps {
   readonly env: Environment;
+  /** File name → dashboard JSON; default `dashboards()` (pass it to build once for all environments). */
+  readonly dashboards?: Record<string, unknown>;
 }
 
 const yaml = (o: unknown) => stringify(o, { lineWidth: 0, sortMapEntries: true });
@@ -26,7 +26,7 @@ export class GrafanaChart extends Chart {
     const ns = env.namespace;
     const meta = labels({ name: NAMES.grafana, env: env.name, version: '11.2.0', component: 'dashboards' });
     const boards = Object.fromEntries(
-      Object.entries(dashboards())
+      Object.entries(props.dashboards ?? dashboards())
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([file, json]) => [file, `${JSON.stringify(json, null, 2)}\n`]),
     );
@@ -39,26 +39,26 @@ export class GrafanaChart extends Chart {
 
     emit(
       this,
-      new ConfigMap({
+      ConfigMap({
         metadata: { name: 'grafana-datasources', namespace: ns, labels: meta },
         data: { 'datasources.yaml': datasources },
       }),
     );
     emit(
       this,
-      new ConfigMap({
+      ConfigMap({
         metadata: { name: 'grafana-dashboard-provider', namespace: ns, labels: meta },
         data: { 'provider.yaml': provider },
       }),
     );
     emit(
       this,
-      new ConfigMap({ metadata: { name: 'grafana-dashboards', namespace: ns, labels: meta }, data: boards }),
+      ConfigMap({ metadata: { name: 'grafana-dashboards', namespace: ns, labels: meta }, data: boards }),
     );
     emit(this, grafanaDeployment(env, meta, configHash));
     emit(
       this,
-      new Service({
+      Service({
         metadata: { name: NAMES.grafana, namespace: ns, labels: meta },
         spec: {
           selector: selectorLabels({ name: NAMES.grafana, env: env.name }),
@@ -71,7 +71,7 @@ export class GrafanaChart extends Chart {
       const tls = env.ingress.tls;
       emit(
         this,
-        new Ingress({
+        Ingress({
           metadata: {
             name: NAMES.grafana,
             namespace: ns,
@@ -106,13 +106,13 @@ export class GrafanaChart extends Chart {
   }
 }
 
-function grafanaDeployment(env: Environment, meta: Record<string, string>, configHash: string): Deployment {
+function grafanaDeployment(env: Environment, meta: Record<string, string>, configHash: string): IDeployment {
   const secret = (name: string, key: string) => ({
     name,
     valueFrom: { secretKeyRef: { name: NAMES.grafanaSecret, key } },
   });
   const mount = (name: string, mountPath: string) => ({ name, mountPath, readOnly: true });
-  return new Deployment({
+  return Deployment({
     metadata: { name: NAMES.grafana, namespace: env.namespace, labels: meta },
     spec: {
       replicas: 1,

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ConfigMap } from 'kubernetes-models/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES } from '../constants.ts';
 import { emit } from '../k8s.ts';
+import { ConfigMap } from '../kinds.ts';
 import { labels } from '../labels.ts';
 import { inferenceDeployment, modelMetadataConfigMapName } from './deployment.ts';
 import {
@@ -25,11 +25,16 @@ export class InferenceChart extends Chart {
   constructor(scope: Construct, id: string, props: InferenceChartProps) {
     super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
     const { env } = props;
-    const meta = labels({ name: NAMES.inference, env: env.name, version: env.image.tag, component: 'server' });
+    const meta = labels({
+      name: NAMES.inference,
+      env: env.name,
+      version: env.image.tag,
+      component: 'server',
+    });
     emit(this, inferenceServiceAccount(env, meta));
     emit(
       this,
-      new ConfigMap({
+      ConfigMap({
         // Versioned name: a new model rolls the pods, a rollback finds the old one again.
         metadata: { name: modelMetadataConfigMapName(env), namespace: env.namespace, labels: meta },
         data: { 'model.json': props.modelMetadata },

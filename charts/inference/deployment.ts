@@ -1,7 +1,7 @@
-import { Deployment } from 'kubernetes-models/apps/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES, PORTS, WAVES } from '../constants.ts';
 import { imageRef, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { Deployment, type IDeployment } from '../kinds.ts';
 import { LABEL_NAME, type labels, selectorLabels } from '../labels.ts';
 
 /** Static busybox: the modelcar image holds only the model file, so the copy tool is mounted in. */
@@ -14,7 +14,7 @@ export function modelMetadataConfigMapName(env: Environment): string {
   return `model-metadata-${env.model.version}`;
 }
 
-export function inferenceDeployment(env: Environment, meta: ReturnType<typeof labels>): Deployment {
+export function inferenceDeployment(env: Environment, meta: ReturnType<typeof labels>): IDeployment {
   const selector = selectorLabels({ name: NAMES.inference, env: env.name });
   const modelcar = imageRef(`${env.model.modelcarRepository}`, env.model.version, env.model.digest);
   const inference = env.inference;
@@ -26,7 +26,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
   ].join(' && ');
   const small = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
 
-  return new Deployment({
+  return Deployment({
     metadata: {
       name: NAMES.inference,
       namespace: env.namespace,
@@ -150,7 +150,9 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
               lifecycle: {
                 // Endpoints lag the SIGTERM; keep serving until the Service stops routing here.
                 // The image has node but maybe no shell, so node itself waits.
-                preStop: { exec: { command: ['node', '-e', `setTimeout(() => {}, ${PRESTOP_SECONDS * 1000})`] } },
+                preStop: {
+                  exec: { command: ['node', '-e', `setTimeout(() => {}, ${PRESTOP_SECONDS * 1000})`] },
+                },
               },
               volumeMounts: [
                 { name: 'model', mountPath: MODEL_DIR, readOnly: true },

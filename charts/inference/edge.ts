@@ -1,24 +1,32 @@
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES, PORTS, WAVES } from '../constants.ts';
 import { SYNC_WAVE } from '../k8s.ts';
+import {
+  HorizontalPodAutoscaler,
+  type IHorizontalPodAutoscaler,
+  type IIngress,
+  Ingress,
+  type IPodDisruptionBudget,
+  type IService,
+  type IServiceAccount,
+  PodDisruptionBudget,
+  Service,
+  ServiceAccount,
+} from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
 
 type Labels = Record<string, string>;
 
-export function inferenceServiceAccount(env: Environment, labels: Labels): ServiceAccount {
-  return new ServiceAccount({
+export function inferenceServiceAccount(env: Environment, labels: Labels): IServiceAccount {
+  return ServiceAccount({
     metadata: { name: NAMES.inference, namespace: env.namespace, labels },
     // The server never talks to the Kubernetes API.
     automountServiceAccountToken: false,
   });
 }
 
-export function inferenceService(env: Environment, labels: Labels): Service {
-  return new Service({
+export function inferenceService(env: Environment, labels: Labels): IService {
+  return Service({
     metadata: { name: NAMES.inference, namespace: env.namespace, labels },
     spec: {
       type: 'ClusterIP',
@@ -28,10 +36,15 @@ export function inferenceService(env: Environment, labels: Labels): Service {
   });
 }
 
-export function inferenceAutoscaler(env: Environment, labels: Labels): HorizontalPodAutoscaler {
+export function inferenceAutoscaler(env: Environment, labels: Labels): IHorizontalPodAutoscaler {
   const i = env.inference;
-  return new HorizontalPodAutoscaler({
-    metadata: { name: NAMES.inference, namespace: env.namespace, labels, annotations: { [SYNC_WAVE]: WAVES.edge } },
+  return HorizontalPodAutoscaler({
+    metadata: {
+      name: NAMES.inference,
+      namespace: env.namespace,
+      labels,
+      annotations: { [SYNC_WAVE]: WAVES.edge },
+    },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: NAMES.inference },
       minReplicas: i.minReplicas,
@@ -39,7 +52,10 @@ export function inferenceAutoscaler(env: Environment, labels: Labels): Horizonta
       metrics: [
         {
           type: 'Resource',
-          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: i.targetCpuUtilization } },
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: i.targetCpuUtilization },
+          },
         },
       ],
       behavior: {
@@ -57,9 +73,12 @@ export function inferenceAutoscaler(env: Environment, labels: Labels): Horizonta
 }
 
 /** Only when more than one replica runs: a PDB on a single pod would block node drains. */
-export function inferenceDisruptionBudget(env: Environment, labels: Labels): PodDisruptionBudget | undefined {
+export function inferenceDisruptionBudget(
+  env: Environment,
+  labels: Labels,
+): IPodDisruptionBudget | undefined {
   if (env.inference.minReplicas < 2) return undefined;
-  return new PodDisruptionBudget({
+  return PodDisruptionBudget({
     metadata: { name: NAMES.inference, namespace: env.namespace, labels },
     spec: {
       // With 3+ replicas keep all but one; with 2 keep one.
@@ -69,7 +88,7 @@ export function inferenceDisruptionBudget(env: Environment, labels: Labels): Pod
   });
 }
 
-export function inferenceIngress(env: Environment, labels: Labels): Ingress {
+export function inferenceIngress(env: Environment, labels: Labels): IIngress {
   const { ingress } = env;
   const annotations: Record<string, string> = {
     [SYNC_WAVE]: WAVES.edge,
@@ -81,7 +100,7 @@ export function inferenceIngress(env: Environment, labels: Labels): Ingress {
     annotations['nginx.ingress.kubernetes.io/force-ssl-redirect'] = 'true';
     if (ingress.tls.clusterIssuer) annotations['cert-manager.io/cluster-issuer'] = ingress.tls.clusterIssuer;
   }
-  return new Ingress({
+  return Ingress({
     metadata: { name: NAMES.inference, namespace: env.namespace, labels, annotations },
     spec: {
       ingressClassName: ingress.className,

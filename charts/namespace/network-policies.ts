@@ -1,8 +1,8 @@
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { Environment } from '../../environments/schema.ts';
 import { ARGOCD_NAMESPACE, NAMES, PORTS } from '../constants.ts';
+import { type INetworkPolicy, NetworkPolicy } from '../kinds.ts';
 import { LABEL_NAME } from '../labels.ts';
 
 type Labels = Record<string, string>;
@@ -18,11 +18,11 @@ interface Rule {
   readonly to?: readonly { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] }[];
 }
 
-function policy(env: Environment, labels: Labels, rule: Rule): NetworkPolicy {
+function policy(env: Environment, labels: Labels, rule: Rule): INetworkPolicy {
   const types: ('Ingress' | 'Egress')[] = [];
   if (rule.from) types.push('Ingress');
   if (rule.to) types.push('Egress');
-  return new NetworkPolicy({
+  return NetworkPolicy({
     metadata: { name: rule.name, namespace: env.namespace, labels },
     spec: {
       podSelector: rule.pod === '' ? {} : { matchLabels: { [LABEL_NAME]: rule.pod } },
@@ -33,12 +33,21 @@ function policy(env: Environment, labels: Labels, rule: Rule): NetworkPolicy {
   });
 }
 
+/** The promoter runs in-cluster (port 8090) unless the environment points at an outside URL. */
+function promoterEgress(env: Environment): { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] } {
+  const url = env.monitoring.promoterWebhookUrl;
+  if (!url) return { peers: [{ namespaceSelector: {} }], ports: [tcp(PORTS.promoter)] };
+  const parsed = new URL(url);
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+  return { peers: [], ports: [tcp(port)] };
+}
+
 /**
  * Default deny for the namespace, then one allow per real flow: ingress controller → inference,
  * inference → Postgres, Prometheus → metrics ports, Prometheus → Alertmanager → promoter,
  * Grafana → Prometheus, everything → DNS. The generator Job talks to the API server.
  */
-export function networkPolicies(env: Environment, labels: Labels): NetworkPolicy[] {
+export function networkPolicies(env: Environment, labels: Labels): INetworkPolicy[] {
   const dns = {
     peers: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
     ports: [
@@ -47,7 +56,7 @@ export function networkPolicies(env: Environment, labels: Labels): NetworkPolicy
     ] satisfies INetworkPolicyPort[],
   };
   const ingressController = { namespaceSelector: { matchLabels: { [NS_NAME]: 'ingress-nginx' } } };
-  const defaultDeny = new NetworkPolicy({
+  const defaultDeny = NetworkPolicy({
     metadata: { name: 'default-deny', namespace: env.namespace, labels },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
@@ -95,7 +104,7 @@ export function networkPolicies(env: Environment, labels: Labels): NetworkPolicy
       name: 'alertmanager',
       pod: NAMES.alertmanager,
       from: [{ peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.alertmanager)] }],
-      to: [{ peers: [app('promoter'), { namespaceSelector: {} }], ports: [tcp(PORTS.promoter)] }],
+      to: [promoterEgress(env)],
     }),
     policy(env, labels, {
       name: 'grafana',

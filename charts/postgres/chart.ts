@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Service } from 'kubernetes-models/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES, PORTS, WAVES } from '../constants.ts';
 import { emit, SYNC_WAVE } from '../k8s.ts';
+import { Service } from '../kinds.ts';
 import { labels, selectorLabels } from '../labels.ts';
 import { credentialsGenerator } from './credentials-job.ts';
 import { postgresStatefulSet } from './statefulset.ts';
@@ -17,13 +17,28 @@ export class PostgresChart extends Chart {
   constructor(scope: Construct, id: string, props: PostgresChartProps) {
     super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
     const { env } = props;
-    const jobLabels = labels({ name: NAMES.secretsJob, env: env.name, version: '1', component: 'credentials' });
+    const jobLabels = labels({
+      name: NAMES.secretsJob,
+      env: env.name,
+      version: '1',
+      component: 'credentials',
+    });
     for (const o of credentialsGenerator(env, jobLabels)) emit(this, o);
-    const meta = labels({ name: NAMES.postgres, env: env.name, version: env.postgres.version, component: 'database' });
+    const meta = labels({
+      name: NAMES.postgres,
+      env: env.name,
+      version: env.postgres.version,
+      component: 'database',
+    });
     emit(
       this,
-      new Service({
-        metadata: { name: NAMES.postgres, namespace: env.namespace, labels: meta, annotations: { [SYNC_WAVE]: WAVES.postgres } },
+      Service({
+        metadata: {
+          name: NAMES.postgres,
+          namespace: env.namespace,
+          labels: meta,
+          annotations: { [SYNC_WAVE]: WAVES.postgres },
+        },
         spec: {
           // Headless: the StatefulSet's stable network identity.
           clusterIP: 'None',

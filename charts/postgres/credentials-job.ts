@@ -1,9 +1,7 @@
-import { Job } from 'kubernetes-models/batch/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { ServiceAccount } from 'kubernetes-models/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS } from '../constants.ts';
 import { RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { Job, Role, RoleBinding, ServiceAccount } from '../kinds.ts';
 
 type Labels = Record<string, string>;
 
@@ -20,7 +18,10 @@ const HOOK = {
   'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
 };
 // RBAC must exist before the Job in the same hook phase; keep it between syncs for re-runs.
-const RBAC_HOOK = { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' };
+const RBAC_HOOK = {
+  'argocd.argoproj.io/hook': 'PreSync',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+};
 
 function script(env: Environment): string {
   const url = `postgresql://titanic:$pw@${NAMES.postgres}.${env.namespace}.svc:${PORTS.postgres}/titanic?sslmode=disable`;
@@ -55,24 +56,29 @@ export function credentialsGenerator(env: Environment, labels: Labels) {
     labels,
     annotations: { ...annotations, [SYNC_WAVE]: '-3' },
   });
-  const serviceAccount = new ServiceAccount({
+  const serviceAccount = ServiceAccount({
     metadata: meta(NAMES.secretsJob, RBAC_HOOK),
     automountServiceAccountToken: false,
   });
-  const role = new Role({
+  const role = Role({
     metadata: meta(NAMES.secretsJob, RBAC_HOOK),
     rules: [
       // Read only the Secrets it manages; `create` cannot be narrowed by name in RBAC.
-      { apiGroups: [''], resources: ['secrets'], resourceNames: [...GENERATED_SECRETS], verbs: ['get', 'delete'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: [...GENERATED_SECRETS],
+        verbs: ['get', 'delete'],
+      },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
     ],
   });
-  const binding = new RoleBinding({
+  const binding = RoleBinding({
     metadata: meta(NAMES.secretsJob, RBAC_HOOK),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAMES.secretsJob },
     subjects: [{ kind: 'ServiceAccount', name: NAMES.secretsJob, namespace: env.namespace }],
   });
-  const job = new Job({
+  const job = Job({
     metadata: { ...meta(NAMES.secretsJob, HOOK), annotations: { ...HOOK, [SYNC_WAVE]: '-2' } },
     spec: {
       backoffLimit: 3,

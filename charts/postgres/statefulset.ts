@@ -1,7 +1,7 @@
-import { StatefulSet } from 'kubernetes-models/apps/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
 import { RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { type IStatefulSet, StatefulSet } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
 
 type Labels = Record<string, string>;
@@ -11,10 +11,15 @@ const secretEnv = (name: string, key: string) => ({
 });
 const isReady = ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d titanic -q'];
 
-export function postgresStatefulSet(env: Environment, labels: Labels): StatefulSet {
+export function postgresStatefulSet(env: Environment, labels: Labels): IStatefulSet {
   const selector = selectorLabels({ name: NAMES.postgres, env: env.name });
-  return new StatefulSet({
-    metadata: { name: NAMES.postgres, namespace: env.namespace, labels, annotations: { [SYNC_WAVE]: WAVES.postgres } },
+  return StatefulSet({
+    metadata: {
+      name: NAMES.postgres,
+      namespace: env.namespace,
+      labels,
+      annotations: { [SYNC_WAVE]: WAVES.postgres },
+    },
     spec: {
       serviceName: NAMES.postgres,
       // One primary: the prediction log tolerates a short outage (the server counts dropped rows).
@@ -23,7 +28,10 @@ export function postgresStatefulSet(env: Environment, labels: Labels): StatefulS
       template: {
         metadata: {
           labels,
-          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(PORTS.postgresExporter) },
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(PORTS.postgresExporter),
+          },
         },
         spec: {
           automountServiceAccountToken: false,
@@ -62,7 +70,10 @@ export function postgresStatefulSet(env: Environment, labels: Labels): StatefulS
                 secretEnv('DATA_SOURCE_USER', 'username'),
                 secretEnv('DATA_SOURCE_PASS', 'password'),
               ],
-              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+              resources: {
+                requests: { cpu: '10m', memory: '32Mi' },
+                limits: { cpu: '100m', memory: '64Mi' },
+              },
               securityContext: RESTRICTED_CONTAINER,
               readinessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 10 },
               livenessProbe: { httpGet: { path: '/', port: 'metrics' }, periodSeconds: 30 },
@@ -79,7 +90,9 @@ export function postgresStatefulSet(env: Environment, labels: Labels): StatefulS
           metadata: { name: 'data', labels: selector },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            ...(env.postgres.storage.storageClass ? { storageClassName: env.postgres.storage.storageClass } : {}),
+            ...(env.postgres.storage.storageClass
+              ? { storageClassName: env.postgres.storage.storageClass }
+              : {}),
             resources: { requests: { storage: env.postgres.storage.size } },
           },
         },

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Environment } from '../../environments/schema.ts';
 import type { RuleContext } from './alert-rules/context.ts';
 import { modelAlerts } from './alert-rules/model.ts';
@@ -11,7 +12,7 @@ import type { AlertDefinition, AlertingRule, RuleFile } from './alert-rules/type
 
 export type { AlertDefinition, AlertingRule, RuleFile, RuleGroup } from './alert-rules/types.ts';
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where each alert's runbook section lives (GitHub anchors are the lower-cased heading). */
 export const RUNBOOK_BASE = 'https://github.com/titanic-ml/titanic-gitops/blob/main/docs/runbooks.md';

@@ -27,7 +27,10 @@ export interface Route {
 export interface AlertmanagerConfig {
   readonly global: { readonly resolve_timeout: string };
   readonly route: Route;
-  readonly receivers: readonly { readonly name: string; readonly webhook_configs?: readonly WebhookConfig[] }[];
+  readonly receivers: readonly {
+    readonly name: string;
+    readonly webhook_configs?: readonly WebhookConfig[];
+  }[];
   readonly inhibit_rules: readonly {
     readonly source_matchers: readonly string[];
     readonly target_matchers: readonly string[];

@@ -1,8 +1,7 @@
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { Service } from 'kubernetes-models/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS } from '../constants.ts';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
+import { Deployment, type IDeployment, type IService, Service } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
 
 type Labels = Record<string, string>;
@@ -10,8 +9,8 @@ export const ALERTMANAGER_CONFIG_MAP = 'alertmanager-config';
 /** Where the promoter's bearer token is mounted; referenced by the webhook's credentials_file. */
 export const WEBHOOK_TOKEN_FILE = '/etc/alertmanager/secrets/token';
 
-export function alertmanagerService(env: Environment, labels: Labels): Service {
-  return new Service({
+export function alertmanagerService(env: Environment, labels: Labels): IService {
+  return Service({
     metadata: { name: NAMES.alertmanager, namespace: env.namespace, labels },
     spec: {
       selector: selectorLabels({ name: NAMES.alertmanager, env: env.name }),
@@ -20,9 +19,9 @@ export function alertmanagerService(env: Environment, labels: Labels): Service {
   });
 }
 
-export function alertmanagerDeployment(env: Environment, labels: Labels, configHash: string): Deployment {
+export function alertmanagerDeployment(env: Environment, labels: Labels, configHash: string): IDeployment {
   const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 15 });
-  return new Deployment({
+  return Deployment({
     metadata: { name: NAMES.alertmanager, namespace: env.namespace, labels },
     spec: {
       replicas: 1,
@@ -44,12 +43,20 @@ export function alertmanagerDeployment(env: Environment, labels: Labels, configH
                 '--cluster.listen-address=',
               ],
               ports: [{ name: 'http', containerPort: PORTS.alertmanager, protocol: 'TCP' }],
-              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+              resources: {
+                requests: { cpu: '10m', memory: '32Mi' },
+                limits: { cpu: '200m', memory: '128Mi' },
+              },
               securityContext: RESTRICTED_CONTAINER,
               readinessProbe: probe('/-/ready'),
               livenessProbe: probe('/-/healthy'),
               volumeMounts: [
-                { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
+                {
+                  name: 'config',
+                  mountPath: '/etc/alertmanager/alertmanager.yml',
+                  subPath: 'alertmanager.yml',
+                  readOnly: true,
+                },
                 { name: 'token', mountPath: '/etc/alertmanager/secrets', readOnly: true },
                 { name: 'data', mountPath: '/alertmanager' },
               ],

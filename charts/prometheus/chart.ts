@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ConfigMap } from 'kubernetes-models/v1';
 import { stringify } from 'yaml';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES } from '../constants.ts';
 import { emit } from '../k8s.ts';
+import { ConfigMap } from '../kinds.ts';
 import { labels } from '../labels.ts';
-import { ALERTMANAGER_CONFIG_MAP, alertmanagerDeployment, alertmanagerService, WEBHOOK_TOKEN_FILE } from './alertmanager.ts';
-import { alertmanagerConfig } from './alertmanager-config.ts';
 import { alertRules } from './alert-rules.ts';
+import {
+  ALERTMANAGER_CONFIG_MAP,
+  alertmanagerDeployment,
+  alertmanagerService,
+  WEBHOOK_TOKEN_FILE,
+} from './alertmanager.ts';
+import { alertmanagerConfig } from './alertmanager-config.ts';
 import { prometheusConfig } from './config.ts';
 import {
   PROMETHEUS_CONFIG_MAP,
@@ -38,23 +43,52 @@ export class PrometheusChart extends Chart {
     super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
     const { env } = props;
     const ns = env.namespace;
-    const prom = labels({ name: NAMES.prometheus, env: env.name, version: '2.53.2', component: 'monitoring' });
+    const prom = labels({
+      name: NAMES.prometheus,
+      env: env.name,
+      version: '2.53.2',
+      component: 'monitoring',
+    });
     const am = labels({ name: NAMES.alertmanager, env: env.name, version: '0.27.0', component: 'alerting' });
 
-    const config = yaml(prometheusConfig({ env: env.name, namespace: ns, ruleFiles: [`${RULES_DIR}/*.yaml`] }));
+    const config = yaml(
+      prometheusConfig({ env: env.name, namespace: ns, ruleFiles: [`${RULES_DIR}/*.yaml`] }),
+    );
     const rules = yaml(alertRules(env, { trainingPositiveRate: props.trainingPositiveRate }));
     const amConfig = yaml(
-      alertmanagerConfig({ namespace: ns, promoterUrl: props.promoterUrl, credentialsFile: WEBHOOK_TOKEN_FILE }),
+      alertmanagerConfig({
+        namespace: ns,
+        promoterUrl: props.promoterUrl,
+        credentialsFile: WEBHOOK_TOKEN_FILE,
+      }),
     );
 
     for (const o of prometheusRbac(env, prom)) emit(this, o);
-    emit(this, new ConfigMap({ metadata: { name: PROMETHEUS_CONFIG_MAP, namespace: ns, labels: prom }, data: { 'prometheus.yml': config } }));
-    emit(this, new ConfigMap({ metadata: { name: PROMETHEUS_RULES_MAP, namespace: ns, labels: prom }, data: { 'titanic.yaml': rules } }));
+    emit(
+      this,
+      ConfigMap({
+        metadata: { name: PROMETHEUS_CONFIG_MAP, namespace: ns, labels: prom },
+        data: { 'prometheus.yml': config },
+      }),
+    );
+    emit(
+      this,
+      ConfigMap({
+        metadata: { name: PROMETHEUS_RULES_MAP, namespace: ns, labels: prom },
+        data: { 'titanic.yaml': rules },
+      }),
+    );
     emit(this, prometheusStorage(env, prom));
     // The hash rolls the pod when configuration changes, since subPath mounts never refresh.
     emit(this, prometheusDeployment(env, prom, hash(config, rules)));
     emit(this, prometheusService(env, prom));
-    emit(this, new ConfigMap({ metadata: { name: ALERTMANAGER_CONFIG_MAP, namespace: ns, labels: am }, data: { 'alertmanager.yml': amConfig } }));
+    emit(
+      this,
+      ConfigMap({
+        metadata: { name: ALERTMANAGER_CONFIG_MAP, namespace: ns, labels: am },
+        data: { 'alertmanager.yml': amConfig },
+      }),
+    );
     emit(this, alertmanagerDeployment(env, am, hash(amConfig)));
     emit(this, alertmanagerService(env, am));
   }

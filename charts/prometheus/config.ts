@@ -41,7 +41,9 @@ export interface PrometheusConfig {
   };
   readonly rule_files: readonly string[];
   readonly alerting: {
-    readonly alertmanagers: readonly { readonly static_configs: readonly { readonly targets: readonly string[] }[] }[];
+    readonly alertmanagers: readonly {
+      readonly static_configs: readonly { readonly targets: readonly string[] }[];
+    }[];
   };
   readonly scrape_configs: readonly ScrapeConfig[];
 }

@@ -1,9 +1,17 @@
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS } from '../constants.ts';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
+import {
+  Deployment,
+  type IDeployment,
+  type IPersistentVolumeClaim,
+  type IService,
+  PersistentVolumeClaim,
+  Role,
+  RoleBinding,
+  Service,
+  ServiceAccount,
+} from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
 
 type Labels = Record<string, string>;
@@ -15,12 +23,12 @@ export const RULES_DIR = '/etc/prometheus/rules';
 export function prometheusRbac(env: Environment, labels: Labels) {
   const metadata = { name: NAMES.prometheus, namespace: env.namespace, labels };
   return [
-    new ServiceAccount({ metadata, automountServiceAccountToken: false }),
-    new Role({
+    ServiceAccount({ metadata, automountServiceAccountToken: false }),
+    Role({
       metadata,
       rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
     }),
-    new RoleBinding({
+    RoleBinding({
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAMES.prometheus },
       subjects: [{ kind: 'ServiceAccount', name: NAMES.prometheus, namespace: env.namespace }],
@@ -28,9 +36,9 @@ export function prometheusRbac(env: Environment, labels: Labels) {
   ];
 }
 
-export function prometheusStorage(env: Environment, labels: Labels): PersistentVolumeClaim {
+export function prometheusStorage(env: Environment, labels: Labels): IPersistentVolumeClaim {
   const { storage } = env.monitoring;
-  return new PersistentVolumeClaim({
+  return PersistentVolumeClaim({
     metadata: { name: `${NAMES.prometheus}-data`, namespace: env.namespace, labels },
     spec: {
       accessModes: ['ReadWriteOnce'],
@@ -40,8 +48,8 @@ export function prometheusStorage(env: Environment, labels: Labels): PersistentV
   });
 }
 
-export function prometheusService(env: Environment, labels: Labels): Service {
-  return new Service({
+export function prometheusService(env: Environment, labels: Labels): IService {
+  return Service({
     metadata: { name: NAMES.prometheus, namespace: env.namespace, labels },
     spec: {
       selector: selectorLabels({ name: NAMES.prometheus, env: env.name }),
@@ -50,9 +58,13 @@ export function prometheusService(env: Environment, labels: Labels): Service {
   });
 }
 
-export function prometheusDeployment(env: Environment, labels: Labels, configHash: string): Deployment {
-  const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 15, failureThreshold: 4 });
-  return new Deployment({
+export function prometheusDeployment(env: Environment, labels: Labels, configHash: string): IDeployment {
+  const probe = (path: string) => ({
+    httpGet: { path, port: 'http' },
+    periodSeconds: 15,
+    failureThreshold: 4,
+  });
+  return Deployment({
     metadata: { name: NAMES.prometheus, namespace: env.namespace, labels },
     spec: {
       // One writer per volume: never two pods on the same TSDB.
@@ -83,7 +95,12 @@ export function prometheusDeployment(env: Environment, labels: Labels, configHas
               readinessProbe: probe('/-/ready'),
               livenessProbe: probe('/-/healthy'),
               volumeMounts: [
-                { name: 'config', mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml', readOnly: true },
+                {
+                  name: 'config',
+                  mountPath: '/etc/prometheus/prometheus.yml',
+                  subPath: 'prometheus.yml',
+                  readOnly: true,
+                },
                 { name: 'rules', mountPath: RULES_DIR, readOnly: true },
                 { name: 'data', mountPath: '/prometheus' },
               ],

@@ -1,4 +1,4 @@
-import { podTemplateLabels, ref, selects } from '../pods.ts';
+import { podTemplateLabels, selects } from '../pods.ts';
 import type { Finding, Manifest, Rule } from '../types.ts';
 
 interface Hpa {
@@ -26,7 +26,7 @@ const SCALED = ['Deployment', 'StatefulSet'];
 export const pdbForReplicated: Rule = {
   id: 'TGP-008 pdb-for-replicated',
   reason: 'A node drain may evict every replica at once unless a PodDisruptionBudget limits it.',
-  fix: 'Add a PodDisruptionBudget (maxUnavailable: 1) selecting the workload\'s pods.',
+  fix: "Add a PodDisruptionBudget (maxUnavailable: 1) selecting the workload's pods.",
   check(manifests) {
     const out: Finding[] = [];
     for (const m of manifests) {
@@ -37,9 +37,16 @@ export const pdbForReplicated: Rule = {
         (p) =>
           p.folder === m.folder &&
           p.object.kind === 'PodDisruptionBudget' &&
-          selects((p.object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector, labels),
+          selects(
+            (p.object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector,
+            labels,
+          ),
       );
-      if (!covered) out.push({ manifest: m, message: `runs ${minReplicas(m, manifests)}+ replicas without a PodDisruptionBudget` });
+      if (!covered)
+        out.push({
+          manifest: m,
+          message: `runs ${minReplicas(m, manifests)}+ replicas without a PodDisruptionBudget`,
+        });
     }
     return out;
   },
@@ -47,7 +54,8 @@ export const pdbForReplicated: Rule = {
 
 export const prodMinReplicas: Rule = {
   id: 'TGP-009 prod-min-replicas',
-  reason: 'Prod must survive losing a node or a zone during a rollout: at least three replicas of the server.',
+  reason:
+    'Prod must survive losing a node or a zone during a rollout: at least three replicas of the server.',
   fix: 'Set inference.minReplicas to 3 or more in environments/prod.yaml.',
   check(manifests, ctx) {
     const out: Finding[] = [];
@@ -57,9 +65,12 @@ export const prodMinReplicas: Rule = {
         const min = (m.object.spec as Hpa).minReplicas ?? 1;
         if (min < 3) out.push({ manifest: m, message: `minReplicas is ${min}, prod needs at least 3` });
       }
-      if (m.object.kind === 'Deployment' && m.object.metadata?.labels?.['app.kubernetes.io/component'] === 'server') {
+      if (
+        m.object.kind === 'Deployment' &&
+        m.object.metadata?.labels?.['app.kubernetes.io/component'] === 'server'
+      ) {
         const n = minReplicas(m, manifests);
-        if (n < 3) out.push({ manifest: m, message: `${ref(m)} runs ${n} replica(s), prod needs at least 3` });
+        if (n < 3) out.push({ manifest: m, message: `runs ${n} replica(s), prod needs at least 3` });
       }
     }
     return out;

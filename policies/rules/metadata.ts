@@ -9,7 +9,14 @@ const RECOMMENDED = [
   'app.kubernetes.io/part-of',
   'app.kubernetes.io/managed-by',
 ];
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+]);
 
 export const recommendedLabels: Rule = {
   id: 'TGP-012 recommended-labels',
@@ -24,7 +31,8 @@ export const recommendedLabels: Rule = {
       const template = podTemplateLabels(m.object);
       if (template) {
         const missingPod = RECOMMENDED.slice(0, 2).filter((k) => !template[k]);
-        if (missingPod.length > 0) out.push({ manifest: m, message: `pod template lacks labels ${missingPod.join(', ')}` });
+        if (missingPod.length > 0)
+          out.push({ manifest: m, message: `pod template lacks labels ${missingPod.join(', ')}` });
       }
     }
     return out;
@@ -33,7 +41,8 @@ export const recommendedLabels: Rule = {
 
 export const namespaced: Rule = {
   id: 'TGP-013 environment-namespace',
-  reason: 'The AppProject only allows each environment\'s namespace; an object elsewhere fails to sync or leaks across environments.',
+  reason:
+    "The AppProject only allows each environment's namespace; an object elsewhere fails to sync or leaks across environments.",
   fix: 'Set metadata.namespace to the namespace of environments/<env>.yaml (charts pass env.namespace).',
   check(manifests, ctx) {
     const out: Finding[] = [];
@@ -41,7 +50,8 @@ export const namespaced: Rule = {
       const expected = ctx.folders[m.folder]?.namespace;
       if (!expected || CLUSTER_SCOPED.has(m.object.kind ?? '')) continue;
       const ns = m.object.metadata?.namespace;
-      if (ns !== expected) out.push({ manifest: m, message: `namespace is ${ns ?? '(unset)'}, expected ${expected}` });
+      if (ns !== expected)
+        out.push({ manifest: m, message: `namespace is ${ns ?? '(unset)'}, expected ${expected}` });
     }
     return out;
   },
@@ -49,14 +59,19 @@ export const namespaced: Rule = {
 
 export const argocdProject: Rule = {
   id: 'TGP-014 argocd-project',
-  reason: 'Only the `titanic` AppProject restricts sources, namespaces and kinds; `default` allows everything.',
+  reason:
+    'Only the `titanic` AppProject restricts sources, namespaces and kinds; `default` allows everything.',
   fix: 'Set spec.project (or spec.template.spec.project for an ApplicationSet) to "titanic".',
   check(manifests) {
     const out: Finding[] = [];
     for (const m of manifests) {
       const spec = (m.object.spec ?? {}) as { project?: string; template?: { spec?: { project?: string } } };
       const project =
-        m.object.kind === 'Application' ? spec.project : m.object.kind === 'ApplicationSet' ? spec.template?.spec?.project : undefined;
+        m.object.kind === 'Application'
+          ? spec.project
+          : m.object.kind === 'ApplicationSet'
+            ? spec.template?.spec?.project
+            : undefined;
       if ((m.object.kind === 'Application' || m.object.kind === 'ApplicationSet') && project !== 'titanic') {
         out.push({ manifest: m, message: `project is ${project ?? '(unset)'}, expected titanic` });
       }

@@ -18,7 +18,8 @@ export const ingressTls: Rule = {
       const covered = new Set((spec.tls ?? []).filter((t) => t.secretName).flatMap((t) => t.hosts ?? []));
       const hosts = (spec.rules ?? []).map((r) => r.host ?? '*');
       const bare = hosts.filter((h) => !covered.has(h));
-      if (bare.length > 0) out.push({ manifest: m, message: `host(s) ${bare.join(', ')} served without TLS` });
+      if (bare.length > 0)
+        out.push({ manifest: m, message: `host(s) ${bare.join(', ')} served without TLS` });
     }
     return out;
   },
@@ -52,7 +53,14 @@ export const defaultDeny: Rule = {
       });
       if (!denies) {
         const first = inFolder[0] as (typeof inFolder)[number];
-        out.push({ manifest: { ...first, file: `dist/${folder}/`, object: { kind: 'Namespace', metadata: { name: fc.namespace } } }, message: `namespace ${fc.namespace} has no default-deny NetworkPolicy` });
+        out.push({
+          manifest: {
+            ...first,
+            file: `dist/${folder}/`,
+            object: { kind: 'Namespace', metadata: { name: fc.namespace } },
+          },
+          message: `namespace ${fc.namespace} has no default-deny NetworkPolicy`,
+        });
       }
     }
     return out;

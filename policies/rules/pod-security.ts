@@ -1,28 +1,41 @@
 import { allContainers, podSpecOf } from '../pods.ts';
 import type { Finding, Rule } from '../types.ts';
 
+interface SecurityContext {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  allowPrivilegeEscalation?: boolean;
+  privileged?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  capabilities?: { drop?: string[]; add?: string[] };
+  seccompProfile?: { type?: string };
+}
+
 /** Pod Security Standard "restricted": what the namespace label enforces, checked before sync. */
 export const podSecurityRestricted: Rule = {
   id: 'TGP-001 pod-security-restricted',
-  reason: 'Namespaces enforce the "restricted" Pod Security Standard; a pod that breaks it is rejected at sync.',
+  reason:
+    'Namespaces enforce the "restricted" Pod Security Standard; a pod that breaks it is rejected at sync.',
   fix: 'Use runAsNonRoot, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities.drop [ALL] and seccompProfile RuntimeDefault (see charts/k8s.ts RESTRICTED_CONTAINER).',
   check(manifests) {
     const out: Finding[] = [];
     for (const m of manifests) {
       const pod = podSpecOf(m.object);
       if (!pod) continue;
-      const podSc = pod.securityContext ?? {};
-      if (pod.hostNetwork || pod.hostPID || pod.hostIPC) out.push({ manifest: m, message: 'pod uses host namespaces' });
+      const podSc = (pod.securityContext ?? {}) as SecurityContext;
+      if (pod.hostNetwork || pod.hostPID || pod.hostIPC)
+        out.push({ manifest: m, message: 'pod uses host namespaces' });
       for (const v of pod.volumes ?? []) {
         if ('hostPath' in v) out.push({ manifest: m, message: `volume "${String(v.name)}" is a hostPath` });
       }
       for (const { container: c } of allContainers(pod)) {
-        const sc = (c.securityContext ?? {}) as Record<string, any>;
+        const sc = (c.securityContext ?? {}) as SecurityContext;
         const who = `container "${c.name}"`;
         const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
-        const seccomp = (sc.seccompProfile ?? podSc.seccompProfile) as { type?: string } | undefined;
+        const seccomp = sc.seccompProfile ?? podSc.seccompProfile;
         if (nonRoot !== true) out.push({ manifest: m, message: `${who} must set runAsNonRoot: true` });
-        if (sc.runAsUser === 0 || podSc.runAsUser === 0) out.push({ manifest: m, message: `${who} runs as uid 0` });
+        if (sc.runAsUser === 0 || podSc.runAsUser === 0)
+          out.push({ manifest: m, message: `${who} runs as uid 0` });
         if (sc.allowPrivilegeEscalation !== false)
           out.push({ manifest: m, message: `${who} must set allowPrivilegeEscalation: false` });
         if (sc.privileged === true) out.push({ manifest: m, message: `${who} is privileged` });

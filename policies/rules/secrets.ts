@@ -19,7 +19,12 @@ function envLiterals(m: Manifest): Finding[] {
     if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === 'object') {
       const o = value as Record<string, unknown>;
-      if (typeof o.name === 'string' && typeof o.value === 'string' && SECRET_NAME.test(o.name) && o.value !== '') {
+      if (
+        typeof o.name === 'string' &&
+        typeof o.value === 'string' &&
+        SECRET_NAME.test(o.name) &&
+        o.value !== ''
+      ) {
         out.push({ manifest: m, message: `env ${o.name} has a literal value; use valueFrom.secretKeyRef` });
       }
       Object.values(o).forEach(walk);
@@ -31,7 +36,8 @@ function envLiterals(m: Manifest): Finding[] {
 
 export const noSecretData: Rule = {
   id: 'TGP-007 no-secret-data',
-  reason: 'dist/ is committed and public to everyone with repository access; secrets live only in the cluster.',
+  reason:
+    'dist/ is committed and public to everyone with repository access; secrets live only in the cluster.',
   fix: 'Remove the Secret or literal from the chart; read it from a Secret created in-cluster (charts/postgres/credentials-job.ts) or by the operator.',
   check(manifests) {
     const out: Finding[] = [];
@@ -42,7 +48,8 @@ export const noSecretData: Rule = {
       }
       out.push(...envLiterals(m));
       for (const [path, s] of strings(o, '')) {
-        if (URL_CREDENTIALS.test(s)) out.push({ manifest: m, message: `${path} holds a URL with a literal password` });
+        if (URL_CREDENTIALS.test(s))
+          out.push({ manifest: m, message: `${path} holds a URL with a literal password` });
         if (PRIVATE_KEY.test(s)) out.push({ manifest: m, message: `${path} holds a private key` });
         if (PASSWORD_ASSIGNMENT.test(s) && !path.endsWith('.expr'))
           out.push({ manifest: m, message: `${path} looks like a password literal` });

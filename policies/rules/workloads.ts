@@ -33,8 +33,10 @@ export const probes: Rule = {
       const pod = podSpecOf(m.object);
       if (!pod) continue;
       for (const c of pod.containers ?? []) {
-        if (!c.readinessProbe) out.push({ manifest: m, message: `container "${c.name}" has no readinessProbe` });
-        if (!c.livenessProbe) out.push({ manifest: m, message: `container "${c.name}" has no livenessProbe` });
+        if (!c.readinessProbe)
+          out.push({ manifest: m, message: `container "${c.name}" has no readinessProbe` });
+        if (!c.livenessProbe)
+          out.push({ manifest: m, message: `container "${c.name}" has no livenessProbe` });
       }
     }
     return out;
@@ -51,7 +53,8 @@ export function imageParts(image: string): { tag?: string; digest?: string } {
 
 export const pinnedImages: Rule = {
   id: 'TGP-005 pinned-images',
-  reason: 'An untagged or `latest` image changes under a running deployment and breaks `git revert` as a rollback.',
+  reason:
+    'An untagged or `latest` image changes under a running deployment and breaks `git revert` as a rollback.',
   fix: 'Use an explicit release tag (e.g. postgres:16.4) or a digest; never `latest`.',
   check(manifests) {
     const out: Finding[] = [];
@@ -61,7 +64,8 @@ export const pinnedImages: Rule = {
       for (const { container: c } of allContainers(pod)) {
         const { tag, digest } = imageParts(c.image ?? '');
         if (!c.image) out.push({ manifest: m, message: `container "${c.name}" has no image` });
-        else if (!digest && !tag) out.push({ manifest: m, message: `container "${c.name}" image ${c.image} has no tag` });
+        else if (!digest && !tag)
+          out.push({ manifest: m, message: `container "${c.name}" image ${c.image} has no tag` });
         else if (tag === 'latest' && !digest)
           out.push({ manifest: m, message: `container "${c.name}" image ${c.image} uses latest` });
       }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { find, objects, renderFixture } from './render.ts';
+import { find, type Json, objects, renderFixture } from './render.ts';
 
 /** Generated bodies owned elsewhere (dashboards, rules, model.json) are elided from snapshots. */
 function skeleton(text: string): string {
   return text
-    .replace(/^( {2}(titanic\.yaml|model\.json|[a-z0-9-]+\.json)): \|-?\n(( {4}.*)?\n)+/gm, '$1: <generated>\n')
+    .replace(
+      /^( {2}(titanic\.yaml|model\.json|[a-z0-9-]+\.json)): \|-?\n(( {4}.*)?\n)+/gm,
+      '$1: <generated>\n',
+    )
     .replace(/titanic\.ml\/config-hash: \w+/g, 'titanic.ml/config-hash: <hash>');
 }
 
@@ -23,7 +26,9 @@ describe('per-environment differences', () => {
     expect(hpa.spec.minReplicas).toBe(2);
     expect((await find('staging', 'PodDisruptionBudget', 'inference')).spec.maxUnavailable).toBe(1);
     const ingress = await find('staging', 'Ingress', 'inference');
-    expect(ingress.spec.tls).toEqual([{ hosts: ['titanic.staging.example.com'], secretName: 'titanic-staging-tls' }]);
+    expect(ingress.spec.tls).toEqual([
+      { hosts: ['titanic.staging.example.com'], secretName: 'titanic-staging-tls' },
+    ]);
   });
 
   it('prod is HA: ≥ 3 replicas, PDB, hard spread over nodes, TLS, sync window', async () => {
@@ -32,10 +37,12 @@ describe('per-environment differences', () => {
     await find('prod', 'PodDisruptionBudget', 'inference');
     const deploy = await find('prod', 'Deployment', 'inference');
     const spread = deploy.spec.template.spec.topologySpreadConstraints;
-    expect(spread.find((c: any) => c.topologyKey === 'kubernetes.io/hostname').whenUnsatisfiable).toBe('DoNotSchedule');
-    expect((await find('prod', 'Ingress', 'inference')).metadata.annotations['cert-manager.io/cluster-issuer']).toBe(
-      'letsencrypt-prod',
+    expect(spread.find((c: Json) => c.topologyKey === 'kubernetes.io/hostname').whenUnsatisfiable).toBe(
+      'DoNotSchedule',
     );
+    expect(
+      (await find('prod', 'Ingress', 'inference')).metadata.annotations['cert-manager.io/cluster-issuer'],
+    ).toBe('letsencrypt-prod');
     const project = await find('argocd', 'AppProject', 'titanic');
     expect(project.spec.syncWindows).toEqual([
       {
@@ -56,9 +63,11 @@ describe('per-environment differences', () => {
       const [tools, modelcar] = d.spec.template.spec.initContainers;
       expect(tools.name).toBe('tools');
       expect(modelcar.image).toBe('ghcr.io/titanic-ml/titanic-model:2026.01.01-1');
-      expect(modelcar.command.join(' ')).toContain(`echo "${'a'.repeat(64)}  /model/model.onnx" | /tools/busybox sha256sum -c -`);
+      expect(modelcar.command.join(' ')).toContain(
+        `echo "${'a'.repeat(64)}  /model/model.onnx" | /tools/busybox sha256sum -c -`,
+      );
       const envVars = Object.fromEntries(
-        d.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+        d.spec.template.spec.containers[0].env.map((e: Json) => [e.name, e.value ?? e.valueFrom]),
       );
       expect(envVars).toMatchObject({
         ENVIRONMENT: env,
@@ -72,7 +81,9 @@ describe('per-environment differences', () => {
   });
 
   it('sizes grow from dev to prod', async () => {
-    const size = async (env: string) => (await find(env, 'StatefulSet', 'postgres')).spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+    const size = async (env: string) =>
+      (await find(env, 'StatefulSet', 'postgres')).spec.volumeClaimTemplates[0].spec.resources.requests
+        .storage;
     expect([await size('dev'), await size('staging'), await size('prod')]).toEqual(['1Gi', '5Gi', '20Gi']);
   });
 
@@ -80,8 +91,10 @@ describe('per-environment differences', () => {
     for (const env of ['dev', 'prod']) {
       const cm = await find(env, 'ConfigMap', 'prometheus-config');
       const config = parse(cm.data['prometheus.yml']);
-      const inference = config.scrape_configs.find((j: any) => j.job_name === 'inference');
-      expect(inference.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: [`titanic-${env}`] } }]);
+      const inference = config.scrape_configs.find((j: Json) => j.job_name === 'inference');
+      expect(inference.kubernetes_sd_configs).toEqual([
+        { role: 'pod', namespaces: { names: [`titanic-${env}`] } },
+      ]);
       expect(inference.relabel_configs).toContainEqual({ target_label: 'env', replacement: env });
     }
   });
@@ -90,7 +103,7 @@ describe('per-environment differences', () => {
     const set = await find('argocd', 'ApplicationSet', 'titanic');
     expect(set.spec.goTemplate).toBe(true);
     expect(set.spec.goTemplateOptions).toEqual(['missingkey=error']);
-    expect(set.spec.generators[0].list.elements.map((e: any) => e.env)).toEqual(['dev', 'staging', 'prod']);
+    expect(set.spec.generators[0].list.elements.map((e: Json) => e.env)).toEqual(['dev', 'staging', 'prod']);
     expect(set.spec.template.metadata.name).toBe('titanic-{{.env}}');
     expect(set.spec.template.spec.source.path).toBe('dist/{{.env}}');
     expect(set.spec.template.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
@@ -116,7 +129,9 @@ describe('snapshots', () => {
   it('matches the rendered skeleton of every file', async () => {
     const files = await renderFixture();
     for (const [path, text] of Object.entries(files)) {
-      await expect(skeleton(text)).toMatchFileSnapshot(`__snapshots__/${path.replace(/^dist\//, '').replace(/\//g, '__')}`);
+      await expect(skeleton(text)).toMatchFileSnapshot(
+        `__snapshots__/${path.replace(/^dist\//, '').replace(/\//g, '__')}`,
+      );
     }
   });
 });

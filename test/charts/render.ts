@@ -3,6 +3,9 @@ import { parseAllDocuments } from 'yaml';
 import type { K8sObject } from '../../policies/types.ts';
 import { type RenderedFiles, synthEnvironments } from '../../synth/render.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are arbitrary JSON the tests reach into.
+export type Json = any;
+
 /** A frozen copy of the environments plus one registry entry: renders do not move with promotions. */
 export const FIXTURE_ROOT = join(import.meta.dirname, 'fixtures');
 
@@ -23,7 +26,7 @@ export async function objects(folder: string): Promise<K8sObject[]> {
     .flatMap(([, text]) => objectsOf(text));
 }
 
-export async function find(folder: string, kind: string, name: string): Promise<any> {
+export async function find(folder: string, kind: string, name: string): Promise<Json> {
   const found = (await objects(folder)).find((o) => o.kind === kind && o.metadata?.name === name);
   if (!found) throw new Error(`no ${kind}/${name} in dist/${folder}`);
   return found;

@@ -36,7 +36,9 @@ describe('schema validation of rendered manifests', () => {
       metadata: { name: 'titanic' },
       spec: { goTemplate: 'yes', generators: [], template: { metadata: {}, spec: {} } },
     });
-    expect(problems.some((p) => p.object === 'ApplicationSet/titanic' && p.path === '/spec/goTemplate')).toBe(true);
+    expect(problems.some((p) => p.object === 'ApplicationSet/titanic' && p.path === '/spec/goTemplate')).toBe(
+      true,
+    );
   });
 
   it('refuses fields that Kubernetes 1.28 does not have', async () => {
@@ -52,7 +54,33 @@ describe('schema validation of rendered manifests', () => {
   });
 
   it('reports kinds it has no schema for', async () => {
-    const problems = await validateObject('f.yaml', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+    const problems = await validateObject('f.yaml', {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+    });
     expect(problems[0]?.message).toBe('no schema for example.com/v1 Widget');
+  });
+});
+
+describe('argocd/root.yaml', () => {
+  it('is valid and bootstraps dist/argocd from a project limited to the argocd namespace', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { parseAllDocuments } = await import('yaml');
+    const text = await readFile(join(import.meta.dirname, '..', '..', 'argocd', 'root.yaml'), 'utf8');
+    const docs = parseAllDocuments(text).map((d) => d.toJS());
+    const problems = (await Promise.all(docs.map((d) => validateObject('argocd/root.yaml', d)))).flat();
+    expect(problems.map(formatProblem)).toEqual([]);
+    const [project, app] = docs;
+    expect(project.spec.destinations).toEqual([
+      { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+    ]);
+    expect(app.spec.project).toBe('titanic-bootstrap');
+    expect(app.spec.source).toEqual({
+      repoURL: 'https://github.com/titanic-ml/titanic-gitops.git',
+      targetRevision: 'main',
+      path: 'dist/argocd',
+    });
   });
 });

@@ -79,7 +79,9 @@ describe('environment files', () => {
     const message = await errorOf(loadEnvironment('dev', { root }));
     expect(message).toContain('environments/dev.yaml: inference.replicas: unknown key (check the spelling)');
     expect(message).toContain('environments/dev.yaml: host: required, expected string');
-    expect(message).toContain('environments/dev.yaml: postgres.version: expected string, received number (quote the value)');
+    expect(message).toContain(
+      'environments/dev.yaml: postgres.version: expected string, received number (quote the value)',
+    );
     await edit('dev', (d) => {
       d.deleteIn(['inference', 'replicas']);
       d.set('host', 'titanic.dev.example.com');
@@ -92,7 +94,9 @@ describe('environment files', () => {
   });
 
   it('validates holds and reports their index', async () => {
-    await edit('prod', (d) => d.setIn(['promotion', 'holds'], [{ model: '2026.01.01-1', reason: 'drift', since: 'yesterday' }]));
+    await edit('prod', (d) =>
+      d.setIn(['promotion', 'holds'], [{ model: '2026.01.01-1', reason: 'drift', since: 'yesterday' }]),
+    );
     expect(await errorOf(loadEnvironment('prod', { root }))).toBe(
       'environments/prod.yaml: promotion.holds[0].since: expected an ISO 8601 timestamp like 2026-11-25T10:00:00Z',
     );
@@ -116,12 +120,19 @@ describe('environment files', () => {
       d.setIn(['model', 'version'], '2026.01.02-1');
       d.setIn(['model', 'sha256'], 'c'.repeat(64));
       d.setIn(['model', 'digest'], `sha256:${'d'.repeat(64)}`);
-      d.setIn(['promotion', 'holds'], [{ model: '2026.01.01-1', reason: 'psi alert', since: '2026-01-02T03:04:05Z', by: 'alertmanager' }]);
+      d.setIn(
+        ['promotion', 'holds'],
+        [{ model: '2026.01.01-1', reason: 'psi alert', since: '2026-01-02T03:04:05Z', by: 'alertmanager' }],
+      );
     });
     const comments = (t: string) => t.split('\n').filter((l) => l.trim().startsWith('#'));
     expect(comments(after)).toEqual(comments(before));
     const env = await loadEnvironment('prod', { root });
-    expect(env.image).toEqual({ repository: 'ghcr.io/titanic-ml/titanic-inference', tag: '0.2.0', digest: `sha256:${'b'.repeat(64)}` });
+    expect(env.image).toEqual({
+      repository: 'ghcr.io/titanic-ml/titanic-inference',
+      tag: '0.2.0',
+      digest: `sha256:${'b'.repeat(64)}`,
+    });
     expect(env.promotion.holds[0]?.by).toBe('alertmanager');
   });
 });

@@ -22,8 +22,11 @@ interface Json {
 }
 
 // What Grafana reads from the provisioned files: plain JSON, not the SDK's objects.
-const files = Object.entries(dashboards()).map(([file, d]) => [file, JSON.parse(JSON.stringify(d)) as Json] as const);
+const files = Object.entries(dashboards()).map(
+  ([file, d]) => [file, JSON.parse(JSON.stringify(d)) as Json] as const,
+);
 let validators: GrafanaValidators;
+const DATASOURCE_VARIABLE = { type: 'prometheus', uid: '$' + '{datasource}' };
 
 beforeAll(() => {
   validators = grafanaValidators();
@@ -42,38 +45,48 @@ describe('dashboards', () => {
     });
   });
 
-  it.each(files)('%s validates against Grafana’s dashboard, panel options and field config schemas', (_file, d) => {
-    const errors: string[] = [];
-    if (!validators.dashboard(d)) errors.push(JSON.stringify(validators.dashboard.errors));
-    for (const panel of d.panels) {
-      if (panel.type === 'row') continue;
-      const options = validators.panelOptions[panel.type];
-      if (!options) errors.push(`${panel.title}: no schema for panel type ${panel.type}`);
-      else if (!options(panel.options ?? {})) errors.push(`${panel.title}: ${JSON.stringify(options.errors)}`);
-      const custom = validators.fieldConfig[panel.type];
-      if (custom && !custom(panel.fieldConfig?.defaults?.custom ?? {}))
-        errors.push(`${panel.title} field config: ${JSON.stringify(custom.errors)}`);
-    }
-    expect(errors).toEqual([]);
-  });
-
-  it.each(files)('%s reads every query from the datasource variable and has unique, descriptive titles', (_file, d) => {
-    const variables = d.templating?.list ?? [];
-    expect(variables.find((v) => v.name === 'datasource')).toMatchObject({ type: 'datasource', query: 'prometheus' });
-    const panels = d.panels.filter((p) => p.type !== 'row');
-    const titles = panels.map((p) => p.title ?? '');
-    expect(new Set(titles).size).toBe(titles.length);
-    for (const panel of panels) {
-      expect(panel.title?.length, panel.title).toBeGreaterThan(15);
-      expect(panel.description, panel.title).toBeTruthy();
-      expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
-      expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
-      for (const t of panel.targets ?? []) {
-        expect(t.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
-        expect(t.expr, panel.title).toMatch(/\S/);
+  it.each(files)(
+    '%s validates against Grafana’s dashboard, panel options and field config schemas',
+    (_file, d) => {
+      const errors: string[] = [];
+      if (!validators.dashboard(d)) errors.push(JSON.stringify(validators.dashboard.errors));
+      for (const panel of d.panels) {
+        if (panel.type === 'row') continue;
+        const options = validators.panelOptions[panel.type];
+        if (!options) errors.push(`${panel.title}: no schema for panel type ${panel.type}`);
+        else if (!options(panel.options ?? {}))
+          errors.push(`${panel.title}: ${JSON.stringify(options.errors)}`);
+        const custom = validators.fieldConfig[panel.type];
+        if (custom && !custom(panel.fieldConfig?.defaults?.custom ?? {}))
+          errors.push(`${panel.title} field config: ${JSON.stringify(custom.errors)}`);
       }
-    }
-  });
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it.each(files)(
+    '%s reads every query from the datasource variable and has unique, descriptive titles',
+    (_file, d) => {
+      const variables = d.templating?.list ?? [];
+      expect(variables.find((v) => v.name === 'datasource')).toMatchObject({
+        type: 'datasource',
+        query: 'prometheus',
+      });
+      const panels = d.panels.filter((p) => p.type !== 'row');
+      const titles = panels.map((p) => p.title ?? '');
+      expect(new Set(titles).size).toBe(titles.length);
+      for (const panel of panels) {
+        expect(panel.title?.length, panel.title).toBeGreaterThan(15);
+        expect(panel.description, panel.title).toBeTruthy();
+        expect(panel.datasource).toEqual(DATASOURCE_VARIABLE);
+        expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
+        for (const t of panel.targets ?? []) {
+          expect(t.datasource).toEqual(DATASOURCE_VARIABLE);
+          expect(t.expr, panel.title).toMatch(/\S/);
+        }
+      }
+    },
+  );
 
   it.each(files)('%s lays panels out on the 24-column grid without overlaps', (_file, d) => {
     const cells = new Set<string>();
@@ -108,10 +121,16 @@ describe('dashboards', () => {
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',
     ])
-      expect(exprs.some((e) => e.includes(metric)), metric).toBe(true);
+      expect(
+        exprs.some((e) => e.includes(metric)),
+        metric,
+      ).toBe(true);
     const gitops = files.find(([f]) => f === 'titanic-gitops.json')![1];
     const gexprs = gitops.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr ?? '');
     for (const metric of ['argocd_app_info', 'argocd_app_sync_total', 'titanic_model_info', 'ALERTS{'])
-      expect(gexprs.some((e) => e.includes(metric)), metric).toBe(true);
+      expect(
+        gexprs.some((e) => e.includes(metric)),
+        metric,
+      ).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { JOBS } from '../../charts/prometheus/alert-rules/selectors.ts';
+import { JOBS, MIN_SCORED_PASSENGERS } from '../../charts/prometheus/alert-rules/selectors.ts';
 import { type AlertRulesOptions, alertGroups } from '../../charts/prometheus/alert-rules.ts';
 import type { Environment } from '../../environments/schema.ts';
 
@@ -19,6 +19,7 @@ export interface RuleCase {
 }
 
 export const POD = 'pod-a:8080';
+const COLD_POD = 'pod-b:8080';
 export const SERVED_VERSION = '2026.01.02-1';
 const HISTOGRAM_EDGES = [0.05, 0.1, 0.2, 0.3, 0.7, 1.7];
 
@@ -62,6 +63,16 @@ export function ruleCases(
     return { series, p99: lower + (HISTOGRAM_EDGES[index]! - lower) * 0.99 };
   };
   const versioned = { env: env.name, model_version: SERVED_VERSION };
+  /** A pod that has scored enough passengers for its drift gauges to count, and one that has not. */
+  const scored = (instance: string, total: number): Series[] => [
+    { ...info, series: info.series.replace(POD, instance) },
+    {
+      series: `titanic_predictions_total${labels({ ...pod, instance, model_version: SERVED_VERSION, outcome: 'died' })}`,
+      values: gauge(total, samples),
+    },
+  ];
+  const warm = scored(POD, MIN_SCORED_PASSENGERS);
+  const cold = scored(COLD_POD, MIN_SCORED_PASSENGERS - 1);
   const errorsFire = 1000 * Math.min(0.5, a.errorRatio * 2);
   const errorsQuiet = (1000 * a.errorRatio) / 2;
   const dropsFire = Math.max(a.logDropsPerSecond * 2, 1);
@@ -147,7 +158,7 @@ export function ruleCases(
     ModelFeatureDrift: {
       fire: {
         series: [
-          info,
+          ...warm,
           {
             series: `titanic_feature_psi${labels({ ...pod, feature: 'age' })}`,
             values: gauge(a.psi.threshold * 2, samples),
@@ -158,10 +169,21 @@ export function ruleCases(
       },
       quiet: {
         series: [
-          info,
+          ...warm,
+          ...cold,
           {
             series: `titanic_feature_psi${labels({ ...pod, feature: 'age' })}`,
             values: gauge(a.psi.threshold / 2, samples),
+          },
+          // Group look-up features differ from training by design and must not page.
+          {
+            series: `titanic_feature_psi${labels({ ...pod, feature: 'group_survival' })}`,
+            values: gauge(a.psi.threshold * 4, samples),
+          },
+          // Too few passengers scored for PSI to mean anything.
+          {
+            series: `titanic_feature_psi${labels({ ...pod, instance: COLD_POD, feature: 'age' })}`,
+            values: gauge(a.psi.threshold * 4, samples),
           },
         ],
       },
@@ -169,7 +191,7 @@ export function ruleCases(
     ModelPredictionShift: {
       fire: {
         series: [
-          info,
+          ...warm,
           { series: `titanic_served_positive_rate${labels(pod)}`, values: gauge(shifted, samples) },
         ],
         labels: versioned,
@@ -177,10 +199,16 @@ export function ruleCases(
       },
       quiet: {
         series: [
-          info,
+          ...warm,
+          ...cold,
           {
             series: `titanic_served_positive_rate${labels(pod)}`,
             values: gauge(rate + a.predictionShift / 2, samples),
+          },
+          // A fresh pod reports 0 before its window has data; it must not count.
+          {
+            series: `titanic_served_positive_rate${labels({ ...pod, instance: COLD_POD })}`,
+            values: gauge(0, samples),
           },
         ],
       },

@@ -32,7 +32,7 @@ export function envVariable(): QueryVariableBuilder {
   return new QueryVariableBuilder('env')
     .label('Environment')
     .datasource(DATASOURCE)
-    .query({ query: 'label_values(titanic_model_info, env)', refId: 'env' })
+    .query('label_values(titanic_model_info, env)')
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc)
     .includeAll(true)

@@ -1,16 +1,17 @@
-import type { RuleContext } from './context.ts';
-import { inferenceSelector, withModelVersion } from './selectors.ts';
+import { GROUP_FEATURES, type RuleContext } from './context.ts';
+import { fromWarmPods, inferenceSelector, withModelVersion } from './selectors.ts';
 import type { AlertDefinition } from './types.ts';
 
 /** Input drift and prediction shift of the served model against its own training data. */
 export function modelAlerts({ env, trainingPositiveRate }: RuleContext): AlertDefinition[] {
   const t = env.monitoring.alerts;
   const sel = inferenceSelector(env.name);
+  const passengerFeatures = inferenceSelector(env.name, `feature!~"${GROUP_FEATURES}"`);
   const rate = trainingPositiveRate;
   return [
     {
       alert: 'ModelFeatureDrift',
-      expr: `max by (env, model_version, feature) (${withModelVersion(`titanic_feature_psi${sel}`, env.name)}) > ${t.psi.threshold}`,
+      expr: `max by (env, model_version, feature) (${withModelVersion(fromWarmPods(`titanic_feature_psi${passengerFeatures}`, env.name), env.name)}) > ${t.psi.threshold}`,
       for: t.psi.for,
       severity: 'critical',
       rollback: true,
@@ -23,7 +24,7 @@ export function modelAlerts({ env, trainingPositiveRate }: RuleContext): AlertDe
     },
     {
       alert: 'ModelPredictionShift',
-      expr: `abs(max by (env, model_version) (${withModelVersion(`titanic_served_positive_rate${sel}`, env.name)}) - ${rate}) > ${t.predictionShift}`,
+      expr: `abs(avg by (env, model_version) (${withModelVersion(fromWarmPods(`titanic_served_positive_rate${sel}`, env.name), env.name)}) - ${rate}) > ${t.predictionShift}`,
       for: t.psi.for,
       severity: 'critical',
       rollback: true,

@@ -21,3 +21,14 @@ export function withModelVersion(expr: string, env: string): string {
   const info = `label_replace(titanic_model_info${inferenceSelector(env)}, "model_version", "$1", "version", "(.*)")`;
   return `(${expr}) * on (instance) group_left (model_version) ${info}`;
 }
+
+/**
+ * Passengers a pod must have scored before its drift gauges mean anything: PSI over a handful of
+ * rows is noise, and an empty window reports a positive rate of 0.
+ */
+export const MIN_SCORED_PASSENGERS = 100;
+
+/** Keeps the series of `expr` from pods that scored at least MIN_SCORED_PASSENGERS since they started. */
+export function fromWarmPods(expr: string, env: string): string {
+  return `(${expr}) and on (instance) (sum by (instance) (titanic_predictions_total${inferenceSelector(env)}) >= ${MIN_SCORED_PASSENGERS})`;
+}

@@ -104,7 +104,13 @@ function deckOf(cabin: string | null | undefined): string | null {
  * `self` is the passenger's member id in `params.groups` when it was a training row (so its own
  * outcome is left out of its group features); -1 for everyone else.
  */
-export function encodeInto(p: Passenger, params: EncoderParams, out: Float32Array, offset: number, self = -1): void {
+export function encodeInto(
+  p: Passenger,
+  params: EncoderParams,
+  out: Float32Array,
+  offset: number,
+  self = -1,
+): void {
   const title = titleOf(p.name, p.sex, p.age);
   const age = p.age ?? params.ageMedianByTitle[title] ?? params.ageMedian;
   const fare = p.fare ?? params.fareMedianByClass[String(p.pclass) as '1' | '2' | '3'];
@@ -116,7 +122,13 @@ export function encodeInto(p: Passenger, params: EncoderParams, out: Float32Arra
   const wc = isWomanOrChild(p);
   const wcSurvival = g.knownWomenChildren ? g.survivedWomenChildren / g.knownWomenChildren : 0.5;
   const wcOutcome =
-    g.knownWomenChildren === 0 ? 0.5 : g.survivedWomenChildren === 0 ? 0 : g.survivedWomenChildren === g.knownWomenChildren ? 1 : 0.5;
+    g.knownWomenChildren === 0
+      ? 0.5
+      : g.survivedWomenChildren === 0
+        ? 0
+        : g.survivedWomenChildren === g.knownWomenChildren
+          ? 1
+          : 0.5;
   const values = [
     p.pclass,
     p.pclass === 1 ? 1 : 0,

@@ -1,13 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_COUNT, FEATURE_NAMES, encode, encodeBatch, encoderParamsSchema, fitEncoder } from '../src/encoder.ts';
+import {
+  encode,
+  encodeBatch,
+  encoderParamsSchema,
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  fitEncoder,
+} from '../src/encoder.ts';
 import type { Passenger } from '../src/passenger.ts';
 
 const base: Passenger = { pclass: 3, sex: 'male', age: 30, sibsp: 0, parch: 0, fare: 8, embarked: 'S' };
 const rows: Passenger[] = [
   { ...base, name: 'A, Mr. X', ticket: 'T1', age: 20, fare: 7 },
-  { ...base, name: 'B, Mrs. Y', sex: 'female', ticket: 'T2', age: 40, pclass: 1, fare: 80, embarked: 'C', cabin: 'C85' },
+  {
+    ...base,
+    name: 'B, Mrs. Y',
+    sex: 'female',
+    ticket: 'T2',
+    age: 40,
+    pclass: 1,
+    fare: 80,
+    embarked: 'C',
+    cabin: 'C85',
+  },
   { ...base, name: 'B, Master. Z', ticket: 'T2', age: 4, pclass: 1, fare: 80, embarked: 'C' },
-  { ...base, name: 'C, Miss. W', sex: 'female', ticket: 'T3', age: null, pclass: 2, fare: 13, embarked: null },
+  {
+    ...base,
+    name: 'C, Miss. W',
+    sex: 'female',
+    ticket: 'T3',
+    age: null,
+    pclass: 2,
+    fare: 13,
+    embarked: null,
+  },
   { ...base, name: 'D, Mr. V', ticket: 'T1', age: 50, fare: null },
 ];
 const labels = [0, 1, 1, 1, 0];
@@ -53,7 +79,10 @@ describe('encode', () => {
   });
 
   it('imputes missing age, fare and port with the learned parameters', () => {
-    const x = encode({ ...base, name: 'C, Miss. W', sex: 'female', age: null, fare: null, embarked: null, pclass: 2 }, params);
+    const x = encode(
+      { ...base, name: 'C, Miss. W', sex: 'female', age: null, fare: null, embarked: null, pclass: 2 },
+      params,
+    );
     expect(x[col('age')]).toBe(params.ageMedianByTitle.Miss);
     expect(x[col('age_missing')]).toBe(1);
     expect(x[col('fare')]).toBe(params.fareMedianByClass['2']);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * services/inference, from this file one level down. A production bundle sits one level down
- * too (dist/main.js), so the same relative paths hold in the image.
+ * too (build/main.js), so the same relative paths hold in the image.
  */
 export const SERVICE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PUBLIC_DIR = join(SERVICE_ROOT, 'public');

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { type Config, loadConfig } from './config.ts';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
+import type { EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { PredictionLog } from './db/prediction-log.ts';
 import { createApp } from './http/app.ts';
@@ -88,6 +88,8 @@ export async function startInference(env: Record<string, string | undefined>): P
 
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
+    // Loaded only when used: the WebAssembly build costs memory a server with DATABASE_URL never needs.
+    const { startEmbeddedDatabase } = await import('./db/embedded.ts');
     embedded = await startEmbeddedDatabase(config.dataDir);
     logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL (PGlite) started on loopback');
   }

@@ -8,6 +8,8 @@ export interface PromoterConfig {
   readonly repo: string;
   readonly apiUrl: string;
   readonly registry: RegistryConfig;
+  /** Pause between write requests (GITHUB_WRITE_PACING_MS, default 1000 as GitHub asks). */
+  readonly writePacingMs: number;
 }
 
 export interface RegistryConfig {
@@ -36,7 +38,11 @@ export function readSecret(env: Env, name: string): string | undefined {
     try {
       value = readFileSync(file, 'utf8').trim();
     } catch (error) {
-      throw new PromoterError(`${name}_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code})`, 'config', `mount the secret at ${file} or set ${name}`);
+      throw new PromoterError(
+        `${name}_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code})`,
+        'config',
+        `mount the secret at ${file} or set ${name}`,
+      );
     }
   }
   registerSecret(value);
@@ -52,13 +58,38 @@ export function registryConfig(env: Env): RegistryConfig {
   };
 }
 
+function pacing(value: string | undefined): number {
+  if (value === undefined || value === '') return 1000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new PromoterError(
+      `GITHUB_WRITE_PACING_MS=${value} is not a whole number of milliseconds`,
+      'config',
+      'use e.g. 1000',
+    );
+  return n;
+}
+
 export function readConfig(env: Env): PromoterConfig {
   const token = readSecret(env, 'GITHUB_TOKEN');
-  if (!token) throw new PromoterError('GITHUB_TOKEN is not set', 'config', 'set GITHUB_TOKEN (or GITHUB_TOKEN_FILE) to a token with contents and pull-requests write access');
-  const repository = required(env, 'GITHUB_REPOSITORY', 'set GITHUB_REPOSITORY=owner/name, e.g. titanic-ml/titanic-gitops');
+  if (!token)
+    throw new PromoterError(
+      'GITHUB_TOKEN is not set',
+      'config',
+      'set GITHUB_TOKEN (or GITHUB_TOKEN_FILE) to a token with contents and pull-requests write access',
+    );
+  const repository = required(
+    env,
+    'GITHUB_REPOSITORY',
+    'set GITHUB_REPOSITORY=owner/name, e.g. titanic-ml/titanic-gitops',
+  );
   const [owner, repo, extra] = repository.split('/');
   if (!owner || !repo || extra !== undefined) {
-    throw new PromoterError(`GITHUB_REPOSITORY=${repository} is not owner/name`, 'config', 'use the form titanic-ml/titanic-gitops');
+    throw new PromoterError(
+      `GITHUB_REPOSITORY=${repository} is not owner/name`,
+      'config',
+      'use the form titanic-ml/titanic-gitops',
+    );
   }
   return {
     token,
@@ -66,5 +97,6 @@ export function readConfig(env: Env): PromoterConfig {
     repo,
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
     registry: registryConfig(env),
+    writePacingMs: pacing(env.GITHUB_WRITE_PACING_MS),
   };
 }

@@ -20,7 +20,11 @@ export class EnvironmentFile {
     const path = `environments/${name}.yaml`;
     const doc = parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
-      throw new PromoterError(`${path}: ${doc.errors[0]!.message.split('\n')[0]}`, 'environment', 'fix the YAML syntax');
+      throw new PromoterError(
+        `${path}: ${doc.errors[0]!.message.split('\n')[0]}`,
+        'environment',
+        'fix the YAML syntax',
+      );
     }
     const file = new EnvironmentFile(path, doc, name);
     file.value();
@@ -32,7 +36,8 @@ export class EnvironmentFile {
     try {
       return parseEnvironment(this.doc.toJS(), this.path, this.name);
     } catch (error) {
-      if (error instanceof EnvironmentError) throw new PromoterError(error.message, 'environment', `fix ${this.path}`);
+      if (error instanceof EnvironmentError)
+        throw new PromoterError(error.message, 'environment', `fix ${this.path}`);
       throw error;
     }
   }
@@ -61,8 +66,11 @@ export class EnvironmentFile {
     const holds = this.value().promotion.holds;
     const same = holds.some((h) => h.model === hold.model && h.image === hold.image);
     if (same) return;
-    const node = this.doc.createNode(Object.fromEntries(Object.entries(hold).filter(([, v]) => v !== undefined)));
-    if (this.doc.hasIn(['promotion', 'holds']) && holds.length > 0) this.doc.addIn(['promotion', 'holds'], node);
+    const node = this.doc.createNode(
+      Object.fromEntries(Object.entries(hold).filter(([, v]) => v !== undefined)),
+    );
+    if (this.doc.hasIn(['promotion', 'holds']) && holds.length > 0)
+      this.doc.addIn(['promotion', 'holds'], node);
     else this.doc.setIn(['promotion', 'holds'], this.doc.createNode([node]));
     this.value();
   }

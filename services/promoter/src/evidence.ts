@@ -22,7 +22,10 @@ export async function upstreamEvidence(
   let found: Evidence | undefined;
   for (const commit of await repo.history(ref, path, 50)) {
     const text = await repo.readText(commit.sha, path);
-    const data = text === undefined ? undefined : (parse(text) as { model?: { version?: unknown }; image?: { tag?: unknown } });
+    const data =
+      text === undefined
+        ? undefined
+        : (parse(text) as { model?: { version?: unknown }; image?: { tag?: unknown } });
     const runs = String(data?.model?.version) === model && String(data?.image?.tag) === image;
     if (!runs) break;
     found = { commit: commit.sha, since: commit.date };

@@ -28,10 +28,18 @@ export interface OrderInput {
 export function orderGate(i: OrderInput): GateResult {
   const configured = i.target.promotion.upstream;
   if (!configured) {
-    return { gate: 'order', ok: true, detail: `${i.target.name} has no upstream environment: it takes new versions directly` };
+    return {
+      gate: 'order',
+      ok: true,
+      detail: `${i.target.name} has no upstream environment: it takes new versions directly`,
+    };
   }
   if (i.from && i.from !== configured) {
-    return { gate: 'order', ok: false, detail: `${i.target.name} only receives from ${configured} (promotion.upstream), not from ${i.from}` };
+    return {
+      gate: 'order',
+      ok: false,
+      detail: `${i.target.name} only receives from ${configured} (promotion.upstream), not from ${i.from}`,
+    };
   }
   const up = i.upstream!;
   if (up.model.version !== i.model || up.image.tag !== i.image) {
@@ -50,7 +58,11 @@ export function orderGate(i: OrderInput): GateResult {
       detail: `${configured} has run it for ${formatDuration(ran)}, less than the minimum soak of ${i.target.promotion.minimumSoak}`,
     };
   }
-  return { gate: 'order', ok: true, detail: `${configured} has run it for ${formatDuration(ran)} (minimum soak ${i.target.promotion.minimumSoak})` };
+  return {
+    gate: 'order',
+    ok: true,
+    detail: `${configured} has run it for ${formatDuration(ran)} (minimum soak ${i.target.promotion.minimumSoak})`,
+  };
 }
 
 export interface ModelInput {
@@ -68,7 +80,11 @@ export function modelGate(i: ModelInput): GateResult {
   if (!i.candidate.ok) return { gate: 'model', ok: false, detail: i.candidate.reason };
   const meta = i.candidate.meta;
   if (meta.version !== i.version) {
-    return { gate: 'model', ok: false, detail: `model.json says version ${meta.version}, expected ${i.version}` };
+    return {
+      gate: 'model',
+      ok: false,
+      detail: `model.json says version ${meta.version}, expected ${i.version}`,
+    };
   }
   if (i.candidate.onnxSha256 !== meta.files.onnx.sha256) {
     return {
@@ -78,21 +94,40 @@ export function modelGate(i: ModelInput): GateResult {
     };
   }
   if (!i.current.ok) {
-    return { gate: 'model', ok: true, detail: `sha256 verified; no metrics of the running model to compare (${i.current.reason})` };
+    return {
+      gate: 'model',
+      ok: true,
+      detail: `sha256 verified; no metrics of the running model to compare (${i.current.reason})`,
+    };
   }
   const delta = auc(meta) - auc(i.current.meta);
   const margin = i.target.promotion.allowedRegression;
   const summary = `CV ROC AUC ${auc(meta).toFixed(4)} vs ${auc(i.current.meta).toFixed(4)} running (Δ ${delta >= 0 ? '+' : ''}${delta.toFixed(4)}, allowed regression ${margin})`;
   if (delta < -margin - 1e-12) {
-    if (i.allowRegression) return { gate: 'model', ok: true, detail: `${summary}: regression accepted`, override: i.allowRegression };
-    return { gate: 'model', ok: false, detail: `${summary}: regression beyond the margin; pass --allow-regression "<reason>" to accept it` };
+    if (i.allowRegression)
+      return {
+        gate: 'model',
+        ok: true,
+        detail: `${summary}: regression accepted`,
+        override: i.allowRegression,
+      };
+    return {
+      gate: 'model',
+      ok: false,
+      detail: `${summary}: regression beyond the margin; pass --allow-regression "<reason>" to accept it`,
+    };
   }
   return { gate: 'model', ok: true, detail: `sha256 verified; ${summary}` };
 }
 
 /** Both images exist in the registry and their digests were resolved for pinning. */
-export function imageGate(server: { ref: string; res: Resolution }, modelcar: { ref: string; res: Resolution }): GateResult {
-  const failed = [server, modelcar].filter((x) => !x.res.found).map((x) => (x.res as { reason: string }).reason);
+export function imageGate(
+  server: { ref: string; res: Resolution },
+  modelcar: { ref: string; res: Resolution },
+): GateResult {
+  const failed = [server, modelcar]
+    .filter((x) => !x.res.found)
+    .map((x) => (x.res as { reason: string }).reason);
   if (failed.length > 0) return { gate: 'image', ok: false, detail: failed.join('; ') };
   const pin = (x: typeof server) => `${x.ref}@${(x.res as { digest: string }).digest}`;
   return { gate: 'image', ok: true, detail: `pinned ${pin(server)} and ${pin(modelcar)}` };
@@ -100,8 +135,22 @@ export function imageGate(server: { ref: string; res: Resolution }, modelcar: { 
 
 /** A held model version or image tag is refused with the hold's reason. */
 export function holdsGate(target: Environment, model: string, image: string): GateResult {
-  const hits = target.promotion.holds.filter((h) => (h.model && h.model === model) || (h.image && h.image === image));
-  if (hits.length === 0) return { gate: 'holds', ok: true, detail: `no hold on model ${model} or image ${image} in ${target.name}` };
-  const why = hits.map((h) => `${h.model ? `model ${h.model}` : `image ${h.image}`} held since ${h.since}${h.by ? ` by ${h.by}` : ''}: ${h.reason}`);
-  return { gate: 'holds', ok: false, detail: `${why.join('; ')} (remove the hold from environments/${target.name}.yaml to allow it)` };
+  const hits = target.promotion.holds.filter(
+    (h) => (h.model && h.model === model) || (h.image && h.image === image),
+  );
+  if (hits.length === 0)
+    return {
+      gate: 'holds',
+      ok: true,
+      detail: `no hold on model ${model} or image ${image} in ${target.name}`,
+    };
+  const why = hits.map(
+    (h) =>
+      `${h.model ? `model ${h.model}` : `image ${h.image}`} held since ${h.since}${h.by ? ` by ${h.by}` : ''}: ${h.reason}`,
+  );
+  return {
+    gate: 'holds',
+    ok: false,
+    detail: `${why.join('; ')} (remove the hold from environments/${target.name}.yaml to allow it)`,
+  };
 }

@@ -38,7 +38,12 @@ export function createClient(o: GitHubOptions): Client {
         log(`rate limited on ${options.method} ${options.url}; retry ${count + 1} in ${after}s`);
         return count < 2;
       },
-      onSecondaryRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
+      onSecondaryRateLimit: (
+        after: number,
+        options: { method: string; url: string },
+        _o: unknown,
+        count: number,
+      ) => {
         log(`secondary rate limit on ${options.method} ${options.url}; retry ${count + 1} in ${after}s`);
         return count < 2;
       },
@@ -97,13 +102,20 @@ export class Repository {
 
   async commit(sha: string): Promise<CommitInfo> {
     const { data } = await this.client.git.getCommit({ ...this.r, commit_sha: sha });
-    return { sha: data.sha, message: data.message, parents: data.parents.map((p) => p.sha), date: data.committer.date, tree: data.tree.sha };
+    return {
+      sha: data.sha,
+      message: data.message,
+      parents: data.parents.map((p) => p.sha),
+      date: data.committer.date,
+      tree: data.tree.sha,
+    };
   }
 
   /** path → blob sha of every file in a commit's tree. */
   async files(commitSha: string): Promise<Map<string, string>> {
     const { data } = await this.client.git.getTree({ ...this.r, tree_sha: commitSha, recursive: 'true' });
-    if (data.truncated) throw new PromoterError('the repository tree is too large to read in one request', 'github');
+    if (data.truncated)
+      throw new PromoterError('the repository tree is too large to read in one request', 'github');
     return new Map(data.tree.filter((e) => e.type === 'blob').map((e) => [e.path!, e.sha!]));
   }
 
@@ -141,7 +153,13 @@ export class Repository {
   async history(ref: string, path: string, limit = 100): Promise<CommitInfo[]> {
     const out: CommitInfo[] = [];
     for (let page = 1; out.length < limit; page++) {
-      const { data } = await this.client.repos.listCommits({ ...this.r, sha: ref, path, per_page: 100, page });
+      const { data } = await this.client.repos.listCommits({
+        ...this.r,
+        sha: ref,
+        path,
+        per_page: 100,
+        page,
+      });
       for (const c of data) {
         out.push({
           sha: c.sha,
@@ -184,7 +202,11 @@ export class Repository {
    * Makes `branch` hold exactly the given chain of commits on top of `parent`. When it already
    * does (same trees, messages and base), nothing is written: reruns are idempotent.
    */
-  async commitsOnBranch(branch: string, parent: string, steps: ReadonlyArray<{ tree: string; message: string }>): Promise<string> {
+  async commitsOnBranch(
+    branch: string,
+    parent: string,
+    steps: ReadonlyArray<{ tree: string; message: string }>,
+  ): Promise<string> {
     const current = await this.branchSha(branch);
     if (current && (await this.holdsChain(current, parent, steps))) return current;
     let sha = parent;
@@ -193,11 +215,16 @@ export class Repository {
     return sha;
   }
 
-  private async holdsChain(tip: string, parent: string, steps: ReadonlyArray<{ tree: string; message: string }>) {
+  private async holdsChain(
+    tip: string,
+    parent: string,
+    steps: ReadonlyArray<{ tree: string; message: string }>,
+  ) {
     let sha = tip;
     for (const step of [...steps].reverse()) {
       const c = await this.commit(sha);
-      if (c.tree !== step.tree || c.message.trim() !== step.message.trim() || c.parents.length !== 1) return false;
+      if (c.tree !== step.tree || c.message.trim() !== step.message.trim() || c.parents.length !== 1)
+        return false;
       sha = c.parents[0]!;
     }
     return sha === parent;
@@ -213,7 +240,11 @@ export class Repository {
   }
 
   async openPulls(): Promise<PullInfo[]> {
-    const pulls = await this.client.paginate(this.client.pulls.list, { ...this.r, state: 'open', per_page: 100 });
+    const pulls = await this.client.paginate(this.client.pulls.list, {
+      ...this.r,
+      state: 'open',
+      per_page: 100,
+    });
     return pulls.map((p) => ({
       number: p.number,
       title: p.title,
@@ -227,11 +258,17 @@ export class Repository {
 
   /** Opens a pull request for `branch`, or updates the open one; labels are added either way. */
   async upsertPull(branch: string, base: string, title: string, body: string, labels: readonly string[]) {
-    const { data: existing } = await this.client.pulls.list({ ...this.r, state: 'open', head: `${this.owner}:${branch}`, per_page: 1 });
+    const { data: existing } = await this.client.pulls.list({
+      ...this.r,
+      state: 'open',
+      head: `${this.owner}:${branch}`,
+      per_page: 1,
+    });
     let pull: { number: number; html_url: string };
     let created = false;
     if (existing[0]) {
-      pull = (await this.client.pulls.update({ ...this.r, pull_number: existing[0].number, title, body })).data;
+      pull = (await this.client.pulls.update({ ...this.r, pull_number: existing[0].number, title, body }))
+        .data;
     } else {
       pull = (await this.client.pulls.create({ ...this.r, head: branch, base, title, body })).data;
       created = true;
@@ -245,7 +282,11 @@ export class Repository {
   }
 
   async comments(issue: number): Promise<string[]> {
-    const list = await this.client.paginate(this.client.issues.listComments, { ...this.r, issue_number: issue, per_page: 100 });
+    const list = await this.client.paginate(this.client.issues.listComments, {
+      ...this.r,
+      issue_number: issue,
+      per_page: 100,
+    });
     return list.map((c) => c.body ?? '');
   }
 

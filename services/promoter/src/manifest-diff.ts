@@ -14,7 +14,10 @@ function objects(text: string | undefined): Map<string, unknown> {
   for (const doc of parseAllDocuments(text)) {
     const o = doc.toJS() as Obj | null;
     if (!o?.kind) continue;
-    out.set(`${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`, o);
+    out.set(
+      `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`,
+      o,
+    );
   }
   return out;
 }
@@ -36,7 +39,10 @@ function changedPaths(a: unknown, b: unknown, path: string, out: string[]): void
 }
 
 /** Summarises the rendered manifest change object by object, for the pull request body. */
-export function summariseManifests(before: Record<string, string | undefined>, after: Record<string, string | null>): ObjectChange[] {
+export function summariseManifests(
+  before: Record<string, string | undefined>,
+  after: Record<string, string | null>,
+): ObjectChange[] {
   const out: ObjectChange[] = [];
   for (const path of Object.keys({ ...before, ...after }).sort()) {
     const old = objects(before[path]);

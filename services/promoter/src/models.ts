@@ -32,7 +32,9 @@ export async function readModel(
   if (files) {
     const blob = files.get(`${dir}/${parsed.data.files.onnx.path.split('/').pop()}`);
     if (!blob) return { ok: false, reason: `${dir}/${parsed.data.files.onnx.path} does not exist` };
-    onnxSha256 = createHash('sha256').update(await repo.blob(blob)).digest('hex');
+    onnxSha256 = createHash('sha256')
+      .update(await repo.blob(blob))
+      .digest('hex');
   }
   return { ok: true, meta: parsed.data, onnxSha256 };
 }

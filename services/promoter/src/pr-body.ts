@@ -33,7 +33,13 @@ export function parseDataBlock(body: string): PullData | undefined {
   }
 }
 
-function metricRow(name: string, pick: (m: ModelMetadata) => number, to: ModelMetadata, from?: ModelMetadata, lowerIsBetter = false) {
+function metricRow(
+  name: string,
+  pick: (m: ModelMetadata) => number,
+  to: ModelMetadata,
+  from?: ModelMetadata,
+  lowerIsBetter = false,
+) {
   const now = pick(to);
   if (!from) return `| ${name} | – | ${now.toFixed(4)} | – |`;
   const delta = now - pick(from);
@@ -45,7 +51,10 @@ function metricRow(name: string, pick: (m: ModelMetadata) => number, to: ModelMe
 export function manifestSection(changes: readonly ObjectChange[]): string {
   if (changes.length === 0) return '_No rendered object changes._';
   return changes
-    .map((c) => `- **${c.change}** \`${c.object}\`${c.fields.length ? `: ${c.fields.map((f) => `\`${f}\``).join(', ')}` : ''}`)
+    .map(
+      (c) =>
+        `- **${c.change}** \`${c.object}\`${c.fields.length ? `: ${c.fields.map((f) => `\`${f}\``).join(', ')}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -79,7 +88,13 @@ export function promotionBody(i: PromotionBodyInput): string {
       '| --- | --- | --- | --- |',
       metricRow('accuracy', (m) => m.metrics.cv.accuracy.mean, i.candidate, i.running),
       metricRow('ROC AUC', (m) => m.metrics.cv.rocAuc.mean, i.candidate, i.running),
-      metricRow('Brier score (lower is better)', (m) => m.metrics.cv.brier.mean, i.candidate, i.running, true),
+      metricRow(
+        'Brier score (lower is better)',
+        (m) => m.metrics.cv.brier.mean,
+        i.candidate,
+        i.running,
+        true,
+      ),
     );
   } else lines.push('_Model metadata unavailable._');
   lines.push(
@@ -88,7 +103,10 @@ export function promotionBody(i: PromotionBodyInput): string {
     '',
     '| gate | result | detail |',
     '| --- | --- | --- |',
-    ...i.gates.map((g) => `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${g.detail.replace(/\|/g, '\\|')}${g.override ? ` — override reason: ${g.override}` : ''} |`),
+    ...i.gates.map(
+      (g) =>
+        `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${g.detail.replace(/\|/g, '\\|')}${g.override ? ` — override reason: ${g.override}` : ''} |`,
+    ),
     '',
     '### Upstream evidence',
     '',

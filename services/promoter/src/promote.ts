@@ -1,6 +1,6 @@
 import type { ModelMetadata } from '@titanic/features';
 import type { Environment } from '../../../environments/schema.ts';
-import { type PromoterContext, envPath, promotionSubject } from './context.ts';
+import { envPath, type PromoterContext, promotionSubject } from './context.ts';
 import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import { upstreamEvidence } from './evidence.ts';
@@ -30,11 +30,17 @@ export interface PromoteResult {
   readonly superseded: readonly number[];
 }
 
-export const promotionBranch = (env: string, model: string, image: string) => `promote/${env}/${model}-${image}`;
+export const promotionBranch = (env: string, model: string, image: string) =>
+  `promote/${env}/${model}-${image}`;
 
 async function loadEnv(ctx: PromoterContext, ref: string, name: string): Promise<EnvironmentFile> {
   const text = await ctx.repo.readText(ref, envPath(name));
-  if (text === undefined) throw new PromoterError(`${envPath(name)} does not exist on the default branch`, 'environment', 'use one of dev, staging, prod');
+  if (text === undefined)
+    throw new PromoterError(
+      `${envPath(name)} does not exist on the default branch`,
+      'environment',
+      'use one of dev, staging, prod',
+    );
   return EnvironmentFile.parse(name, text);
 }
 
@@ -46,19 +52,33 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   const file = await loadEnv(ctx, baseSha, o.env);
   const target = file.value();
   const upstreamName = o.from ?? target.promotion.upstream;
-  const upstream: Environment | undefined = upstreamName ? (await loadEnv(ctx, baseSha, upstreamName)).value() : undefined;
+  const upstream: Environment | undefined = upstreamName
+    ? (await loadEnv(ctx, baseSha, upstreamName)).value()
+    : undefined;
   const files = await repo.files(baseSha);
 
-  const model = o.model ?? upstream?.model.version ?? (await modelVersions(repo, baseSha, target.model.name))[0];
-  if (!model) throw new PromoterError(`no model version given and none registered under models/${target.model.name}/`, 'usage', 'pass --model <version>');
+  const model =
+    o.model ?? upstream?.model.version ?? (await modelVersions(repo, baseSha, target.model.name))[0];
+  if (!model)
+    throw new PromoterError(
+      `no model version given and none registered under models/${target.model.name}/`,
+      'usage',
+      'pass --model <version>',
+    );
   const image = o.image ?? upstream?.image.tag ?? target.image.tag;
   ctx.log(`promoting ${o.env}: model ${model}, image ${image}${upstreamName ? ` from ${upstreamName}` : ''}`);
 
   const evidence = upstream ? await upstreamEvidence(repo, baseSha, upstream.name, model, image) : undefined;
   const candidate = await readModel(repo, baseSha, target.model.name, model, files);
   const running = await readModel(repo, baseSha, target.model.name, target.model.version);
-  const serverImage = { ref: `${target.image.repository}:${image}`, res: await ctx.registry.resolve(target.image.repository, image) };
-  const modelcar = { ref: `${target.model.modelcarRepository}:${model}`, res: await ctx.registry.resolve(target.model.modelcarRepository, model) };
+  const serverImage = {
+    ref: `${target.image.repository}:${image}`,
+    res: await ctx.registry.resolve(target.image.repository, image),
+  };
+  const modelcar = {
+    ref: `${target.model.modelcarRepository}:${model}`,
+    res: await ctx.registry.resolve(target.model.modelcarRepository, model),
+  };
   const gates: GateResult[] = [
     orderGate({ target, from: o.from, upstream, model, image, evidence, now: ctx.now() }),
     modelGate({ target, version: model, candidate, current: running, allowRegression: o.allowRegression }),
@@ -122,7 +142,12 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   };
   const body = promotionBody({
     data,
-    current: { model: target.model.version, image: target.image.tag, imageDigest: target.image.digest, modelDigest: target.model.digest },
+    current: {
+      model: target.model.version,
+      image: target.image.tag,
+      imageDigest: target.image.digest,
+      modelDigest: target.model.digest,
+    },
     candidate: meta,
     running: running.ok ? running.meta : undefined,
     gates,
@@ -141,9 +166,18 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     if (other.number === pull.number || !other.head.startsWith(`promote/${o.env}/`)) continue;
     const otherData = parseDataBlock(other.body);
     if (!other.labels.includes('promotion') || (otherData && otherData.env !== o.env)) continue;
-    await repo.comment(other.number, `Superseded by #${pull.number} (${pull.url}), which promotes model \`${model}\` with image \`${image}\` to ${o.env}.`);
+    await repo.comment(
+      other.number,
+      `Superseded by #${pull.number} (${pull.url}), which promotes model \`${model}\` with image \`${image}\` to ${o.env}.`,
+    );
     await repo.close(other.number);
     superseded.push(other.number);
   }
-  return { ...base, status: pull.created ? 'opened' : 'updated', branch, pull: { number: pull.number, url: pull.url }, superseded };
+  return {
+    ...base,
+    status: pull.created ? 'opened' : 'updated',
+    branch,
+    pull: { number: pull.number, url: pull.url },
+    superseded,
+  };
 }

@@ -60,7 +60,11 @@ export class RegistryClient {
     }
     const res = await this.fetchImpl(url, { headers });
     if (!res.ok) {
-      throw new PromoterError(`registry token endpoint ${url.origin}${url.pathname} answered ${res.status}`, 'registry', 'check REGISTRY_USERNAME / REGISTRY_PASSWORD');
+      throw new PromoterError(
+        `registry token endpoint ${url.origin}${url.pathname} answered ${res.status}`,
+        'registry',
+        'check REGISTRY_USERNAME / REGISTRY_PASSWORD',
+      );
     }
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
@@ -74,7 +78,9 @@ export class RegistryClient {
     const { host, name } = splitRepository(repository);
     const url = `${this.baseUrl(host)}/v2/${name}/manifests/${encodeURIComponent(tag)}`;
     const get = (auth?: string) =>
-      this.fetchImpl(url, { headers: { accept: MANIFEST_TYPES, ...(auth ? { authorization: `Bearer ${auth}` } : {}) } });
+      this.fetchImpl(url, {
+        headers: { accept: MANIFEST_TYPES, ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+      });
     let res: Response;
     try {
       res = await get();
@@ -82,15 +88,23 @@ export class RegistryClient {
       if (res.status === 401 && challenge) res = await get(await this.token(challenge, name));
     } catch (error) {
       if (error instanceof PromoterError) throw error;
-      throw new PromoterError(`registry ${host} unreachable: ${redact((error as Error).message)}`, 'registry', 'check REGISTRY_URL and the network');
+      throw new PromoterError(
+        `registry ${host} unreachable: ${redact((error as Error).message)}`,
+        'registry',
+        'check REGISTRY_URL and the network',
+      );
     }
-    if (res.status === 404) return { found: false, reason: `${repository}:${tag} does not exist in the registry` };
+    if (res.status === 404)
+      return { found: false, reason: `${repository}:${tag} does not exist in the registry` };
     if (!res.ok) return { found: false, reason: `registry answered ${res.status} for ${repository}:${tag}` };
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     const header = res.headers.get('docker-content-digest');
     if (header && header !== digest) {
-      return { found: false, reason: `registry digest ${header} does not match the manifest it served (${digest})` };
+      return {
+        found: false,
+        reason: `registry digest ${header} does not match the manifest it served (${digest})`,
+      };
     }
     return { found: true, digest, mediaType: res.headers.get('content-type') ?? 'unknown' };
   }

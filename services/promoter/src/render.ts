@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../../environments/schema.ts';
-import { synthEnvironments } from '../../../synth/render.ts';
 import { PromoterError } from './errors.ts';
 import type { FileChange, Repository } from './github.ts';
 
@@ -28,7 +27,8 @@ export async function renderEnvironment(
     for (const name of ENVIRONMENTS) {
       const path = `environments/${name}.yaml`;
       const text = edited[path] ?? (await repo.readText(baseSha, path));
-      if (text === undefined) throw new PromoterError(`${path} is missing on the default branch`, 'environment');
+      if (text === undefined)
+        throw new PromoterError(`${path} is missing on the default branch`, 'environment');
       await put(path, text);
       const pins = parse(text) as { model?: { name?: string; version?: string } };
       const model = `models/${pins.model?.name}/${pins.model?.version}/model.json`;
@@ -37,9 +37,15 @@ export async function renderEnvironment(
     }
     let rendered: Record<string, string>;
     try {
+      // Loaded on demand: cdk8s is heavy and only promotions render.
+      const { synthEnvironments } = await import('../../../synth/render.ts');
       rendered = await synthEnvironments({ root, envs: [env] });
     } catch (error) {
-      throw new PromoterError(`rendering dist/${env}/ failed: ${(error as Error).message}`, 'render', 'run `npm run synth` locally to see the problem');
+      throw new PromoterError(
+        `rendering dist/${env}/ failed: ${(error as Error).message}`,
+        'render',
+        'run `npm run synth` locally to see the problem',
+      );
     }
     const prefix = `dist/${env}/`;
     const changes: FileChange[] = [];

@@ -7,14 +7,28 @@ import type { CommitInfo, FileChange, Repository } from './github.ts';
  * the commit as base, `head` as ours and the commit's parent as theirs. Where a later commit
  * changed the same lines the revert is refused, naming the file and those commits.
  */
-export async function revertChanges(repo: Repository, commit: CommitInfo, head: string): Promise<FileChange[]> {
+export async function revertChanges(
+  repo: Repository,
+  commit: CommitInfo,
+  head: string,
+): Promise<FileChange[]> {
   const parent = commit.parents[0];
   if (!parent || commit.parents.length !== 1) {
-    throw new PromoterError(`${commit.sha} is a merge or root commit and cannot be reverted on its own`, 'revert');
+    throw new PromoterError(
+      `${commit.sha} is a merge or root commit and cannot be reverted on its own`,
+      'revert',
+    );
   }
-  const [atCommit, atParent, atHead] = await Promise.all([repo.files(commit.sha), repo.files(parent), repo.files(head)]);
-  const paths = [...new Set([...atCommit.keys(), ...atParent.keys()])].filter((p) => atCommit.get(p) !== atParent.get(p)).sort();
-  const text = async (sha: string | undefined) => (sha === undefined ? undefined : (await repo.blob(sha)).toString('utf8'));
+  const [atCommit, atParent, atHead] = await Promise.all([
+    repo.files(commit.sha),
+    repo.files(parent),
+    repo.files(head),
+  ]);
+  const paths = [...new Set([...atCommit.keys(), ...atParent.keys()])]
+    .filter((p) => atCommit.get(p) !== atParent.get(p))
+    .sort();
+  const text = async (sha: string | undefined) =>
+    sha === undefined ? undefined : (await repo.blob(sha)).toString('utf8');
   const changes: FileChange[] = [];
   const conflicts: string[] = [];
   for (const path of paths) {

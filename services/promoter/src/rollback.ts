@@ -1,4 +1,4 @@
-import { type PromoterContext, envPath, parseTrailers } from './context.ts';
+import { envPath, type PromoterContext, parseTrailers } from './context.ts';
 import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import type { CommitInfo } from './github.ts';
@@ -28,17 +28,31 @@ export interface RollbackResult {
 export const rollbackBranch = (env: string, sha: string) => `rollback/${env}/${sha.slice(0, 12)}`;
 
 /** The newest promotion of `env` on the default branch that has not been reverted yet. */
-export async function lastPromotion(ctx: PromoterContext, head: string, env: string, to?: string): Promise<CommitInfo> {
+export async function lastPromotion(
+  ctx: PromoterContext,
+  head: string,
+  env: string,
+  to?: string,
+): Promise<CommitInfo> {
   const history = await ctx.repo.history(head, envPath(env), 200);
-  const reverted = new Set(history.flatMap((c) => [...c.message.matchAll(/This reverts commit ([0-9a-f]{40})/g)].map((m) => m[1]!)));
-  const isPromotion = (c: CommitInfo) => parseTrailers(c.message)['Promote-Env'] === env && c.parents.length === 1;
+  const reverted = new Set(
+    history.flatMap((c) => [...c.message.matchAll(/This reverts commit ([0-9a-f]{40})/g)].map((m) => m[1]!)),
+  );
+  const isPromotion = (c: CommitInfo) =>
+    parseTrailers(c.message)['Promote-Env'] === env && c.parents.length === 1;
   if (to) {
     const c = history.find((h) => h.sha.startsWith(to));
-    if (!c || !isPromotion(c)) throw new PromoterError(`${to} is not a promotion commit of ${env} on the default branch`, 'usage', `run \`promoter status\` or \`git log -- environments/${env}.yaml\``);
+    if (!c || !isPromotion(c))
+      throw new PromoterError(
+        `${to} is not a promotion commit of ${env} on the default branch`,
+        'usage',
+        `run \`promoter status\` or \`git log -- environments/${env}.yaml\``,
+      );
     return c;
   }
   const found = history.find((c) => isPromotion(c) && !reverted.has(c.sha));
-  if (!found) throw new PromoterError(`no promotion of ${env} to roll back on the default branch`, 'nothing-to-do');
+  if (!found)
+    throw new PromoterError(`no promotion of ${env} to roll back on the default branch`, 'nothing-to-do');
   return found;
 }
 
@@ -51,7 +65,11 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
   const trailers = parseTrailers(target.message);
   const subject = target.message.split('\n')[0]!;
   const changes = await revertChanges(repo, target, head);
-  if (changes.length === 0) throw new PromoterError(`${target.sha.slice(0, 12)} is already reverted on ${baseBranch}`, 'nothing-to-do');
+  if (changes.length === 0)
+    throw new PromoterError(
+      `${target.sha.slice(0, 12)} is already reverted on ${baseBranch}`,
+      'nothing-to-do',
+    );
   ctx.log(`rolling back ${o.env}: reverting ${target.sha.slice(0, 12)} ${subject}`);
 
   const message = `Revert "${subject}"\n\nThis reverts commit ${target.sha}.\n${o.reason ? `\nReason: ${o.reason}\n` : ''}`;
@@ -69,13 +87,20 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
     const image = trailers['Promote-Image'];
     // Reuse the hold already on the branch so a rerun (or a repeated alert) writes nothing new.
     const existing = (await repo.branchSha(branch)) ? await repo.readText(branch, path) : undefined;
-    const previous = existing ? EnvironmentFile.parse(o.env, existing).value().promotion.holds.find((h) => h.model === model && h.image === image) : undefined;
+    const previous = existing
+      ? EnvironmentFile.parse(o.env, existing)
+          .value()
+          .promotion.holds.find((h) => h.model === model && h.image === image)
+      : undefined;
     file.addHold(
       previous ?? {
         ...(model ? { model } : {}),
         ...(image ? { image } : {}),
         reason: o.reason ?? `rolled back from ${o.env}`,
-        since: ctx.now().toISOString().replace(/\.\d+Z$/, 'Z'),
+        since: ctx
+          .now()
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
         by: o.by ?? 'promoter',
       },
     );
@@ -110,7 +135,16 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
     hold: Boolean(o.hold),
     manifests: summariseManifests(before, Object.fromEntries(dist.map((c) => [c.path, c.content]))),
   });
-  const pull = await repo.upsertPull(branch, baseBranch, `Revert "${subject}"`, body, ['rollback', `env:${o.env}`]);
+  const pull = await repo.upsertPull(branch, baseBranch, `Revert "${subject}"`, body, [
+    'rollback',
+    `env:${o.env}`,
+  ]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
-  return { status: pull.created ? 'opened' : 'updated', env: o.env, reverted: target.sha, branch, pull: { number: pull.number, url: pull.url } };
+  return {
+    status: pull.created ? 'opened' : 'updated',
+    env: o.env,
+    reverted: target.sha,
+    branch,
+    pull: { number: pull.number, url: pull.url },
+  };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthEnvironments } from '../../../synth/render.ts';
 import { parseTrailers } from '../src/context.ts';
+import { EnvironmentFile } from '../src/env-file.ts';
 import { parseDataBlock } from '../src/pr-body.ts';
 import { promote } from '../src/promote.ts';
-import { EnvironmentFile } from '../src/env-file.ts';
 import { type Harness, HOUR, startHarness, V } from './support/harness.ts';
 
 let h: Harness;
@@ -28,19 +28,40 @@ describe('promote prod from staging', () => {
     const pull = h.github.pulls.get(result.pull!.number)!;
     expect(pull.title).toBe(`promote(prod): titanic ${V.good}, image 1.1.0`);
     expect(pull.labels).toEqual(['promotion', 'env:prod']);
-    expect(parseDataBlock(pull.body!)).toMatchObject({ kind: 'promotion', env: 'prod', model: V.good, image: '1.1.0', from: 'staging', imageDigest: h.digests['inference:1.1.0'] });
+    expect(parseDataBlock(pull.body!)).toMatchObject({
+      kind: 'promotion',
+      env: 'prod',
+      model: V.good,
+      image: '1.1.0',
+      from: 'staging',
+      imageDigest: h.digests['inference:1.1.0'],
+    });
     expect(pull.body).toContain('| ROC AUC | 0.8500 | 0.8600 | +0.0100 🟢 |');
     expect(pull.body).toContain('staging** has run model');
 
     const clone = await h.clone();
     await clone.run(['fetch', '--quiet', 'origin', result.branch!]);
     const message = await clone.run(['log', '-1', '--format=%B', 'FETCH_HEAD']);
-    expect(parseTrailers(message)).toEqual({ 'Promote-Env': 'prod', 'Promote-Model': V.good, 'Promote-Image': '1.1.0', 'Promote-From': 'staging' });
+    expect(parseTrailers(message)).toEqual({
+      'Promote-Env': 'prod',
+      'Promote-Model': V.good,
+      'Promote-Image': '1.1.0',
+      'Promote-From': 'staging',
+    });
     const changed = (await clone.run(['diff', '--name-only', 'HEAD', 'FETCH_HEAD'])).split('\n');
     expect(changed).toContain('environments/prod.yaml');
     expect(changed.every((p) => p === 'environments/prod.yaml' || p.startsWith('dist/prod/'))).toBe(true);
     const envDiff = await clone.run(['diff', '-U0', 'HEAD', 'FETCH_HEAD', '--', 'environments/prod.yaml']);
-    const edited = envDiff.split('\n').filter((l) => /^[-+] /.test(l)).map((l) => l.trim().replace(/^[-+]\s*/, '').split(':')[0]);
+    const edited = envDiff
+      .split('\n')
+      .filter((l) => /^[-+] /.test(l))
+      .map(
+        (l) =>
+          l
+            .trim()
+            .replace(/^[-+]\s*/, '')
+            .split(':')[0],
+      );
     expect(new Set(edited)).toEqual(new Set(['tag', 'digest', 'version', 'sha256']));
     expect(envDiff).toContain(`+  digest: ${h.digests['inference:1.1.0']}`);
     expect(envDiff).toContain(`+  digest: ${h.digests[`model:${V.good}`]}`);
@@ -100,7 +121,11 @@ describe('gates', () => {
   });
 
   it('model: --allow-regression lets a regression through and records the reason', async () => {
-    const r = await promote(h.ctx(), { env: 'dev', model: V.worse, allowRegression: 'recalibrated; AUC dip expected' });
+    const r = await promote(h.ctx(), {
+      env: 'dev',
+      model: V.worse,
+      allowRegression: 'recalibrated; AUC dip expected',
+    });
     expect(r.status).toBe('opened');
     expect(gate(r, 'model')).toMatchObject({ ok: true, override: 'recalibrated; AUC dip expected' });
     expect(h.github.pulls.get(r.pull!.number)!.body).toContain('⚠️ overridden');
@@ -116,7 +141,12 @@ describe('gates', () => {
   it('holds: a held version is refused with the hold reason', async () => {
     const clone = await h.clone();
     const file = EnvironmentFile.parse('dev', await clone.read('environments/dev.yaml'));
-    file.addHold({ model: V.next, reason: 'leaks the passenger name', since: '2026-11-25T08:00:00Z', by: 'oncall' });
+    file.addHold({
+      model: V.next,
+      reason: 'leaks the passenger name',
+      since: '2026-11-25T08:00:00Z',
+      by: 'oncall',
+    });
     await clone.write('environments/dev.yaml', file.toString());
     await clone.commitAll('chore(dev): hold next model');
     await clone.push();
@@ -136,7 +166,9 @@ describe('repetition and races', () => {
     expect(closed.state).toBe('closed');
     const note = h.github.pulls.comments.find((c) => c.issue === older.pull!.number)!;
     expect(note.body).toContain(`Superseded by #${newer.pull!.number} (${newer.pull!.url})`);
-    expect(h.github.pulls.pulls.filter((p) => p.state === 'open' && p.labels.includes('env:dev'))).toHaveLength(1);
+    expect(
+      h.github.pulls.pulls.filter((p) => p.state === 'open' && p.labels.includes('env:dev')),
+    ).toHaveLength(1);
   });
 
   it('a run interrupted after pushing the branch completes on rerun with one pull request', async () => {

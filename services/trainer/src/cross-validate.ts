@@ -1,10 +1,16 @@
-import { type EncoderParams, FEATURE_COUNT, type Passenger, encodeBatch, fitEncoder } from '@titanic/features';
+import {
+  type EncoderParams,
+  encodeBatch,
+  FEATURE_COUNT,
+  fitEncoder,
+  type Passenger,
+} from '@titanic/features';
 import { stratifiedFolds } from './eval/folds.ts';
 import { type CalibrationBin, calibrationTable, meanStd, scores } from './eval/metrics.ts';
 import { fitGbdt, gbdtLogits } from './models/gbdt.ts';
 import { fitLogistic, logisticLogits } from './models/logistic.ts';
 import { type Progress, silentProgress } from './progress.ts';
-import { type Candidate, type SearchPlan, gbdtId, logisticId } from './search.ts';
+import { type Candidate, gbdtId, logisticId, type SearchPlan } from './search.ts';
 
 export interface Stat {
   readonly mean: number;
@@ -71,7 +77,12 @@ export function crossValidate(
   ];
   const logits = base.map(() => new Float64Array(plan.repeats * n));
   folds.forEach((fold, k) => {
-    progress.step('cv', k + 1, folds.length, `repeat ${fold.repeat + 1}/${plan.repeats}, fold ${fold.fold + 1}/${plan.folds}`);
+    progress.step(
+      'cv',
+      k + 1,
+      folds.length,
+      `repeat ${fold.repeat + 1}/${plan.repeats}, fold ${fold.fold + 1}/${plan.folds}: ${base.length} candidates`,
+    );
     const { X } = encodeFold(passengers, labels, fold.train);
     base.forEach((c, ci) => {
       const z =
@@ -88,7 +99,9 @@ export function crossValidate(
   const evaluate = (candidate: Candidate, z: Float64Array) => summarise(candidate, z, folds, labels, n);
   const results = base.map((c, ci) => evaluate(c, logits[ci]!));
   const best = (kind: Candidate['kind']) =>
-    results.filter((r) => r.candidate.kind === kind).reduce((a, b) => (b.rocAuc.mean > a.rocAuc.mean ? b : a));
+    results
+      .filter((r) => r.candidate.kind === kind)
+      .reduce((a, b) => (b.rocAuc.mean > a.rocAuc.mean ? b : a));
   const bestLogistic = best('logistic');
   const bestGbdt = best('gbdt');
   const zl = logits[results.indexOf(bestLogistic)]!;
@@ -98,6 +111,7 @@ export function crossValidate(
     results.push(evaluate({ id: `blend(logistic=${w})`, kind: 'blend', logisticWeight: w }, z));
   }
   const champion = results.reduce((a, b) => (b.rocAuc.mean > a.rocAuc.mean ? b : a));
+  progress.info(leaderboard(results, champion));
   return { results, champion, bestLogistic, bestGbdt };
 }
 
@@ -109,7 +123,12 @@ function summarise(
   n: number,
 ): CandidateResult {
   const oof = z.map(sigmoid);
-  const per = { accuracy: [] as number[], rocAuc: [] as number[], logLoss: [] as number[], brier: [] as number[] };
+  const per = {
+    accuracy: [] as number[],
+    rocAuc: [] as number[],
+    logLoss: [] as number[],
+    brier: [] as number[],
+  };
   const foldCalibration: CalibrationBin[][] = [];
   for (const fold of folds) {
     const y = fold.test.map((i) => labels[i]!);
@@ -130,4 +149,20 @@ function summarise(
     oof,
     foldCalibration,
   };
+}
+
+/** The search result as a small table, best ROC AUC first; * marks the champion. */
+export function leaderboard(results: readonly CandidateResult[], champion: CandidateResult): string {
+  const f = (s: Stat) => `${s.mean.toFixed(4)} ± ${s.std.toFixed(3)}`;
+  const width = Math.max(...results.map((r) => r.candidate.id.length));
+  const lines = [...results]
+    .sort((a, b) => b.rocAuc.mean - a.rocAuc.mean)
+    .map(
+      (r) =>
+        `${r === champion ? '*' : ' '} ${r.candidate.id.padEnd(width)}  ${f(r.rocAuc)}  ${f(r.accuracy)}  ${f(r.logLoss)}`,
+    );
+  return [
+    `  ${'candidate'.padEnd(width)}  ${'ROC AUC'.padEnd(14)}  ${'accuracy'.padEnd(14)}  log loss`,
+    ...lines,
+  ].join('\n');
 }

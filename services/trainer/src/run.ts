@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { FEATURE_NAMES } from '@titanic/features';
-import { type LocateOptions, locateData, sha256Hex } from './data/locate.ts';
 import { loadTrainingCsv } from './data/load.ts';
+import { type LocateOptions, locateData, sha256Hex } from './data/locate.ts';
 import { dataQualityReport } from './data/quality.ts';
 import { rocAuc, rocCurve } from './eval/metrics.ts';
 import { exportOnnx } from './onnx/export.ts';
@@ -10,7 +10,7 @@ import { buildMetadata, calibrationSummary } from './registry/metadata.ts';
 import { modelCard } from './registry/model-card.ts';
 import { calibrationSvg, rocSvg } from './registry/svg.ts';
 import { checkVersion, nextVersion } from './registry/version.ts';
-import { writeVersion } from './registry/write.ts';
+import { assertFree, writeVersion } from './registry/write.ts';
 import { type TrainedModel, train } from './train.ts';
 
 export interface RunOptions extends LocateOptions {
@@ -33,6 +33,10 @@ export interface RunResult {
 
 export async function runTraining(opts: RunOptions): Promise<RunResult> {
   const progress = opts.progress ?? silentProgress;
+  // One clock reading names the version and stamps `created`; an existing version fails before training.
+  const now = (opts.now ?? (() => new Date()))();
+  const version = opts.version ? checkVersion(opts.version) : nextVersion(join(opts.out, 'titanic'), now);
+  assertFree(opts.out, version);
   const source = await locateData(opts);
   progress.info(`data: ${source.origin} (sha256 ${source.sha256})`);
   const rows = loadTrainingCsv(source.text, source.origin);
@@ -40,8 +44,6 @@ export async function runTraining(opts: RunOptions): Promise<RunResult> {
   progress.info(`data: ${quality.rows} rows, survival rate ${quality.positiveRate}`);
   const model = train(rows, { seed: opts.seed, quick: opts.quick, progress });
 
-  const now = (opts.now ?? (() => new Date()))();
-  const version = opts.version ? checkVersion(opts.version) : nextVersion(join(opts.out, 'titanic'), now);
   const onnx = exportOnnx(model.scoring, {
     featureNames: FEATURE_NAMES,
     metadata: {
@@ -74,7 +76,14 @@ export async function runTraining(opts: RunOptions): Promise<RunResult> {
       calibrationSummary(champion, labels).flatMap((b) =>
         b.meanPredicted == null || b.observedRate == null
           ? []
-          : [{ predicted: b.meanPredicted, observed: b.observedRate, spread: b.observedRateStd ?? 0, count: b.count }],
+          : [
+              {
+                predicted: b.meanPredicted,
+                observed: b.observedRate,
+                spread: b.observedRateStd ?? 0,
+                count: b.count,
+              },
+            ],
       ),
     ),
   });

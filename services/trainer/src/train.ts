@@ -1,9 +1,15 @@
-import { type EncoderParams, FEATURE_COUNT, encodeBatch, fitEncoder } from '@titanic/features';
+import { type EncoderParams, encodeBatch, FEATURE_COUNT, fitEncoder } from '@titanic/features';
 import { type CvResult, crossValidate } from './cross-validate.ts';
 import type { LabelledPassenger } from './data/load.ts';
+import { type CalibrationFit, fitCalibration, needsRecalibration } from './eval/calibration.ts';
 import { fitGbdt } from './models/gbdt.ts';
 import { fitLogistic } from './models/logistic.ts';
-import { type Components, type ScoringModel, scoringProbabilities, toScoringModel } from './models/scoring.ts';
+import {
+  type Components,
+  type ScoringModel,
+  scoringProbabilities,
+  toScoringModel,
+} from './models/scoring.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { FULL_PLAN, QUICK_PLAN, type SearchPlan } from './search.ts';
 
@@ -22,6 +28,8 @@ export interface TrainedModel {
   /** Human name of the champion, e.g. "blend(logistic-regression, gbdt)". */
   readonly algorithm: string;
   readonly params: Record<string, unknown>;
+  /** Calibration slope/intercept of the champion's out-of-fold predictions, and whether the shipped model corrects it. */
+  readonly calibration: CalibrationFit & { readonly applied: boolean };
   /** The full training matrix as served to the model (float32) and the model's own predictions on it. */
   readonly features: Float32Array;
   readonly probabilities: Float32Array;
@@ -46,15 +54,32 @@ export function train(rows: readonly LabelledPassenger[], opts: TrainOptions): T
   const X = encodeBatch(passengers, encoder, Int32Array.from(all));
   const F = FEATURE_COUNT;
   const c = cv.champion.candidate;
-  const lrParams = c.kind === 'logistic' ? c.params : cv.bestLogistic.candidate.kind === 'logistic' ? cv.bestLogistic.candidate.params : undefined;
-  const gbParams = c.kind === 'gbdt' ? c.params : cv.bestGbdt.candidate.kind === 'gbdt' ? cv.bestGbdt.candidate.params : undefined;
+  const lrParams =
+    c.kind === 'logistic'
+      ? c.params
+      : cv.bestLogistic.candidate.kind === 'logistic'
+        ? cv.bestLogistic.candidate.params
+        : undefined;
+  const gbParams =
+    c.kind === 'gbdt'
+      ? c.params
+      : cv.bestGbdt.candidate.kind === 'gbdt'
+        ? cv.bestGbdt.candidate.params
+        : undefined;
   const useLr = c.kind !== 'gbdt';
   const useGb = c.kind !== 'logistic';
+  const pooledLabels = Array.from({ length: cv.champion.oof.length }, (_, i) => labels[i % labels.length]!);
+  const fit = fitCalibration(cv.champion.oof, pooledLabels);
+  const applied = needsRecalibration(fit);
+  progress.info(
+    `calibration: slope ${fit.slope.toFixed(3)}, intercept ${fit.intercept.toFixed(3)}${applied ? ' → Platt scaling applied' : ' (no correction needed)'}`,
+  );
   progress.step('refit', 1, 1, c.id);
   const components: Components = {
     logistic: useLr && lrParams ? fitLogistic(X, labels, all, F, lrParams) : undefined,
     gbdt: useGb && gbParams ? fitGbdt(X, labels, all, F, gbParams, opts.seed) : undefined,
     logisticWeight: c.kind === 'blend' ? c.logisticWeight : c.kind === 'logistic' ? 1 : 0,
+    calibration: applied ? { a: fit.slope, b: fit.intercept } : undefined,
   };
   const scoring = toScoringModel(components);
   const algorithm =
@@ -69,6 +94,7 @@ export function train(rows: readonly LabelledPassenger[], opts: TrainOptions): T
     ...(components.logistic ? { logistic: lrParams } : {}),
     ...(components.gbdt ? { gbdt: gbParams } : {}),
     ...(c.kind === 'blend' ? { logisticWeight: c.logisticWeight } : {}),
+    ...(applied ? { platt: { a: fit.slope, b: fit.intercept } } : {}),
     search: { folds: plan.folds, repeats: plan.repeats, candidates: cv.results.map((r) => r.candidate.id) },
   };
   return {
@@ -78,6 +104,7 @@ export function train(rows: readonly LabelledPassenger[], opts: TrainOptions): T
     scoring,
     algorithm,
     params,
+    calibration: { ...fit, applied },
     features: X,
     probabilities: scoringProbabilities(scoring, X, rows.length, F),
   };

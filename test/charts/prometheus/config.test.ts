@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { alertmanagerConfig, promoterWebhookUrl } from '../../../charts/prometheus/alertmanager-config.ts';
 import { durationSeconds, prometheusConfig } from '../../../charts/prometheus/config.ts';
-import { find } from '../render.ts';
+import { find, type Json } from '../render.ts';
 
 const run = promisify(execFile);
 const PROMTOOL = '/usr/bin/promtool';
@@ -17,7 +17,9 @@ let dir: string;
 
 beforeAll(async () => {
   // The real tools are part of the test environment (.ci/run installs them): fail, never skip.
-  for (const tool of [PROMTOOL, AMTOOL]) if (!existsSync(tool)) throw new Error(`${tool} is missing: install prometheus and prometheus-alertmanager`);
+  for (const tool of [PROMTOOL, AMTOOL])
+    if (!existsSync(tool))
+      throw new Error(`${tool} is missing: install prometheus and prometheus-alertmanager`);
   dir = await mkdtemp(join(tmpdir(), 'titanic-prom-'));
 });
 afterAll(async () => {
@@ -37,7 +39,9 @@ describe('Prometheus configuration', () => {
       const parsed = parse(config);
       for (const job of parsed.scrape_configs) {
         if (!job.kubernetes_sd_configs) continue;
-        expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: [`titanic-${env}`] } }]);
+        expect(job.kubernetes_sd_configs).toEqual([
+          { role: 'pod', namespaces: { names: [`titanic-${env}`] } },
+        ]);
         delete job.kubernetes_sd_configs;
         job.static_configs = [{ targets: ['127.0.0.1:1'] }];
       }
@@ -56,10 +60,16 @@ describe('Prometheus configuration', () => {
       ruleFiles: [],
       scrapeInterval: '1s',
       evaluationInterval: '1s',
-      static: { inference: ['127.0.0.1:1234'], postgresExporter: ['127.0.0.1:9187'], alertmanager: ['127.0.0.1:9093'] },
+      static: {
+        inference: ['127.0.0.1:1234'],
+        postgresExporter: ['127.0.0.1:9187'],
+        alertmanager: ['127.0.0.1:9093'],
+      },
     });
     expect(config.scrape_configs.map((j) => j.job_name)).toEqual(['inference', 'postgres']);
-    expect(config.scrape_configs[0]?.static_configs).toEqual([{ targets: ['127.0.0.1:1234'], labels: { env: 'dev' } }]);
+    expect(config.scrape_configs[0]?.static_configs).toEqual([
+      { targets: ['127.0.0.1:1234'], labels: { env: 'dev' } },
+    ]);
     expect(config.global.scrape_timeout).toBe('1s');
     expect(config.alerting.alertmanagers[0]?.static_configs[0]?.targets).toEqual(['127.0.0.1:9093']);
     const path = join(dir, 'static.yml');
@@ -80,14 +90,24 @@ describe('Alertmanager configuration', () => {
     const text = (await find('prod', 'ConfigMap', 'alertmanager-config')).data['alertmanager.yml'] as string;
     const config = parse(text);
     expect(config.route.group_by).toEqual(['env', 'alertname']);
-    expect(config.route.routes[0]).toMatchObject({ receiver: 'promoter-rollback', matchers: ['rollback="true"'] });
-    const hook = config.receivers.find((r: any) => r.name === 'promoter-rollback').webhook_configs[0];
+    expect(config.route.routes[0]).toMatchObject({
+      receiver: 'promoter-rollback',
+      matchers: ['rollback="true"'],
+    });
+    const hook = config.receivers.find((r: Json) => r.name === 'promoter-rollback').webhook_configs[0];
     expect(hook.url).toBe('http://promoter.titanic-prod.svc:8090/hooks/alertmanager');
-    expect(hook.http_config.authorization).toEqual({ type: 'Bearer', credentials_file: '/etc/alertmanager/secrets/token' });
+    expect(hook.http_config.authorization).toEqual({
+      type: 'Bearer',
+      credentials_file: '/etc/alertmanager/secrets/token',
+    });
 
     const tokenPath = join(dir, 'token');
     await writeFile(tokenPath, 'test-token\n');
-    const local = alertmanagerConfig({ namespace: 'titanic-prod', credentialsFile: tokenPath, groupWait: '1s' });
+    const local = alertmanagerConfig({
+      namespace: 'titanic-prod',
+      credentialsFile: tokenPath,
+      groupWait: '1s',
+    });
     const path = join(dir, 'alertmanager.yml');
     await writeFile(path, stringify(local));
     const { stdout } = await run(AMTOOL, ['check-config', path]);

@@ -47,7 +47,11 @@ export function startProcess(bin: string, args: string[]): RunningProcess {
 }
 
 /** Polls until `check` resolves truthy, or fails with what was last seen. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -3,7 +3,10 @@ export interface QueryResponse {
   readonly status: 'success' | 'error';
   readonly errorType?: string;
   readonly error?: string;
-  readonly data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string] }[] };
+  readonly data?: {
+    resultType: string;
+    result: { metric: Record<string, string>; value?: [number, string] }[];
+  };
 }
 
 export interface ActiveAlert {

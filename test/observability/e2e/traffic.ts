@@ -1,6 +1,6 @@
-import { locateData } from '../../../services/trainer/src/data/locate.ts';
-import { loadTrainingCsv } from '../../../services/trainer/src/data/load.ts';
 import type { Passenger } from '@titanic/features';
+import { loadTrainingCsv } from '../../../services/trainer/src/data/load.ts';
+import { locateData } from '../../../services/trainer/src/data/locate.ts';
 
 const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -29,7 +29,7 @@ export async function predict(baseUrl: string, passengers: readonly Passenger[],
     const res = await fetch(`${baseUrl}/v1/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(passengers.slice(i, i + batch)),
+      body: JSON.stringify({ passengers: passengers.slice(i, i + batch) }),
     });
     if (!res.ok) throw new Error(`POST /v1/predict answered ${res.status}: ${await res.text()}`);
   }

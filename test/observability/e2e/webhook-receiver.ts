@@ -18,7 +18,11 @@ export interface Delivery {
 }
 
 /** A loopback stand-in for the promoter's /hooks/alertmanager endpoint that records every delivery. */
-export async function startWebhookReceiver(): Promise<{ url: string; deliveries: Delivery[]; stop(): Promise<void> }> {
+export async function startWebhookReceiver(): Promise<{
+  url: string;
+  deliveries: Delivery[];
+  stop(): Promise<void>;
+}> {
   const deliveries: Delivery[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

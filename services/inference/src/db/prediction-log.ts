@@ -8,7 +8,7 @@ export interface LogEntry {
   readonly at: number;
   readonly api: 'v1' | 'v2';
   readonly passengers: number;
-  /** JSON array text, one element per passenger. */
+  /** JSON text: an array with one element per passenger, or {"passengers": [...]}. */
   readonly input: string;
   readonly probabilities: Float32Array;
   readonly latencyMs: number;
@@ -30,19 +30,23 @@ export interface PredictionLogOptions {
 
 export type DropReason = 'queue_full' | 'shutdown' | 'rejected';
 
-// One statement with a fixed parameter list, prepared once per connection: rows travel as
-// arrays and unnest back into rows on the server, far cheaper than one VALUES tuple per row.
+// One statement with a fixed parameter list, prepared once per connection: the rows travel as
+// one JSON document assembled from the already-serialised inputs (no per-value escaping) and
+// json_to_recordset turns it back into rows on the server.
 const INSERT = `INSERT INTO prediction_log
   (request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms)
-SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i::jsonb, p::real[], l::boolean[], ms
-FROM unnest($4::text[], $5::float8[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::real[])
-  AS u(r, t, a, n, i, p, l, ms)`;
+SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n,
+  CASE WHEN jsonb_typeof(i) = 'object' THEN i -> 'passengers' ELSE i END, p, l, ms
+FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real)`;
 
 /** Data errors (class 22) and constraint violations (23) fail again on retry; all else may heal. */
 function isPermanent(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
+
+/** Large requests make large rows: a statement carries about this much input at most. */
+const BATCH_BYTES = 512 * 1024;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -84,7 +88,7 @@ export class PredictionLog {
     this.#queue.push(entry);
     this.#bytes += entry.input.length;
     this.#o.metrics.logQueueDepth.set(this.#queue.length);
-    this.#schedule(this.#queue.length >= this.#o.batchMax ? 0 : this.#o.flushMs);
+    this.#schedule(this.#full() ? 0 : this.#o.flushMs);
   }
 
   /** Writes what it can within `timeoutMs`, then counts the remainder as dropped. */
@@ -109,6 +113,11 @@ export class PredictionLog {
     this.#o.metrics.logQueueDepth.set(0);
   }
 
+  /** Enough queued for a full statement: write now rather than after flushMs. */
+  #full(): boolean {
+    return this.#queue.length >= this.#o.batchMax || this.#bytes >= BATCH_BYTES;
+  }
+
   #drop(reason: DropReason, rows: number): void {
     this.#o.metrics.logDropped.inc({ reason }, rows);
   }
@@ -124,14 +133,26 @@ export class PredictionLog {
       this.#flushing = this.#flushOnce().finally(() => {
         this.#flushing = undefined;
         if (this.#queue.length > 0)
-          this.#schedule(this.#backoff || (this.#queue.length >= this.#o.batchMax ? 0 : this.#o.flushMs));
+          this.#schedule(this.#backoff || (this.#full() ? 0 : this.#o.flushMs));
       });
     }, delay);
     this.#timer.unref();
   }
 
+  /** The oldest entries up to batchMax rows and about BATCH_BYTES of input (at least one row). */
+  #nextBatch(): LogEntry[] {
+    let bytes = 0;
+    let count = 0;
+    const limit = Math.min(this.#queue.length, this.#o.batchMax);
+    while (count < limit && (count === 0 || bytes + this.#queue[count]!.input.length <= BATCH_BYTES)) {
+      bytes += this.#queue[count]!.input.length;
+      count++;
+    }
+    return this.#queue.slice(0, count);
+  }
+
   async #flushOnce(): Promise<void> {
-    const batch = this.#queue.slice(0, this.#o.batchMax);
+    const batch = this.#nextBatch();
     if (batch.length === 0) return;
     try {
       await this.#write(batch);
@@ -184,51 +205,26 @@ export class PredictionLog {
   }
 
   async #write(batch: readonly LogEntry[]): Promise<void> {
-    const n = batch.length;
-    const ids = new Array<string>(n);
-    const times = new Array<number>(n);
-    const apis = new Array<string>(n);
-    const counts = new Array<number>(n);
-    const inputs = new Array<string>(n);
-    const probabilities = new Array<string>(n);
-    const labels = new Array<string>(n);
-    const latencies = new Array<number>(n);
     const threshold = this.#o.threshold;
-    for (let i = 0; i < n; i++) {
+    let json = '[';
+    for (let i = 0; i < batch.length; i++) {
       const e = batch[i]!;
-      ids[i] = e.requestId;
-      times[i] = e.at;
-      apis[i] = e.api;
-      counts[i] = e.passengers;
-      inputs[i] = e.input;
-      let p = '{';
-      let l = '{';
+      let p = '';
+      let l = '';
       for (let j = 0; j < e.probabilities.length; j++) {
         const v = e.probabilities[j]!;
-        p += j === 0 ? String(v) : `,${v}`;
-        l += (j === 0 ? '' : ',') + (v >= threshold ? 't' : 'f');
+        const sep = j === 0 ? '' : ',';
+        p += sep + (Number.isFinite(v) ? v : 'null');
+        l += sep + (v >= threshold ? 'true' : 'false');
       }
-      probabilities[i] = `${p}}`;
-      labels[i] = `${l}}`;
-      latencies[i] = e.latencyMs;
+      json += `${i === 0 ? '' : ','}{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":${e.input},"p":[${p}],"l":[${l}],"ms":${e.latencyMs}}`;
     }
+    json += ']';
     const { environment, modelVersion, imageVersion } = this.#o;
     await this.#o.pool.query({
       name: 'titanic-insert-prediction-log',
       text: INSERT,
-      values: [
-        environment,
-        modelVersion,
-        imageVersion,
-        ids,
-        times,
-        apis,
-        counts,
-        inputs,
-        probabilities,
-        labels,
-        latencies,
-      ],
+      values: [environment, modelVersion, imageVersion, json],
     });
   }
 }

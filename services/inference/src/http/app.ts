@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps): Koa {
     });
   }
 
-  app.use(observe({ metrics, logger, modelVersion: predictor.version }));
+  app.use(observe({ metrics, logger }));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

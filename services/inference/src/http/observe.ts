@@ -7,7 +7,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 /** Accepted client request ids: short, printable, no separators that could forge log lines. */
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
-const SECURITY_HEADERS = {
+const SECURITY_HEADERS: [string, string][] = Object.entries({
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -17,7 +17,7 @@ const SECURITY_HEADERS = {
   // The pages load only their own scripts; the API reference's renderer sets inline styles.
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-};
+});
 
 const QUIET_ROUTES = new Set(['/metrics', '/v2/health/live', '/v2/health/ready', '/v2/models/titanic/ready']);
 
@@ -43,18 +43,20 @@ function fromHttpError(err: unknown): ApiError | undefined {
 /**
  * The outermost middleware and the one error path: assigns the request id, sets security
  * headers, turns every failure into a JSON error (no stack traces out), then records metrics
- * and one access-log line.
+ * and one access-log line (the logger's base fields carry the model version).
  */
-export function observe(deps: { metrics: Metrics; logger: Logger; modelVersion: string }): Middleware {
-  const { metrics, logger, modelVersion } = deps;
+export function observe(deps: { metrics: Metrics; logger: Logger }): Middleware {
+  const { metrics, logger } = deps;
   return async (ctx, next) => {
     const started = performance.now();
     const incoming = ctx.get('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.state.startedAt = started;
-    ctx.set(SECURITY_HEADERS);
-    ctx.set('X-Request-Id', requestId);
+    // Straight onto the response: these constants need none of ctx.set's coercion.
+    const res = ctx.res;
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+    res.setHeader('X-Request-Id', requestId);
     try {
       await next();
       if (ctx.body == null && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) {
@@ -90,7 +92,6 @@ export function observe(deps: { metrics: Metrics; logger: Logger; modelVersion: 
       route,
       status: ctx.status,
       ms: Math.round(ms * 1000) / 1000,
-      modelVersion,
       passengers: ctx.state.passengers as number | undefined,
     };
     if (ctx.status >= 500) logger.error(line, 'request');

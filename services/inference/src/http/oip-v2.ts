@@ -68,7 +68,7 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
   const infer = async (ctx: Context) => {
     requireModel(ctx);
     const at = Date.now();
-    const parsed = v2InferRequest.safeParse(await readJson(ctx));
+    const parsed = v2InferRequest.safeParse((await readJson(ctx)).json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw bad(`${issue.path.join('.') || 'body'}: ${issue.message}`);

@@ -28,7 +28,8 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
   const model = { name: 'titanic', version: predictor.version } as const;
   router.post('/v1/predict', guard, async (ctx) => {
     const at = Date.now();
-    const { passengers, single } = parsePassengers(await readJson(ctx));
+    const body = await readJson(ctx);
+    const { passengers, single } = parsePassengers(body.json);
     const n = passengers.length;
     ctx.state.passengers = n;
     const probabilities = await predictor.predict(predictor.encode(passengers), n, 'v1');
@@ -50,7 +51,8 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       at,
       api: 'v1',
       passengers: n,
-      input: JSON.stringify(passengers),
+      // Validated text as sent; the insert unwraps {"passengers": [...]} on the server.
+      input: single ? `[${body.text}]` : body.text,
       probabilities,
       latencyMs: performance.now() - (ctx.state.startedAt as number),
     });

@@ -7,11 +7,17 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 const tooLarge = () =>
   new ApiError(413, 'payload_too_large', `request body exceeds ${BODY_LIMIT_BYTES} bytes; send fewer passengers per request`);
 
+export interface JsonBody {
+  /** The body as sent (kept for the prediction log: no second serialisation). */
+  readonly text: string;
+  readonly json: unknown;
+}
+
 /**
  * The JSON request body: 415 unless the content type is JSON, 413 past the limit (checked on
  * the declared length first, then while streaming), 400 when it does not parse.
  */
-export async function readJson(ctx: Context): Promise<unknown> {
+export async function readJson(ctx: Context): Promise<JsonBody> {
   const type = ctx.get('content-type');
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
     throw new ApiError(
@@ -56,7 +62,7 @@ export async function readJson(ctx: Context): Promise<unknown> {
   });
   if (text.length === 0) throw invalidRequest('request body is empty; send a JSON object');
   try {
-    return JSON.parse(text);
+    return { text, json: JSON.parse(text) };
   } catch (err) {
     throw invalidRequest(`request body is not valid JSON: ${(err as Error).message.slice(0, 120)}`);
   }

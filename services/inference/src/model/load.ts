@@ -75,6 +75,8 @@ export async function loadModel(options: {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // The arena keeps the largest batch's buffers forever; plain allocation keeps RSS flat.
+      enableCpuMemArena: false,
     });
   } catch (err) {
     throw new ModelLoadError(`onnxruntime cannot load ${modelPath}: ${(err as Error).message}`);

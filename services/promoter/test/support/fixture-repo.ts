@@ -19,7 +19,8 @@ export interface Pin {
 export class WorkingCopy {
   constructor(
     readonly dir: string,
-    private readonly remote: string,
+    /** The bare repository it pushes to (kept for callers that log it). */
+    readonly remote?: string,
   ) {}
 
   static async clone(remote: string): Promise<WorkingCopy> {
@@ -30,10 +31,15 @@ export class WorkingCopy {
 
   run(args: string[], date = new Date()): Promise<string> {
     const stamp = `${Math.floor(date.getTime() / 1000)} +0000`;
-    return git(this.dir, ['-c', 'user.name=Fixture', '-c', 'user.email=fixture@example.invalid', ...args], undefined, {
-      GIT_AUTHOR_DATE: stamp,
-      GIT_COMMITTER_DATE: stamp,
-    }).then((b) => b.toString().trim());
+    return git(
+      this.dir,
+      ['-c', 'user.name=Fixture', '-c', 'user.email=fixture@example.invalid', ...args],
+      undefined,
+      {
+        GIT_AUTHOR_DATE: stamp,
+        GIT_COMMITTER_DATE: stamp,
+      },
+    ).then((b) => b.toString().trim());
   }
 
   async write(path: string, content: string | Buffer): Promise<void> {
@@ -83,14 +89,18 @@ export async function seedRepository(
     await copy.write(`models/titanic/${m.version}/model.json`, m.json);
   }
   for (const name of ENVIRONMENTS) {
-    const file = EnvironmentFile.parse(name, await readFile(join(PROJECT, 'environments', `${name}.yaml`), 'utf8'));
+    const file = EnvironmentFile.parse(
+      name,
+      await readFile(join(PROJECT, 'environments', `${name}.yaml`), 'utf8'),
+    );
     const pin = pins[name]!;
     const model = models.find((m) => m.version === pin.model)!;
     file.setImage(pin.image, undefined);
     file.setModel(pin.model, JSON.parse(model.json).files.onnx.sha256, undefined);
     await copy.write(`environments/${name}.yaml`, file.toString());
   }
-  for (const [path, content] of Object.entries(await synthEnvironments({ root }))) await copy.write(path, content);
+  for (const [path, content] of Object.entries(await synthEnvironments({ root })))
+    await copy.write(path, content);
   await copy.commitAll('chore: initial platform', date);
   await copy.push();
   return copy;

@@ -1,4 +1,4 @@
-import { type PromoterContext } from '../../src/context.ts';
+import type { PromoterContext } from '../../src/context.ts';
 import { createClient, Repository } from '../../src/github.ts';
 import { RegistryClient } from '../../src/registry.ts';
 import { seedRepository, WorkingCopy } from './fixture-repo.ts';
@@ -59,12 +59,18 @@ export async function startHarness(): Promise<Harness> {
   const github = await FakeGitHub.start({ now: () => h.clock });
   const registry = await OciRegistry.start();
   const digests: Record<string, string> = {};
-  for (const tag of ['1.0.0', '1.1.0', '1.2.0']) digests[`inference:${tag}`] = await registry.pushImage('titanic-ml/titanic-inference', tag);
-  for (const m of Object.values(V)) digests[`model:${m}`] = await registry.pushImage('titanic-ml/titanic-model', m);
+  for (const tag of ['1.0.0', '1.1.0', '1.2.0'])
+    digests[`inference:${tag}`] = await registry.pushImage('titanic-ml/titanic-inference', tag);
+  for (const m of Object.values(V))
+    digests[`model:${m}`] = await registry.pushImage('titanic-ml/titanic-model', m);
   const seed = await seedRepository(
     github.repoDir,
     models(),
-    { dev: { model: V.good, image: '1.1.0' }, staging: { model: V.good, image: '1.1.0' }, prod: { model: V.prodModel, image: '1.0.0' } },
+    {
+      dev: { model: V.good, image: '1.1.0' },
+      staging: { model: V.good, image: '1.1.0' },
+      prod: { model: V.prodModel, image: '1.0.0' },
+    },
     seeded,
   );
   await seed.dispose();
@@ -78,7 +84,11 @@ export async function startHarness(): Promise<Harness> {
     log: (l) => h.logs.push(l),
   });
   const repo = new Repository(client, github.coordinates.owner, github.coordinates.repo);
-  const registryClient = new RegistryClient({ urlOverride: registry.url, username: registry.username, password: registry.password });
+  const registryClient = new RegistryClient({
+    urlOverride: registry.url,
+    username: registry.username,
+    password: registry.password,
+  });
   const clones: WorkingCopy[] = [];
   return Object.assign(h, {
     github,

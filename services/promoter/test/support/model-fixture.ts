@@ -29,7 +29,14 @@ export function fixtureModel(version: string, rocAuc: number, accuracy = 0.82, b
     },
     params: { c: 1 },
     metrics: {
-      cv: { folds: 5, repeats: 2, accuracy: stat(accuracy), rocAuc: stat(rocAuc), logLoss: stat(0.42), brier: stat(brier) },
+      cv: {
+        folds: 5,
+        repeats: 2,
+        accuracy: stat(accuracy),
+        rocAuc: stat(rocAuc),
+        logLoss: stat(0.42),
+        brier: stat(brier),
+      },
       calibration: [],
     },
     trainingPositiveRate: 0.38,

@@ -39,15 +39,35 @@ export class OciRegistry {
   ) {}
 
   static async start(): Promise<OciRegistry> {
-    if (!existsSync(REGISTRY_BIN)) throw new Error(`${REGISTRY_BIN} is missing: apt-get install docker-registry`);
+    if (!existsSync(REGISTRY_BIN))
+      throw new Error(`${REGISTRY_BIN} is missing: apt-get install docker-registry`);
     const dir = await mkdtemp(join(tmpdir(), 'oci-registry-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=token-issuer',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=token-issuer',
+      ],
+      { stdio: 'ignore' },
+    );
     const key = readFileSync(join(dir, 'key.pem'));
     const certDer = Buffer.from(
-      readFileSync(join(dir, 'cert.pem'), 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''),
+      readFileSync(join(dir, 'cert.pem'), 'utf8')
+        .replace(/-----[^-]+-----/g, '')
+        .replace(/\s+/g, ''),
       'base64',
     );
     const username = 'promoter';
@@ -58,7 +78,9 @@ export class OciRegistry {
       requests.push(url.search);
       const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
       if (req.headers.authorization !== expected) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
         return;
       }
       const access = url.searchParams.getAll('scope').map((s) => {
@@ -68,10 +90,24 @@ export class OciRegistry {
       const now = Math.floor(Date.now() / 1000);
       const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', x5c: [certDer.toString('base64')] }));
       const claims = b64url(
-        JSON.stringify({ iss: 'test-issuer', sub: username, aud: url.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access }),
+        JSON.stringify({
+          iss: 'test-issuer',
+          sub: username,
+          aud: url.searchParams.get('service'),
+          exp: now + 300,
+          nbf: now - 10,
+          iat: now,
+          jti: randomUUID(),
+          access,
+        }),
       );
-      const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${header}.${claims}.${b64url(signature)}` }));
+      const signature = sign('sha256', Buffer.from(`${header}.${claims}`), {
+        key,
+        dsaEncoding: 'ieee-p1363',
+      });
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ token: `${header}.${claims}.${b64url(signature)}` }));
     });
     await new Promise<void>((r) => tokenServer.listen(0, '127.0.0.1', r));
     const tokenPort = (tokenServer.address() as AddressInfo).port;
@@ -91,7 +127,9 @@ export class OciRegistry {
         `    rootcertbundle: ${join(dir, 'cert.pem')}`,
       ].join('\n'),
     );
-    const child = spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString();
@@ -119,8 +157,14 @@ export class OciRegistry {
     tokenUrl.searchParams.set('service', params.service!);
     tokenUrl.searchParams.set('scope', scope);
     const basic = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    const { token } = (await (await fetch(tokenUrl, { headers: { authorization: basic } })).json()) as { token: string };
-    return fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as object), authorization: `Bearer ${token}` } });
+    const { token } = (await (await fetch(tokenUrl, { headers: { authorization: basic } })).json()) as {
+      token: string;
+    };
+    return fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as object), authorization: `Bearer ${token}` },
+    });
   }
 
   private async pushBlob(name: string, content: Buffer): Promise<string> {
@@ -130,27 +174,51 @@ export class OciRegistry {
     if (start.status !== 202) throw new Error(`blob upload start: ${start.status} ${await start.text()}`);
     const location = new URL(start.headers.get('location')!, this.url);
     location.searchParams.set('digest', digest);
-    const put = await this.authorised(location.href, { method: 'PUT', body: new Uint8Array(content), headers: { 'content-type': 'application/octet-stream' } }, scope);
+    const put = await this.authorised(
+      location.href,
+      {
+        method: 'PUT',
+        body: new Uint8Array(content),
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+      scope,
+    );
     if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${await put.text()}`);
     return digest;
   }
 
   /** Pushes a one-layer OCI image manifest as `name:tag` and returns the manifest digest. */
-  async pushImage(name: string, tag: string, layer = Buffer.from(`layer of ${name}:${tag}`)): Promise<string> {
-    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+  async pushImage(
+    name: string,
+    tag: string,
+    layer = Buffer.from(`layer of ${name}:${tag}`),
+  ): Promise<string> {
+    const config = Buffer.from(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+    );
     const configDigest = await this.pushBlob(name, config);
     const layerDigest = await this.pushBlob(name, layer);
     const manifest = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: configDigest,
+          size: config.length,
+        },
+        layers: [
+          { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length },
+        ],
       }),
     );
     const res = await this.authorised(
       `${this.url}/v2/${name}/manifests/${tag}`,
-      { method: 'PUT', body: new Uint8Array(manifest), headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } },
+      {
+        method: 'PUT',
+        body: new Uint8Array(manifest),
+        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      },
       `repository:${name}:pull,push`,
     );
     if (res.status !== 201) throw new Error(`manifest push: ${res.status} ${await res.text()}`);

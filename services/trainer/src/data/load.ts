@@ -73,7 +73,8 @@ const rowSchema = z.object({
  * after the header), its file line and column, so a broken export can be fixed by hand.
  */
 export function loadTrainingCsv(text: string, origin = 'training data'): LabelledPassenger[] {
-  if (text.trim() === '') throw new TrainerError(`${origin}: the file is empty (expected a header and data rows)`);
+  if (text.trim() === '')
+    throw new TrainerError(`${origin}: the file is empty (expected a header and data rows)`);
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
@@ -105,7 +106,9 @@ export function loadTrainingCsv(text: string, origin = 'training data'): Labelle
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const column = String(issue.path[0] ?? '?');
-        problems.push(`${where}, column ${column}: ${issue.message} (got ${JSON.stringify(raw[column] ?? '')})`);
+        problems.push(
+          `${where}, column ${column}: ${issue.message} (got ${JSON.stringify(raw[column] ?? '')})`,
+        );
       }
       return;
     }

@@ -1,4 +1,4 @@
-import { REQUIRED_COLUMNS, type LabelledPassenger } from './load.ts';
+import { type LabelledPassenger, REQUIRED_COLUMNS } from './load.ts';
 
 export interface ColumnRange {
   readonly min: number;
@@ -36,7 +36,8 @@ export function dataQualityReport(rows: readonly LabelledPassenger[]): DataQuali
     Embarked: (r) => r.passenger.embarked,
   };
   const missingShare: Record<string, number> = {};
-  for (const c of REQUIRED_COLUMNS) missingShare[c] = round(rows.filter((r) => cell[c](r) == null).length / n);
+  for (const c of REQUIRED_COLUMNS)
+    missingShare[c] = round(rows.filter((r) => cell[c](r) == null).length / n);
   const ranges: Record<string, ColumnRange> = {};
   for (const c of ['Age', 'SibSp', 'Parch', 'Fare'] as const) {
     const values = rows.flatMap((r) => {

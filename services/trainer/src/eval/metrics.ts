@@ -30,10 +30,11 @@ export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
     let j = i;
     while (j + 1 < idx.length && p[idx[j + 1]!] === p[idx[i]!]) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (y[idx[t]!] === 1) {
-      rankSumPos += avgRank;
-      pos++;
-    }
+    for (let t = i; t <= j; t++)
+      if (y[idx[t]!] === 1) {
+        rankSumPos += avgRank;
+        pos++;
+      }
     i = j + 1;
   }
   const neg = y.length - pos;

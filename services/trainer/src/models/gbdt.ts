@@ -42,7 +42,8 @@ function binEdges(X: Float32Array, rows: readonly number[], F: number, maxBins: 
   for (let j = 0; j < F; j++) {
     const values = Float32Array.from(rows, (r) => X[r * F + j]!).sort();
     const distinct: number[] = [];
-    for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i]!);
+    for (let i = 0; i < values.length; i++)
+      if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i]!);
     distinct.pop();
     if (distinct.length <= maxBins - 1) {
       edges.push(Float32Array.from(distinct));
@@ -77,8 +78,12 @@ export function fitGbdt(
 ): GbdtModel {
   const n = rows.length;
   const edges = binEdges(X, rows, F, params.maxBins ?? 64);
-  const bins = new Uint8Array(n * F);
-  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) bins[i * F + j] = binOf(edges[j]!, X[rows[i]! * F + j]!);
+  const maxB = 1 + Math.max(...edges.map((e) => e.length));
+  // Each cell holds its slot in a flat [feature, bin] histogram, so the hot loop is a plain add.
+  const slots = new Uint32Array(n * F);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < F; j++) slots[i * F + j] = j * maxB + binOf(edges[j]!, X[rows[i]! * F + j]!);
+  }
   let pos = 0;
   for (const r of rows) pos += y[r]!;
   const prior = Math.min(Math.max(pos / n, 1e-3), 1 - 1e-3);
@@ -88,9 +93,26 @@ export function fitGbdt(
   const hess = new Float64Array(n);
   const rng = createRng(seed);
   const trees: Tree[] = [];
-  const maxB = 1 + Math.max(...edges.map((e) => e.length));
-  const histG = new Float64Array(F * maxB);
-  const histH = new Float64Array(F * maxB);
+  const size = F * maxB;
+  // Two histogram buffers (gradient, hessian) per child side per depth: a node's histogram stays
+  // alive while its left subtree is grown, and the larger child's is the parent's minus the smaller's.
+  const pool = Array.from({ length: params.depth + 1 }, () =>
+    [0, 1].map(() => ({ g: new Float64Array(size), h: new Float64Array(size) })),
+  );
+  const build = (members: readonly number[], into: { g: Float64Array; h: Float64Array }) => {
+    into.g.fill(0);
+    into.h.fill(0);
+    for (const i of members) {
+      const gi = grad[i]!;
+      const hi = hess[i]!;
+      const o = i * F;
+      for (let j = 0; j < F; j++) {
+        const b = slots[o + j]!;
+        into.g[b]! += gi;
+        into.h[b]! += hi;
+      }
+    }
+  };
 
   for (let t = 0; t < params.trees; t++) {
     for (let i = 0; i < n; i++) {
@@ -101,7 +123,7 @@ export function fitGbdt(
     const sample: number[] = [];
     for (let i = 0; i < n; i++) if (params.subsample >= 1 || rng() < params.subsample) sample.push(i);
     const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
-    const grow = (members: number[], depth: number): number => {
+    const grow = (members: number[], depth: number, hist: { g: Float64Array; h: Float64Array }): number => {
       const id = tree.feature.length;
       tree.feature.push(-1);
       tree.threshold.push(0);
@@ -115,15 +137,6 @@ export function fitGbdt(
       }
       tree.value.push(Math.fround((-G / (H + params.lambda)) * params.learningRate));
       if (depth >= params.depth || H < 2 * params.minChildWeight) return id;
-      histG.fill(0);
-      histH.fill(0);
-      for (const i of members) {
-        for (let j = 0; j < F; j++) {
-          const b = j * maxB + bins[i * F + j]!;
-          histG[b]! += grad[i]!;
-          histH[b]! += hess[i]!;
-        }
-      }
       const parentScore = (G * G) / (H + params.lambda);
       let bestGain = 1e-9;
       let bestF = -1;
@@ -133,8 +146,8 @@ export function fitGbdt(
         let hl = 0;
         const nb = edges[j]!.length;
         for (let b = 0; b < nb; b++) {
-          gl += histG[j * maxB + b]!;
-          hl += histH[j * maxB + b]!;
+          gl += hist.g[j * maxB + b]!;
+          hl += hist.h[j * maxB + b]!;
           const hr = H - hl;
           if (hl < params.minChildWeight || hr < params.minChildWeight) continue;
           const gr = G - gl;
@@ -149,14 +162,28 @@ export function fitGbdt(
       if (bestF < 0) return id;
       const leftRows: number[] = [];
       const rightRows: number[] = [];
-      for (const i of members) (bins[i * F + bestF]! <= bestBin ? leftRows : rightRows).push(i);
+      const cut = bestF * maxB + bestBin;
+      for (const i of members) (slots[i * F + bestF]! <= cut ? leftRows : rightRows).push(i);
       tree.feature[id] = bestF;
       tree.threshold[id] = edges[bestF]![bestBin]!;
-      tree.left[id] = grow(leftRows, depth + 1);
-      tree.right[id] = grow(rightRows, depth + 1);
+      const [leftHist, rightHist] = pool[depth + 1] as [typeof hist, typeof hist];
+      if (depth + 1 < params.depth) {
+        const leftSmaller = leftRows.length <= rightRows.length;
+        const small = leftSmaller ? leftHist : rightHist;
+        const large = leftSmaller ? rightHist : leftHist;
+        build(leftSmaller ? leftRows : rightRows, small);
+        for (let b = 0; b < size; b++) {
+          large.g[b] = hist.g[b]! - small.g[b]!;
+          large.h[b] = hist.h[b]! - small.h[b]!;
+        }
+      }
+      tree.left[id] = grow(leftRows, depth + 1, leftHist);
+      tree.right[id] = grow(rightRows, depth + 1, rightHist);
       return id;
     };
-    grow(sample, 0);
+    const root = pool[0]![0]!;
+    if (params.depth > 0) build(sample, root);
+    grow(sample, 0, root);
     for (let i = 0; i < n; i++) margin[i]! += leafValue(tree, X, rows[i]! * F);
     trees.push(tree);
   }

@@ -106,7 +106,12 @@ function choleskySolve(A: Float64Array, b: Float64Array, D: number): Float64Arra
   return x;
 }
 
-export function logisticLogits(m: LogisticModel, X: Float32Array, rows: readonly number[], F: number): Float64Array {
+export function logisticLogits(
+  m: LogisticModel,
+  X: Float32Array,
+  rows: readonly number[],
+  F: number,
+): Float64Array {
   const out = new Float64Array(rows.length);
   rows.forEach((r, i) => {
     let z = m.bias;

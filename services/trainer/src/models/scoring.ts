@@ -31,7 +31,10 @@ export function toScoringModel(c: Components): ScoringModel {
   let bias = b;
   if (c.logistic) bias += c.logistic.bias * wl * a;
   if (c.gbdt) bias += c.gbdt.base * wg * a;
-  const trees = (c.gbdt?.trees ?? []).map((t) => ({ ...t, value: t.value.map((v) => Math.fround(v * wg * a)) }));
+  const trees = (c.gbdt?.trees ?? []).map((t) => ({
+    ...t,
+    value: t.value.map((v) => Math.fround(v * wg * a)),
+  }));
   return { weights, bias: Math.fround(bias), trees };
 }
 

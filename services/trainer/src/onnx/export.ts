@@ -19,9 +19,12 @@ export interface ExportOptions {
 
 const enc = new TextEncoder();
 type Attr = ReturnType<typeof onnx.AttributeProto.create>;
-const ints = (name: string, v: number[]): Attr => onnx.AttributeProto.create({ name, type: AT.INTS, ints: v });
-const floats = (name: string, v: number[]): Attr => onnx.AttributeProto.create({ name, type: AT.FLOATS, floats: v });
-const str = (name: string, v: string): Attr => onnx.AttributeProto.create({ name, type: AT.STRING, s: enc.encode(v) });
+const ints = (name: string, v: number[]): Attr =>
+  onnx.AttributeProto.create({ name, type: AT.INTS, ints: v });
+const floats = (name: string, v: number[]): Attr =>
+  onnx.AttributeProto.create({ name, type: AT.FLOATS, floats: v });
+const str = (name: string, v: string): Attr =>
+  onnx.AttributeProto.create({ name, type: AT.STRING, s: enc.encode(v) });
 const strs = (name: string, v: string[]): Attr =>
   onnx.AttributeProto.create({ name, type: AT.STRINGS, strings: v.map((s) => enc.encode(s)) });
 const int = (name: string, v: number): Attr => onnx.AttributeProto.create({ name, type: AT.INT, i: v });
@@ -96,7 +99,10 @@ function treeEnsembleNode(m: ScoringModel, input: string, output: string) {
       ints('nodes_truenodeids', n.trueIds),
       floats('nodes_values', n.values),
       str('post_transform', 'NONE'),
-      ints('target_ids', n.tTree.map(() => 0)),
+      ints(
+        'target_ids',
+        n.tTree.map(() => 0),
+      ),
       ints('target_nodeids', n.tNode),
       ints('target_treeids', n.tTree),
       floats('target_weights', n.tWeight),
@@ -112,23 +118,56 @@ function treeEnsembleNode(m: ScoringModel, input: string, output: string) {
 export function exportOnnx(m: ScoringModel, opts: ExportOptions): Uint8Array {
   const F = opts.featureNames.length;
   const nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
-  const inits = [floatTensor('bias', [1], [m.bias]), onnx.TensorProto.create({ name: 'flat', dims: [1], dataType: INT64, int64Data: [-1] })];
+  const inits = [
+    floatTensor('bias', [1], [m.bias]),
+    onnx.TensorProto.create({ name: 'flat', dims: [1], dataType: INT64, int64Data: [-1] }),
+  ];
   let logit = 'bias_only';
   if (m.weights) {
     inits.push(floatTensor('weights', [F, 1], m.weights));
-    nodes.push(onnx.NodeProto.create({ name: 'linear', opType: 'MatMul', input: [ONNX_INPUT, 'weights'], output: ['linear'] }));
-    nodes.push(onnx.NodeProto.create({ name: 'add_bias', opType: 'Add', input: ['linear', 'bias'], output: ['logit_linear'] }));
+    nodes.push(
+      onnx.NodeProto.create({
+        name: 'linear',
+        opType: 'MatMul',
+        input: [ONNX_INPUT, 'weights'],
+        output: ['linear'],
+      }),
+    );
+    nodes.push(
+      onnx.NodeProto.create({
+        name: 'add_bias',
+        opType: 'Add',
+        input: ['linear', 'bias'],
+        output: ['logit_linear'],
+      }),
+    );
     logit = 'logit_linear';
   }
   if (m.trees.length) {
     nodes.push(treeEnsembleNode(m, ONNX_INPUT, 'tree_sum'));
     const lhs = m.weights ? 'logit_linear' : 'bias';
-    nodes.push(onnx.NodeProto.create({ name: 'add_trees', opType: 'Add', input: [lhs, 'tree_sum'], output: ['logit'] }));
+    nodes.push(
+      onnx.NodeProto.create({
+        name: 'add_trees',
+        opType: 'Add',
+        input: [lhs, 'tree_sum'],
+        output: ['logit'],
+      }),
+    );
     logit = 'logit';
   }
   if (logit === 'bias_only') throw new Error('exportOnnx: the model has neither weights nor trees');
-  nodes.push(onnx.NodeProto.create({ name: 'sigmoid', opType: 'Sigmoid', input: [logit], output: ['probability_2d'] }));
-  nodes.push(onnx.NodeProto.create({ name: 'flatten', opType: 'Reshape', input: ['probability_2d', 'flat'], output: [ONNX_OUTPUT] }));
+  nodes.push(
+    onnx.NodeProto.create({ name: 'sigmoid', opType: 'Sigmoid', input: [logit], output: ['probability_2d'] }),
+  );
+  nodes.push(
+    onnx.NodeProto.create({
+      name: 'flatten',
+      opType: 'Reshape',
+      input: ['probability_2d', 'flat'],
+      output: [ONNX_OUTPUT],
+    }),
+  );
 
   const model = onnx.ModelProto.create({
     irVersion: 8,
@@ -146,7 +185,9 @@ export function exportOnnx(m: ScoringModel, opts: ExportOptions): Uint8Array {
       input: [tensorInfo(ONNX_INPUT, ['N', F])],
       output: [tensorInfo(ONNX_OUTPUT, ['N'])],
     }),
-    metadataProps: Object.entries(opts.metadata).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value })),
+    metadataProps: Object.entries(opts.metadata).map(([key, value]) =>
+      onnx.StringStringEntryProto.create({ key, value }),
+    ),
   });
   return onnx.ModelProto.encode(model).finish();
 }

@@ -1,4 +1,11 @@
-import { FEATURE_COUNT, FEATURE_NAMES, type ModelMetadata, histogram, modelMetadataSchema, quantileEdges } from '@titanic/features';
+import {
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  histogram,
+  type ModelMetadata,
+  modelMetadataSchema,
+  quantileEdges,
+} from '@titanic/features';
 import type { CandidateResult } from '../cross-validate.ts';
 import type { DataQualityReport } from '../data/quality.ts';
 import { calibrationTable } from '../eval/metrics.ts';
@@ -23,7 +30,9 @@ export function calibrationSummary(result: CandidateResult, labels: Int8Array) {
   const y = Array.from({ length: result.oof.length }, (_, i) => labels[i % labels.length]!);
   const pooled = calibrationTable(y, result.oof);
   return pooled.map((bin, b) => {
-    const rates = result.foldCalibration.flatMap((t) => (t[b]!.observedRate == null ? [] : [t[b]!.observedRate!]));
+    const rates = result.foldCalibration.flatMap((t) =>
+      t[b]!.observedRate == null ? [] : [t[b]!.observedRate!],
+    );
     const mean = rates.reduce((a, c) => a + c, 0) / Math.max(1, rates.length);
     const std = Math.sqrt(rates.reduce((a, c) => a + (c - mean) ** 2, 0) / Math.max(1, rates.length - 1));
     return {
@@ -35,6 +44,19 @@ export function calibrationSummary(result: CandidateResult, labels: Int8Array) {
       observedRateStd: rates.length > 1 ? r6(std) : null,
     };
   });
+}
+
+/** Mean |predicted − observed| over the ten bins, weighted by their share of predictions. */
+export function expectedCalibrationError(result: CandidateResult, labels: Int8Array): number {
+  const y = Array.from({ length: result.oof.length }, (_, i) => labels[i % labels.length]!);
+  return calibrationTable(y, result.oof).reduce(
+    (sum, b) =>
+      sum +
+      (b.count && b.meanPredicted != null && b.observedRate != null
+        ? (b.count / y.length) * Math.abs(b.meanPredicted - b.observedRate)
+        : 0),
+    0,
+  );
 }
 
 export function buildMetadata(input: MetadataInput): ModelMetadata {
@@ -67,6 +89,12 @@ export function buildMetadata(input: MetadataInput): ModelMetadata {
         brier: stat(champion.brier),
       },
       calibration: calibrationSummary(champion, labels),
+      calibrationFit: {
+        slope: r6(model.calibration.slope),
+        intercept: r6(model.calibration.intercept),
+        applied: model.calibration.applied,
+        expectedCalibrationError: r6(expectedCalibrationError(champion, labels)),
+      },
       candidates: model.cv.results.map((r) => ({
         id: r.candidate.id,
         accuracy: stat(r.accuracy),

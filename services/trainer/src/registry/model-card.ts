@@ -7,8 +7,9 @@ const pm = (s: { mean: number; std: number }, d = 3) => `${s.mean.toFixed(d)} ±
 export function modelCard(m: ModelMetadata): string {
   const cv = m.metrics.cv;
   const q = (m.dataset as { quality?: { missingShare: Record<string, number> } }).quality;
-  const candidates = (m.metrics as { candidates?: Array<{ id: string; accuracy: { mean: number }; rocAuc: { mean: number } }> })
-    .candidates;
+  const candidates = (
+    m.metrics as { candidates?: Array<{ id: string; accuracy: { mean: number }; rocAuc: { mean: number } }> }
+  ).candidates;
   const lines = [
     `# Titanic survival model ${m.version}`,
     '',
@@ -32,8 +33,13 @@ export function modelCard(m: ModelMetadata): string {
     '## Features',
     '',
     `${m.features.length} float32 inputs, in this order: ${m.features.map((f) => `\`${f}\``).join(', ')}.`,
-    'Imputation medians (age by title, fare by class) and the port mode are learned on the training rows only and',
-    'stored in `model.json` (`encoder`); during cross-validation they are re-learned on each training fold.',
+    'Besides class, sex, age, family size, fare, cabin deck, title and port, six travel-group features summarise',
+    "what happened to the other known members of the passenger's group (same ticket, or same surname, class and",
+    'fare): families and parties were largely saved or lost together. A training passenger never sees its own',
+    'outcome; a passenger without ticket or name, or from an unknown group, gets neutral values.',
+    'Imputation medians (age by title, fare by class), the port mode and the group table are learned on the',
+    'training rows only and stored in `model.json` (`encoder`); during cross-validation they are re-learned on',
+    'each training fold, so no held-out row influences them.',
     '',
     '## Metrics',
     '',
@@ -54,7 +60,9 @@ export function modelCard(m: ModelMetadata): string {
           '',
           '| candidate | accuracy | ROC AUC |',
           '| --- | --- | --- |',
-          ...candidates.map((c) => `| ${c.id} | ${c.accuracy.mean.toFixed(4)} | ${c.rocAuc.mean.toFixed(4)} |`),
+          ...candidates.map(
+            (c) => `| ${c.id} | ${c.accuracy.mean.toFixed(4)} | ${c.rocAuc.mean.toFixed(4)} |`,
+          ),
           '',
           '</details>',
           '',
@@ -71,9 +79,13 @@ export function modelCard(m: ModelMetadata): string {
     ...m.metrics.calibration.map(
       (b) =>
         `| ${b.lower.toFixed(1)}–${b.upper.toFixed(1)} | ${b.count} | ${b.meanPredicted?.toFixed(3) ?? '–'} | ${
-          b.observedRate == null ? '–' : `${b.observedRate.toFixed(3)}${b.observedRateStd == null ? '' : ` ± ${b.observedRateStd.toFixed(3)}`}`
+          b.observedRate == null
+            ? '–'
+            : `${b.observedRate.toFixed(3)}${b.observedRateStd == null ? '' : ` ± ${b.observedRateStd.toFixed(3)}`}`
         } |`,
     ),
+    '',
+    calibrationSentence(m),
     '',
     '![Calibration plot](calibration.svg)',
     '',
@@ -83,6 +95,9 @@ export function modelCard(m: ModelMetadata): string {
     '- Passengers unlike the 1912 passenger list (fares, classes, family sizes outside its ranges) get extrapolated scores.',
     '- Missing optional fields (name, cabin, ticket) are allowed; the title then falls back to sex and age, which is',
     '  less informative, so such predictions are less sharp.',
+    '- The group features only help passengers travelling with someone from the 1912 training list; for anyone',
+    '  else the model falls back on the individual features.',
+    '- `model.json` carries the (public, historical) outcome of each training passenger for the group lookup.',
     '- The training histograms in `model.json` are the baseline for drift monitoring (population stability index).',
     '',
     '## Fairness note',
@@ -94,4 +109,25 @@ export function modelCard(m: ModelMetadata): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function calibrationSentence(m: ModelMetadata): string {
+  const fit = (
+    m.metrics as {
+      calibrationFit?: {
+        slope: number;
+        intercept: number;
+        applied: boolean;
+        expectedCalibrationError: number;
+      };
+    }
+  ).calibrationFit;
+  if (!fit) return '';
+  return (
+    `Regressing the outcomes on the out-of-fold log-odds gives a calibration slope of ${fit.slope.toFixed(3)} and an intercept of ` +
+    `${fit.intercept.toFixed(3)} (ideal: 1 and 0); expected calibration error ${fit.expectedCalibrationError.toFixed(3)}. ` +
+    (fit.applied
+      ? 'The shipped model applies this logistic (Platt) correction to its log-odds.'
+      : 'That is within ±0.1 of ideal, so the shipped model applies no correction.')
+  );
 }

@@ -36,7 +36,13 @@ function frame(title: string, xLabel: string, yLabel: string, body: string): str
 }
 
 export function rocSvg(points: ReadonlyArray<readonly [number, number]>, auc: number): string {
-  const path = points.map(([x, y], i) => `${i ? 'L' : 'M'}${f(sx(x))} ${f(sy(y))}`).join(' ');
+  // Inner points of straight vertical or horizontal runs add bytes, not shape.
+  const corners = points.filter((p, i) => {
+    const a = points[i - 1];
+    const b = points[i + 1];
+    return !a || !b || !((a[0] === p[0] && p[0] === b[0]) || (a[1] === p[1] && p[1] === b[1]));
+  });
+  const path = corners.map(([x, y], i) => `${i ? 'L' : 'M'}${f(sx(x))} ${f(sy(y))}`).join(' ');
   return frame(
     `ROC curve (out-of-fold), AUC ${auc.toFixed(3)}`,
     'false positive rate',

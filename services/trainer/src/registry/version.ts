@@ -23,7 +23,9 @@ export function nextVersion(modelDir: string, now: Date): string {
 
 export function checkVersion(version: string): string {
   if (!MODEL_VERSION_PATTERN.test(version)) {
-    throw new TrainerError(`--version ${JSON.stringify(version)} is not a model version; use the form 2026.11.25-1`);
+    throw new TrainerError(
+      `--version ${JSON.stringify(version)} is not a model version; use the form 2026.11.25-1`,
+    );
   }
   return version;
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelMetadata } from '@titanic/features';
 import { TrainerError } from '../errors.ts';
+import { formatJson } from './json.ts';
 
 export interface RegistryFiles {
   readonly onnx: Uint8Array;
@@ -9,6 +10,13 @@ export interface RegistryFiles {
   readonly card: string;
   readonly rocSvg: string;
   readonly calibrationSvg: string;
+}
+
+export function assertFree(root: string, version: string): void {
+  const modelDir = join(root, 'titanic');
+  if (existsSync(modelDir) && readdirSync(modelDir).includes(version)) {
+    throw new TrainerError(`model version ${version} already exists in ${modelDir}; versions are immutable`);
+  }
 }
 
 /**
@@ -19,14 +27,12 @@ export function writeVersion(root: string, files: RegistryFiles): string {
   const modelDir = join(root, 'titanic');
   const dir = join(modelDir, files.metadata.version);
   mkdirSync(modelDir, { recursive: true });
-  if (readdirSync(modelDir).includes(files.metadata.version)) {
-    throw new TrainerError(`model version ${files.metadata.version} already exists in ${modelDir}; versions are immutable`);
-  }
+  assertFree(root, files.metadata.version);
   const tmp = join(modelDir, `.tmp-${files.metadata.version}-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   writeFileSync(join(tmp, 'model.onnx'), files.onnx);
-  writeFileSync(join(tmp, 'model.json'), `${JSON.stringify(files.metadata, null, 2)}\n`);
+  writeFileSync(join(tmp, 'model.json'), `${formatJson(files.metadata)}\n`);
   writeFileSync(join(tmp, 'MODEL_CARD.md'), files.card);
   writeFileSync(join(tmp, 'roc.svg'), files.rocSvg);
   writeFileSync(join(tmp, 'calibration.svg'), files.calibrationSvg);

@@ -40,17 +40,26 @@ describe('loadTrainingCsv', () => {
     expect(rows[2]!.passenger.name).toBe('O\'Dwyer, Miss. Ellen "Nellie"');
     expect(rows[2]!.passenger.age).toBeNull();
     expect(rows[0]!.passenger.cabin).toBeNull();
-    expect(rows[1]).toMatchObject({ passengerId: 2, survived: 1, passenger: { pclass: 1, embarked: 'C', fare: 71.2833 } });
+    expect(rows[1]).toMatchObject({
+      passengerId: 2,
+      survived: 1,
+      passenger: { pclass: 1, embarked: 'C', fare: 71.2833 },
+    });
   });
 
   it('rejects a missing column and names it', () => {
-    const err = failure('no-age.csv', [HEADER.replace(',Age', ''), ...GOOD.map((l) => l.replace(/,(22|38|),(1|0),/, ',$2,'))]);
+    const err = failure('no-age.csv', [
+      HEADER.replace(',Age', ''),
+      ...GOOD.map((l) => l.replace(/,(22|38|),(1|0),/, ',$2,')),
+    ]);
     expect(err.message).toMatch(/missing column Age/);
   });
 
   it('rejects a non-numeric age with row, line, column and value', () => {
     const err = failure('bad-age.csv', [HEADER, GOOD[0]!, GOOD[1]!.replace(',38,', ',thirty,')]);
-    expect(err.message).toMatch(/row 2 \(line 3\), column Age: expected a number of years or an empty cell \(got "thirty"\)/);
+    expect(err.message).toMatch(
+      /row 2 \(line 3\), column Age: expected a number of years or an empty cell \(got "thirty"\)/,
+    );
   });
 
   it('rejects an unknown port', () => {
@@ -81,9 +90,15 @@ describe('loadTrainingCsv', () => {
   });
 
   it('rejects rows with a wrong number of cells and out-of-range values', () => {
-    expect(failure('short.csv', [HEADER, '1,0,3']).message).toMatch(/row 1 \(line 2\): has 3 cells, the header has 12/);
-    expect(failure('class.csv', [HEADER, GOOD[0]!.replace(',3,"', ',4,"')]).message).toMatch(/column Pclass: expected 1, 2 or 3/);
-    expect(failure('sex.csv', [HEADER, GOOD[0]!.replace(',male,', ',m,')]).message).toMatch(/column Sex: expected "male" or "female"/);
+    expect(failure('short.csv', [HEADER, '1,0,3']).message).toMatch(
+      /row 1 \(line 2\): has 3 cells, the header has 12/,
+    );
+    expect(failure('class.csv', [HEADER, GOOD[0]!.replace(',3,"', ',4,"')]).message).toMatch(
+      /column Pclass: expected 1, 2 or 3/,
+    );
+    expect(failure('sex.csv', [HEADER, GOOD[0]!.replace(',male,', ',m,')]).message).toMatch(
+      /column Sex: expected "male" or "female"/,
+    );
   });
 });
 

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TITANIC_SHA256, locateData, sha256Hex } from '../../src/data/locate.ts';
+import { locateData, sha256Hex, TITANIC_SHA256 } from '../../src/data/locate.ts';
 
-const REAL = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv'));
+const REAL = readFileSync(
+  join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv'),
+);
 const dir = mkdtempSync(join(tmpdir(), 'trainer-locate-'));
 // A repository root whose ../shared/data does not exist, so only the download is left.
 const lonelyRoot = join(dir, 'repo');
@@ -42,7 +43,9 @@ describe('locateData', () => {
   });
 
   it('names a TITANIC_CSV that does not exist', async () => {
-    await expect(locateData({ csvPath: join(dir, 'nope.csv'), repoRoot: lonelyRoot })).rejects.toThrow(/TITANIC_CSV points to .*nope\.csv/);
+    await expect(locateData({ csvPath: join(dir, 'nope.csv'), repoRoot: lonelyRoot })).rejects.toThrow(
+      /TITANIC_CSV points to .*nope\.csv/,
+    );
   });
 
   it('downloads and verifies the sha256 when no local file exists', async () => {
@@ -58,7 +61,11 @@ describe('locateData', () => {
   });
 
   it('reports HTTP errors and a missing source clearly', async () => {
-    await expect(locateData({ repoRoot: lonelyRoot, url: `${base}/missing.csv` })).rejects.toThrow(/HTTP 404/);
-    await expect(locateData({ repoRoot: lonelyRoot })).rejects.toThrow(/set TITANIC_CSV, place the file at .*or pass --data-url/);
+    await expect(locateData({ repoRoot: lonelyRoot, url: `${base}/missing.csv` })).rejects.toThrow(
+      /HTTP 404/,
+    );
+    await expect(locateData({ repoRoot: lonelyRoot })).rejects.toThrow(
+      /set TITANIC_CSV, place the file at .*or pass --data-url/,
+    );
   });
 });

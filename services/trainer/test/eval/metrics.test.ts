@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { stratifiedFolds } from '../../src/eval/folds.ts';
-import { accuracy, brier, calibrationTable, logLoss, meanStd, rocAuc, rocCurve } from '../../src/eval/metrics.ts';
+import {
+  accuracy,
+  brier,
+  calibrationTable,
+  logLoss,
+  meanStd,
+  rocAuc,
+  rocCurve,
+} from '../../src/eval/metrics.ts';
 
 describe('metrics', () => {
   const y = [0, 0, 1, 1];

@@ -28,7 +28,12 @@ describe('fitGbdt', () => {
   it('learns an interaction', () => {
     const m = fitGbdt(X, y, train, 2, params, 1);
     const p = Array.from(gbdtLogits(m, X, test, 2), (z) => 1 / (1 + Math.exp(-z)));
-    expect(accuracy(test.map((i) => y[i]!), p)).toBeGreaterThan(0.9);
+    expect(
+      accuracy(
+        test.map((i) => y[i]!),
+        p,
+      ),
+    ).toBeGreaterThan(0.9);
   });
 
   it('splits only at float32 training values, respects depth, and repeats for a seed', () => {
@@ -48,7 +53,14 @@ describe('fitGbdt', () => {
   it('starts from the prior log-odds and stays a stump forest when nothing can be split', () => {
     const constant = new Float32Array(40).fill(3);
     const labels = Int8Array.from({ length: 40 }, (_, i) => (i < 10 ? 1 : 0));
-    const m = fitGbdt(constant, labels, Array.from({ length: 40 }, (_, i) => i), 1, params, 1);
+    const m = fitGbdt(
+      constant,
+      labels,
+      Array.from({ length: 40 }, (_, i) => i),
+      1,
+      params,
+      1,
+    );
     expect(m.base).toBeCloseTo(Math.log(10 / 30), 6);
     expect(m.trees.every((t) => t.feature.length === 1)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/rng.ts';
 import { fitLogistic, logisticLogits } from '../../src/models/logistic.ts';
+import { createRng } from '../../src/rng.ts';
 
 /** Labels drawn from a known logistic model: logit = 2·x0 − 1·x1 + 0.5, with x2 pure noise. */
 function synthetic(n: number) {

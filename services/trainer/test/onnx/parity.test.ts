@@ -40,7 +40,11 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('ONNX export', () => {
   it('matches the trainer predictions on all 891 rows within 1e-5', async () => {
     expect(N).toBe(891);
-    const champion = await run(exportOnnx(model.scoring, { featureNames: FEATURE_NAMES, metadata: {} }), model.features, N);
+    const champion = await run(
+      exportOnnx(model.scoring, { featureNames: FEATURE_NAMES, metadata: {} }),
+      model.features,
+      N,
+    );
     expect(maxAbsDiff(champion, model.probabilities)).toBeLessThanOrEqual(1e-5);
   });
 
@@ -48,15 +52,28 @@ describe('ONNX export', () => {
     const labels = Int8Array.from(rows, (r) => r.survived);
     const all = rows.map((_, i) => i);
     const lr = fitLogistic(model.features, labels, all, FEATURE_COUNT, { C: 0.3 });
-    const gb = fitGbdt(model.features, labels, all, FEATURE_COUNT, { trees: 80, depth: 4, learningRate: 0.1, lambda: 1, minChildWeight: 1, subsample: 0.8 }, 3);
+    const gb = fitGbdt(
+      model.features,
+      labels,
+      all,
+      FEATURE_COUNT,
+      { trees: 80, depth: 4, learningRate: 0.1, lambda: 1, minChildWeight: 1, subsample: 0.8 },
+      3,
+    );
     for (const components of [
       { logistic: lr, logisticWeight: 1 },
       { gbdt: gb, logisticWeight: 0 },
       { logistic: lr, gbdt: gb, logisticWeight: 0.4, calibration: { a: 1.2, b: -0.1 } },
     ]) {
       const scoring = toScoringModel(components);
-      const onnx = await run(exportOnnx(scoring, { featureNames: FEATURE_NAMES, metadata: {} }), model.features, N);
-      expect(maxAbsDiff(onnx, scoringProbabilities(scoring, model.features, N, FEATURE_COUNT))).toBeLessThanOrEqual(1e-5);
+      const onnx = await run(
+        exportOnnx(scoring, { featureNames: FEATURE_NAMES, metadata: {} }),
+        model.features,
+        N,
+      );
+      expect(
+        maxAbsDiff(onnx, scoringProbabilities(scoring, model.features, N, FEATURE_COUNT)),
+      ).toBeLessThanOrEqual(1e-5);
     }
   });
 
@@ -73,7 +90,11 @@ describe('ONNX export', () => {
     });
     const decoded = onnxProto.onnx.ModelProto.decode(bytes);
     const props = Object.fromEntries(decoded.metadataProps.map((p) => [p.key, p.value]));
-    expect(props).toEqual({ version: '2026.01.02-3', features: JSON.stringify(FEATURE_NAMES), dataset_sha256: 'abc' });
+    expect(props).toEqual({
+      version: '2026.01.02-3',
+      features: JSON.stringify(FEATURE_NAMES),
+      dataset_sha256: 'abc',
+    });
     expect(decoded.graph?.input?.[0]?.name).toBe('features');
     expect(decoded.graph?.output?.[0]?.name).toBe('probability');
   });

@@ -75,7 +75,10 @@ function repoUrls(c: RepoCoordinates) {
     'teams_url:/teams',
     'trees_url:/git/trees{/sha}',
   ];
-  return Object.fromEntries([['url', api], ...names.map((n) => [n.split(':')[0], `${api}${n.slice(n.indexOf(':') + 1)}`])]);
+  return Object.fromEntries([
+    ['url', api],
+    ...names.map((n) => [n.split(':')[0], `${api}${n.slice(n.indexOf(':') + 1)}`]),
+  ]);
 }
 
 export function repository(c: RepoCoordinates, pushedAt = EPOCH) {
@@ -169,7 +172,11 @@ export function commitSummary(c: RepoCoordinates, raw: RawCommit) {
     },
     author: null,
     committer: null,
-    parents: raw.parents.map((p) => ({ sha: p, url: `${api}/commits/${p}`, html_url: `${c.web}/commit/${p}` })),
+    parents: raw.parents.map((p) => ({
+      sha: p,
+      url: `${api}/commits/${p}`,
+      html_url: `${c.web}/commit/${p}`,
+    })),
   };
 }
 

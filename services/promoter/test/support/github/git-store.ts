@@ -35,7 +35,12 @@ export class GitError extends Error {
 }
 
 /** Runs git in a repository; stdin is optional, stdout comes back as bytes. */
-export function git(dir: string, args: string[], input?: Buffer | string, env: NodeJS.ProcessEnv = {}): Promise<Buffer> {
+export function git(
+  dir: string,
+  args: string[],
+  input?: Buffer | string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: dir,
@@ -50,7 +55,10 @@ export function git(dir: string, args: string[], input?: Buffer | string, env: N
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
       else {
-        const e = new GitError(`git ${args[0]} failed (${code}): ${Buffer.concat(err).toString().trim()}`, code ?? -1);
+        const e = new GitError(
+          `git ${args[0]} failed (${code}): ${Buffer.concat(err).toString().trim()}`,
+          code ?? -1,
+        );
         (e as GitError & { stdout: Buffer }).stdout = Buffer.concat(out);
         reject(e);
       }
@@ -65,7 +73,11 @@ export function git(dir: string, args: string[], input?: Buffer | string, env: N
 function parseSignature(line: string): Signature {
   const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
   if (!m) throw new Error(`unreadable signature: ${line}`);
-  return { name: m[1]!, email: m[2]!, date: new Date(Number(m[3]) * 1000).toISOString().replace('.000Z', 'Z') };
+  return {
+    name: m[1]!,
+    email: m[2]!,
+    date: new Date(Number(m[3]) * 1000).toISOString().replace('.000Z', 'Z'),
+  };
 }
 
 /**
@@ -111,7 +123,8 @@ export class GitStore {
     const split = raw.indexOf('\n\n');
     const head = raw.slice(0, split).split('\n');
     const message = raw.slice(split + 2);
-    const field = (name: string) => head.filter((l) => l.startsWith(`${name} `)).map((l) => l.slice(name.length + 1));
+    const field = (name: string) =>
+      head.filter((l) => l.startsWith(`${name} `)).map((l) => l.slice(name.length + 1));
     return {
       sha,
       tree: field('tree')[0]!,
@@ -143,7 +156,12 @@ export class GitStore {
       .filter(Boolean)
       .map((line) => {
         const [meta, path] = line.split('\t') as [string, string];
-        const [mode, type, objectSha, size] = meta.split(/\s+/) as [string, TreeEntry['type'], string, string];
+        const [mode, type, objectSha, size] = meta.split(/\s+/) as [
+          string,
+          TreeEntry['type'],
+          string,
+          string,
+        ];
         return { mode, type, sha: objectSha, path, ...(size !== '-' ? { size: Number(size) } : {}) };
       });
   }
@@ -163,7 +181,10 @@ export class GitStore {
   }
 
   /** Applies path-level changes onto an optional base tree (sha null deletes), like POST /git/trees. */
-  async writeTree(base: string | undefined, changes: Array<{ path: string; mode: string; sha: string | null }>) {
+  async writeTree(
+    base: string | undefined,
+    changes: Array<{ path: string; mode: string; sha: string | null }>,
+  ) {
     const index = join(this.dir, `index-${process.pid}-${Math.random().toString(36).slice(2)}`);
     const env = { GIT_INDEX_FILE: index };
     try {

@@ -90,7 +90,8 @@ function resolve<T>(node: T | { $ref: string }): T {
   const ref = (node as { $ref?: string }).$ref;
   if (!ref) return node as T;
   let cur: unknown = load().spec;
-  for (const part of ref.slice(2).split('/')) cur = (cur as Json)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  for (const part of ref.slice(2).split('/'))
+    cur = (cur as Json)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
   return cur as T;
 }
 
@@ -154,7 +155,9 @@ export function checkRequest(
   if (content) {
     if (body === undefined && op.requestBody?.required) problems.push('body: required');
     else if (body !== undefined) {
-      const fn = validator(`${served.operationId}:body`, () => load().bodyAjv.compile(anchor(content.schema) as Json));
+      const fn = validator(`${served.operationId}:body`, () =>
+        load().bodyAjv.compile(anchor(content.schema) as Json),
+      );
       if (!fn(body)) problems.push(`body: ${describe(fn)}`);
     }
   }
@@ -169,6 +172,8 @@ export function checkResponse(served: ServedOperation, status: number, body: unk
   const response = resolve<{ content?: Record<string, { schema: Json }> }>(declared);
   const schema = response.content?.['application/json']?.schema;
   if (!schema) return body === undefined || body === null ? [] : [`status ${status} declares no body`];
-  const fn = validator(`${served.operationId}:${status}`, () => load().bodyAjv.compile(anchor(schema) as Json));
+  const fn = validator(`${served.operationId}:${status}`, () =>
+    load().bodyAjv.compile(anchor(schema) as Json),
+  );
   return fn(body) ? [] : [`response ${status}: ${describe(fn)}`];
 }

@@ -1,4 +1,4 @@
-import { type RepoCoordinates, label, repository, user } from './builders.ts';
+import { label, type RepoCoordinates, repository, user } from './builders.ts';
 
 /** Pull requests, labels and comments: GitHub keeps these outside git, so they live in memory. */
 export interface PullState {
@@ -30,7 +30,9 @@ export class PullStore {
   readonly labelIds = new Map<string, number>();
   private nextComment = 1;
 
-  create(p: Omit<PullState, 'number' | 'state' | 'merged' | 'mergeCommitSha' | 'labels' | 'closedAt'>): PullState {
+  create(
+    p: Omit<PullState, 'number' | 'state' | 'merged' | 'mergeCommitSha' | 'labels' | 'closedAt'>,
+  ): PullState {
     const pull: PullState = {
       ...p,
       number: this.pulls.length + 1,
@@ -64,7 +66,13 @@ export class PullStore {
   }
 }
 
-export function pullJson(c: RepoCoordinates, store: PullStore, p: PullState, headSha: string, baseSha: string) {
+export function pullJson(
+  c: RepoCoordinates,
+  store: PullStore,
+  p: PullState,
+  headSha: string,
+  baseSha: string,
+) {
   const api = `${c.base}/repos/${c.owner}/${c.repo}`;
   const html = `${c.web}/${c.owner}/${c.repo}/pull/${p.number}`;
   const side = (ref: string, sha: string) => ({

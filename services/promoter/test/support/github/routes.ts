@@ -1,8 +1,8 @@
-import type { TreeEntry } from './git-store.ts';
 import { commitSummary, gitCommit, gitRef, label, repository } from './builders.ts';
-import type { FakeGitHub } from './server.ts';
-import { serve, type ServedOperation } from './openapi.ts';
+import type { TreeEntry } from './git-store.ts';
+import { type ServedOperation, serve } from './openapi.ts';
 import { commentJson, pullDetails, pullJson } from './pulls.ts';
+import type { FakeGitHub } from './server.ts';
 
 export interface Reply {
   status: number;
@@ -68,7 +68,8 @@ const handlers: Array<[ServedOperation, Handler]> = [
       const current = await fake.git.resolveRef(ref);
       if (!current) return invalid('Reference does not exist');
       if ((await fake.git.type(body.sha)) !== 'commit') return invalid('Object does not exist');
-      if (!body.force && !(await fake.git.isAncestor(current, body.sha))) return invalid('Update is not a fast forward');
+      if (!body.force && !(await fake.git.isAncestor(current, body.sha)))
+        return invalid('Update is not a fast forward');
       await fake.git.setRef(ref, body.sha);
       return { status: 200, body: gitRef(fake.coordinates, ref, body.sha) };
     },
@@ -93,11 +94,27 @@ const handlers: Array<[ServedOperation, Handler]> = [
     serve('POST', `${R}/git/commits`),
     async ({ fake, body }) => {
       if ((await fake.git.type(body.tree)) !== 'tree') return invalid('Tree SHA does not exist');
-      for (const p of body.parents ?? []) if ((await fake.git.type(p)) !== 'commit') return invalid('Parent SHA does not exist');
-      const now = fake.now().toISOString().replace(/\.\d+Z$/, 'Z');
-      const author = { name: body.author?.name ?? 'promoter', email: body.author?.email ?? 'promoter@example.invalid', date: body.author?.date ?? now };
-      const committer = body.committer ? { ...body.committer, date: body.committer.date ?? now } : { ...author, date: now };
-      const sha = await fake.git.writeCommit({ tree: body.tree, parents: body.parents ?? [], author, committer, message: body.message });
+      for (const p of body.parents ?? [])
+        if ((await fake.git.type(p)) !== 'commit') return invalid('Parent SHA does not exist');
+      const now = fake
+        .now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
+      const author = {
+        name: body.author?.name ?? 'promoter',
+        email: body.author?.email ?? 'promoter@example.invalid',
+        date: body.author?.date ?? now,
+      };
+      const committer = body.committer
+        ? { ...body.committer, date: body.committer.date ?? now }
+        : { ...author, date: now };
+      const sha = await fake.git.writeCommit({
+        tree: body.tree,
+        parents: body.parents ?? [],
+        author,
+        committer,
+        message: body.message,
+      });
       return { status: 201, body: gitCommit(fake.coordinates, await fake.git.readCommit(sha)) };
     },
   ],
@@ -106,38 +123,64 @@ const handlers: Array<[ServedOperation, Handler]> = [
     async ({ fake, params, query }) => {
       const sha = params.tree_sha!;
       const type = await fake.git.type(sha);
-      const tree = type === 'commit' ? (await fake.git.readCommit(sha)).tree : type === 'tree' ? sha : undefined;
+      const tree =
+        type === 'commit' ? (await fake.git.readCommit(sha)).tree : type === 'tree' ? sha : undefined;
       if (!tree) return notFound();
       const api = `${fake.url}/repos/${fake.coordinates.owner}/${fake.coordinates.repo}/git`;
       const entries = (await fake.git.listTree(tree, Boolean(query.recursive))).map((e) => ({
         ...e,
         url: `${api}/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
       }));
-      return { status: 200, body: { sha: tree, url: `${api}/trees/${tree}`, tree: entries, truncated: false } };
+      return {
+        status: 200,
+        body: { sha: tree, url: `${api}/trees/${tree}`, tree: entries, truncated: false },
+      };
     },
   ],
   [
     serve('POST', `${R}/git/trees`),
     async ({ fake, body }) => {
-      if (body.base_tree && (await fake.git.type(body.base_tree)) !== 'tree') return invalid('base_tree is not a tree');
+      if (body.base_tree && (await fake.git.type(body.base_tree)) !== 'tree')
+        return invalid('base_tree is not a tree');
       const changes: Array<{ path: string; mode: string; sha: string | null }> = [];
-      for (const e of body.tree as Array<{ path: string; mode: string; sha?: string | null; content?: string }>) {
+      for (const e of body.tree as Array<{
+        path: string;
+        mode: string;
+        sha?: string | null;
+        content?: string;
+      }>) {
         if (e.content !== undefined && e.sha !== undefined) return invalid('Use either tree.sha or content');
-        const sha = e.content !== undefined ? await fake.git.writeBlob(Buffer.from(e.content)) : (e.sha ?? null);
-        if (sha !== null && !(await fake.git.type(sha))) return invalid(`tree.sha ${sha} is not a valid object`);
+        const sha =
+          e.content !== undefined ? await fake.git.writeBlob(Buffer.from(e.content)) : (e.sha ?? null);
+        if (sha !== null && !(await fake.git.type(sha)))
+          return invalid(`tree.sha ${sha} is not a valid object`);
         changes.push({ path: e.path, mode: e.mode, sha });
       }
       const tree = await fake.git.writeTree(body.base_tree, changes);
       const api = `${fake.url}/repos/${fake.coordinates.owner}/${fake.coordinates.repo}/git`;
-      const entries = (await fake.git.listTree(tree, false)).map((e) => ({ ...e, url: `${api}/blobs/${e.sha}` }));
-      return { status: 201, body: { sha: tree, url: `${api}/trees/${tree}`, tree: entries, truncated: false } };
+      const entries = (await fake.git.listTree(tree, false)).map((e) => ({
+        ...e,
+        url: `${api}/blobs/${e.sha}`,
+      }));
+      return {
+        status: 201,
+        body: { sha: tree, url: `${api}/trees/${tree}`, tree: entries, truncated: false },
+      };
     },
   ],
   [
     serve('POST', `${R}/git/blobs`),
     async ({ fake, body }) => {
-      const sha = await fake.git.writeBlob(Buffer.from(body.content, body.encoding === 'base64' ? 'base64' : 'utf8'));
-      return { status: 201, body: { sha, url: `${fake.url}/repos/${fake.coordinates.owner}/${fake.coordinates.repo}/git/blobs/${sha}` } };
+      const sha = await fake.git.writeBlob(
+        Buffer.from(body.content, body.encoding === 'base64' ? 'base64' : 'utf8'),
+      );
+      return {
+        status: 201,
+        body: {
+          sha,
+          url: `${fake.url}/repos/${fake.coordinates.owner}/${fake.coordinates.repo}/git/blobs/${sha}`,
+        },
+      };
     },
   ],
   [
@@ -148,7 +191,14 @@ const handlers: Array<[ServedOperation, Handler]> = [
       const url = `${fake.url}/repos/${fake.coordinates.owner}/${fake.coordinates.repo}/git/blobs/${params.file_sha}`;
       return {
         status: 200,
-        body: { sha: params.file_sha, node_id: `B_${params.file_sha}`, url, size: content.length, content: base64Lines(content), encoding: 'base64' },
+        body: {
+          sha: params.file_sha,
+          node_id: `B_${params.file_sha}`,
+          url,
+          size: content.length,
+          content: base64Lines(content),
+          encoding: 'base64',
+        },
       };
     },
   ],
@@ -181,9 +231,13 @@ const handlers: Array<[ServedOperation, Handler]> = [
         };
       };
       const entry = (await fake.git.listPath(tree, path))[0];
-      if (entry?.type === 'blob') return { status: 200, body: item(entry, await fake.git.readBlob(entry.sha)) };
+      if (entry?.type === 'blob')
+        return { status: 200, body: item(entry, await fake.git.readBlob(entry.sha)) };
       if (entry?.type !== 'tree') return notFound();
-      const children = (await fake.git.listTree(entry.sha, false)).map((e) => ({ ...e, path: `${path}/${e.path}` }));
+      const children = (await fake.git.listTree(entry.sha, false)).map((e) => ({
+        ...e,
+        path: `${path}/${e.path}`,
+      }));
       return { status: 200, body: children.map((e) => item(e)) };
     },
   ],
@@ -218,16 +272,28 @@ const handlers: Array<[ServedOperation, Handler]> = [
     async ({ fake, body }) => {
       const head = String(body.head).replace(`${fake.coordinates.owner}:`, '');
       if (!(await fake.git.resolveRef(`refs/heads/${head}`))) return invalid(`head ${head} does not exist`);
-      if (!(await fake.git.resolveRef(`refs/heads/${body.base}`))) return invalid(`base ${body.base} does not exist`);
+      if (!(await fake.git.resolveRef(`refs/heads/${body.base}`)))
+        return invalid(`base ${body.base} does not exist`);
       if (fake.pulls.pulls.some((p) => p.state === 'open' && p.head === head && p.base === body.base)) {
         return invalid(`A pull request already exists for ${fake.coordinates.owner}:${head}.`);
       }
       const now = fake.now().toISOString();
-      const p = fake.pulls.create({ title: body.title, body: body.body ?? null, head, base: body.base, createdAt: now, updatedAt: now, author: 'promoter[bot]' });
+      const p = fake.pulls.create({
+        title: body.title,
+        body: body.body ?? null,
+        head,
+        base: body.base,
+        createdAt: now,
+        updatedAt: now,
+        author: 'promoter[bot]',
+      });
       return pullReply(fake, p.number, 201, true);
     },
   ],
-  [serve('GET', `${R}/pulls/{pull_number}`), async ({ fake, params }) => pullReply(fake, Number(params.pull_number), 200, true)],
+  [
+    serve('GET', `${R}/pulls/{pull_number}`),
+    async ({ fake, params }) => pullReply(fake, Number(params.pull_number), 200, true),
+  ],
   [
     serve('PATCH', `${R}/pulls/{pull_number}`),
     async ({ fake, params, body }) => {
@@ -248,19 +314,31 @@ const handlers: Array<[ServedOperation, Handler]> = [
     async ({ fake, params, body }) => {
       const p = fake.pulls.get(Number(params.pull_number));
       if (!p) return notFound();
-      const notMergeable = { status: 405, body: { message: 'Pull Request is not mergeable', documentation_url: DOCS } };
+      const notMergeable = {
+        status: 405,
+        body: { message: 'Pull Request is not mergeable', documentation_url: DOCS },
+      };
       if (p.state !== 'open') return notMergeable;
       const head = (await fake.git.resolveRef(`refs/heads/${p.head}`))!;
       const base = (await fake.git.resolveRef(`refs/heads/${p.base}`))!;
-      if (body?.sha && body.sha !== head) return { status: 409, body: { message: 'Head branch was modified', documentation_url: DOCS } };
+      if (body?.sha && body.sha !== head)
+        return { status: 409, body: { message: 'Head branch was modified', documentation_url: DOCS } };
       const method = body?.merge_method ?? 'merge';
-      if (method === 'rebase') return { status: 405, body: { message: 'Rebase merges are not allowed', documentation_url: DOCS } };
+      if (method === 'rebase')
+        return { status: 405, body: { message: 'Rebase merges are not allowed', documentation_url: DOCS } };
       const tree = await fake.git.mergeTree(base, head);
       if (!tree) return notMergeable;
-      const now = fake.now().toISOString().replace(/\.\d+Z$/, 'Z');
+      const now = fake
+        .now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
       const who = { name: 'GitHub', email: 'noreply@github.com', date: now };
       const headCommit = await fake.git.readCommit(head);
-      const title = body?.commit_title ?? (method === 'squash' ? `${p.title} (#${p.number})` : `Merge pull request #${p.number} from ${fake.coordinates.owner}/${p.head}`);
+      const title =
+        body?.commit_title ??
+        (method === 'squash'
+          ? `${p.title} (#${p.number})`
+          : `Merge pull request #${p.number} from ${fake.coordinates.owner}/${p.head}`);
       const detail = body?.commit_message ?? (method === 'squash' ? headCommit.message : p.title);
       const sha = await fake.git.writeCommit({
         tree,
@@ -270,7 +348,12 @@ const handlers: Array<[ServedOperation, Handler]> = [
         message: `${title}\n\n${detail}`,
       });
       await fake.git.setRef(`refs/heads/${p.base}`, sha);
-      Object.assign(p, { state: 'closed', merged: true, mergeCommitSha: sha, closedAt: fake.now().toISOString() });
+      Object.assign(p, {
+        state: 'closed',
+        merged: true,
+        mergeCommitSha: sha,
+        closedAt: fake.now().toISOString(),
+      });
       return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
     },
   ],
@@ -279,7 +362,9 @@ const handlers: Array<[ServedOperation, Handler]> = [
     async ({ fake, params, body }) => {
       const p = fake.pulls.get(Number(params.issue_number));
       if (!p) return notFound();
-      const names: string[] = Array.isArray(body) ? body : (body.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name));
+      const names: string[] = Array.isArray(body)
+        ? body
+        : (body.labels ?? []).map((l: string | { name: string }) => (typeof l === 'string' ? l : l.name));
       for (const n of names) if (!p.labels.includes(n)) p.labels.push(n);
       return { status: 200, body: p.labels.map((n) => label(fake.coordinates, n, fake.pulls.labelId(n))) };
     },
@@ -296,7 +381,12 @@ const handlers: Array<[ServedOperation, Handler]> = [
     serve('POST', `${R}/issues/{issue_number}/comments`),
     async ({ fake, params, body }) => {
       if (!fake.pulls.get(Number(params.issue_number))) return notFound();
-      const c = fake.pulls.comment(Number(params.issue_number), body.body, 'promoter[bot]', fake.now().toISOString());
+      const c = fake.pulls.comment(
+        Number(params.issue_number),
+        body.body,
+        'promoter[bot]',
+        fake.now().toISOString(),
+      );
       return { status: 201, body: commentJson(fake.coordinates, c) };
     },
   ],

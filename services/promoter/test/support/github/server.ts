@@ -51,7 +51,13 @@ export class FakeGitHub {
       web: `http://127.0.0.1:${port}/web`,
       defaultBranch: 'main',
     };
-    const fake = new FakeGitHub(git, coordinates, options.token ?? 'ghp_test', options.now ?? (() => new Date()), server);
+    const fake = new FakeGitHub(
+      git,
+      coordinates,
+      options.token ?? 'ghp_test',
+      options.now ?? (() => new Date()),
+      server,
+    );
     server.on('request', (req, res) => {
       fake.handle(req).then(
         (reply) => {
@@ -94,7 +100,9 @@ export class FakeGitHub {
     for (const [served, handler] of routes) {
       const m = served.method === method ? served.pattern.exec(url.pathname) : null;
       if (m) {
-        const params = Object.fromEntries(served.paramNames.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+        const params = Object.fromEntries(
+          served.paramNames.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]),
+        );
         match = { served, handler, params };
         break;
       }
@@ -103,7 +111,10 @@ export class FakeGitHub {
     const { served, handler, params } = match;
     const auth = req.headers.authorization ?? '';
     if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}`) {
-      return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
+      return {
+        status: 401,
+        body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
+      };
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -115,14 +126,20 @@ export class FakeGitHub {
     if (injected) {
       injected.times -= 1;
       this.calls.push({ operationId: served.operationId, status: injected.status });
-      return { status: injected.status, body: { message: 'injected failure', documentation_url: 'https://docs.github.com/rest' } };
+      return {
+        status: injected.status,
+        body: { message: 'injected failure', documentation_url: 'https://docs.github.com/rest' },
+      };
     }
 
     const requestProblems = checkRequest(served, params, query, body);
     if (requestProblems.length > 0) {
       const message = requestProblems.join(' | ');
       this.violations.push({ operationId: served.operationId, where: 'request', message });
-      return { status: 422, body: { message: `Invalid request: ${message}`, documentation_url: 'https://docs.github.com/rest' } };
+      return {
+        status: 422,
+        body: { message: `Invalid request: ${message}`, documentation_url: 'https://docs.github.com/rest' },
+      };
     }
     const reply = await handler({ fake: this, params, query, body });
     const responseProblems = checkResponse(served, reply.status, reply.body);

@@ -1,0 +1,144 @@
+#!/usr/bin/env -S node --import tsx
+import { appendFileSync, realpathSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ENVIRONMENTS } from '../../../environments/schema.ts';
+import { type Env, readConfig } from './config.ts';
+import type { PromoterContext } from './context.ts';
+import { PromoterError, redact, toPromoterError } from './errors.ts';
+import { createClient, Repository } from './github.ts';
+import { promote } from './promote.ts';
+import { RegistryClient } from './registry.ts';
+import { rollback } from './rollback.ts';
+import { serve } from './serve.ts';
+import { formatStatus, status } from './status.ts';
+
+const USAGE = `usage:
+  promoter promote --env <dev|staging|prod> [--model <version>] [--image <tag>] [--from <env>] [--allow-regression "<reason>"] [--json]
+  promoter rollback --env <env> [--to <commit>] [--reason "<why>"] [--hold] [--json]
+  promoter status [--json]
+  promoter serve
+
+environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE), GITHUB_REPOSITORY=owner/name, GITHUB_API_URL,
+GITHUB_WRITE_PACING_MS, REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE); serve: PORT, WEBHOOK_SECRET (or _FILE)`;
+
+const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
+
+function context(env: Env): PromoterContext {
+  const config = readConfig(env);
+  const client = createClient({
+    token: config.token,
+    owner: config.owner,
+    repo: config.repo,
+    apiUrl: config.apiUrl,
+    writePacingMs: config.writePacingMs,
+    log,
+  });
+  return {
+    repo: new Repository(client, config.owner, config.repo),
+    registry: new RegistryClient(config.registry),
+    now: () => new Date(),
+    log,
+  };
+}
+
+function output(name: string, value: string, env: Env) {
+  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `${name}=${value}\n`);
+}
+
+function envOption(value: string | undefined): string {
+  if (!value) throw new PromoterError('--env is required', 'usage', USAGE);
+  if (!(ENVIRONMENTS as readonly string[]).includes(value)) {
+    throw new PromoterError(
+      `--env ${value} is not an environment`,
+      'usage',
+      `use one of ${ENVIRONMENTS.join(', ')}`,
+    );
+  }
+  return value;
+}
+
+/** Runs one command; returns the process exit code (0 done, 1 refused or failed, 2 usage). */
+export async function main(argv: string[], env: Env = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        env: { type: 'string' },
+        model: { type: 'string' },
+        image: { type: 'string' },
+        from: { type: 'string' },
+        'allow-regression': { type: 'string' },
+        to: { type: 'string' },
+        reason: { type: 'string' },
+        hold: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const print = (text: string, data: unknown) =>
+      process.stdout.write(`${values.json ? JSON.stringify(data, null, 2) : text}\n`);
+    switch (command) {
+      case 'promote': {
+        const r = await promote(context(env), {
+          env: envOption(values.env),
+          ...(values.model ? { model: values.model } : {}),
+          ...(values.image ? { image: values.image } : {}),
+          ...(values.from ? { from: envOption(values.from) } : {}),
+          ...(values['allow-regression'] ? { allowRegression: values['allow-regression'] } : {}),
+        });
+        const gates = r.gates
+          .map((g) => `  ${g.ok ? 'pass' : 'FAIL'}  ${g.gate.padEnd(6)} ${g.detail}`)
+          .join('\n');
+        const head =
+          r.status === 'refused'
+            ? `refused: ${r.env} ← model ${r.model}, image ${r.image}`
+            : r.status === 'unchanged'
+              ? `${r.env} already runs model ${r.model} with image ${r.image}; nothing to do`
+              : `${r.status} ${r.pull!.url} (${r.branch})${r.superseded.length ? `; superseded #${r.superseded.join(', #')}` : ''}`;
+        print(`${head}\n${gates}`, r);
+        if (r.pull) output('pull-request', r.pull.url, env);
+        return r.status === 'refused' ? 1 : 0;
+      }
+      case 'rollback': {
+        const r = await rollback(context(env), {
+          env: envOption(values.env),
+          ...(values.to ? { to: values.to } : {}),
+          ...(values.reason ? { reason: values.reason } : {}),
+          hold: values.hold,
+          by: env.GITHUB_ACTOR ?? env.USER ?? 'promoter',
+        });
+        print(`${r.status} ${r.pull.url}: reverts ${r.reverted} (${r.branch})`, r);
+        output('pull-request', r.pull.url, env);
+        return 0;
+      }
+      case 'status': {
+        const rows = await status(context(env));
+        print(formatStatus(rows), rows);
+        return 0;
+      }
+      case 'serve': {
+        const server = await serve(context(env), env);
+        log(`promoter listening on :${(server.address() as AddressInfo).port}`);
+        return -1;
+      }
+      default:
+        process.stderr.write(`${command ? `unknown command "${command}"\n` : ''}${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    const e = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? new PromoterError((error as Error).message, 'usage', USAGE)
+      : toPromoterError(error);
+    process.stderr.write(`promoter: ${e.message}\n${e.hint ? `hint: ${redact(e.hint)}\n` : ''}`);
+    return e.code === 'usage' ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => {
+    if (code >= 0) process.exitCode = code;
+  });
+}

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, V } from './support/harness.ts';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_TOKEN: h.github.token,
+        GITHUB_REPOSITORY: 'titanic-ml/titanic-gitops',
+        GITHUB_API_URL: h.github.url,
+        GITHUB_WRITE_PACING_MS: '0',
+        REGISTRY_URL: h.registry.url,
+        REGISTRY_USERNAME: h.registry.username,
+        REGISTRY_PASSWORD: h.registry.password,
+        ...env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('promoter CLI', () => {
+  it('promote prints the pull request and the gates; status shows it', async () => {
+    const r = await run(['promote', '--env', 'prod']);
+    expect(r.stderr).not.toContain(h.github.token);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^opened http:\/\/.*\/pull\/1 \(promote\/prod\//);
+    expect(r.stdout).toContain('pass  image');
+    const s = await run(['status']);
+    expect(s.code).toBe(0);
+    const prod = s.stdout.split('\n').find((l) => l.startsWith('prod'))!;
+    expect(prod).toContain(V.prodModel);
+    expect(prod).toContain('0.850');
+    expect(prod).toContain(`#1 promote(prod): titanic ${V.good}, image 1.1.0`);
+  });
+
+  it('refused gates exit 1, usage errors exit 2, and a bad token is never printed', async () => {
+    const refused = await run(['promote', '--env', 'dev', '--image', '9.9.9', '--model', V.next]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('FAIL  image');
+    expect((await run(['promote', '--env', 'qa'])).code).toBe(2);
+    const secret = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
+    const bad = await run(['status'], { GITHUB_TOKEN: secret });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('GitHub API 401');
+    expect(bad.stderr + bad.stdout).not.toContain(secret);
+    expect(bad.stderr + bad.stdout).not.toContain(secret.slice(4, 20));
+  });
+});
+
+describe('promoter serve', () => {
+  it('listens on PORT, serves /metrics and rejects a wrong bearer token', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        WEBHOOK_SECRET: 'a-webhook-secret-of-some-length',
+        GITHUB_TOKEN: h.github.token,
+        GITHUB_REPOSITORY: 'titanic-ml/titanic-gitops',
+        GITHUB_API_URL: h.github.url,
+      },
+    });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (c: Buffer) => {
+          err += c.toString();
+          const m = /listening on :(\d+)/.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
+      });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('promoter_webhook_requests_total');
+      const denied = await fetch(`http://127.0.0.1:${port}/hooks/alertmanager`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer nope' },
+        body: '{}',
+      });
+      expect(denied.status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  encodeBatch,
+  encoderParamsSchema,
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  modelMetadataSchema,
+} from '@titanic/features';
+import onnxProto from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { loadTrainingCsv } from '../../src/data/load.ts';
+import { sha256Hex } from '../../src/data/locate.ts';
+
+const MODELS = join(import.meta.dirname, '..', '..', '..', '..', 'models', 'titanic');
+const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
+const versions = existsSync(MODELS) ? readdirSync(MODELS).filter((v) => !v.startsWith('.')) : [];
+
+describe('committed registry (models/titanic)', () => {
+  it('holds at least one version', () => {
+    expect(versions.length).toBeGreaterThan(0);
+  });
+
+  it.each(versions)('%s is complete, consistent and runs in onnxruntime', async (version) => {
+    const dir = join(MODELS, version);
+    const meta = modelMetadataSchema.parse(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')));
+    expect(meta.version).toBe(version);
+    const bytes = readFileSync(join(dir, 'model.onnx'));
+    expect(sha256Hex(bytes)).toBe(meta.files.onnx.sha256);
+    expect(meta.features).toEqual([...FEATURE_NAMES]);
+    // The product's quality floor on the champion's cross-validation.
+    expect(meta.metrics.cv.folds).toBe(10);
+    expect(meta.metrics.cv.accuracy.mean).toBeGreaterThanOrEqual(0.835);
+    expect(meta.metrics.cv.rocAuc.mean).toBeGreaterThanOrEqual(0.875);
+    for (const f of ['MODEL_CARD.md', 'roc.svg', 'calibration.svg'])
+      expect(existsSync(join(dir, f))).toBe(true);
+
+    const props = Object.fromEntries(
+      onnxProto.onnx.ModelProto.decode(bytes).metadataProps.map((p) => [p.key, p.value]),
+    );
+    expect(props.version).toBe(version);
+    expect(props.dataset_sha256).toBe(meta.dataset.sha256);
+
+    const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
+    const X = encodeBatch(
+      rows.map((r) => r.passenger),
+      encoderParamsSchema.parse(meta.encoder),
+    );
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({
+      [meta.onnx.inputName]: new ort.Tensor('float32', X, [rows.length, FEATURE_COUNT]),
+    });
+    await session.release();
+    const p = out[meta.onnx.outputName]!.data as Float32Array;
+    expect(p).toHaveLength(rows.length);
+    expect(Array.from(p).every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { networkPolicies } from '../../charts/namespace/network-policies.ts';
+import { loadEnvironment } from '../../environments/load.ts';
+import type { Json } from '../charts/render.ts';
+import { FIXTURE_ROOT, find } from './render.ts';
+
+describe('NetworkPolicies', () => {
+  it('deny by default and allow the ingress controller, Prometheus and DNS to the server only', async () => {
+    const deny = await find('prod', 'NetworkPolicy', 'default-deny');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const inference = await find('prod', 'NetworkPolicy', 'inference');
+    const sources = inference.spec.ingress.map((r: Json) => r.from[0]);
+    expect(sources).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } },
+    ]);
+    expect(inference.spec.egress).toEqual([
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
+    ]);
+    const dns = await find('prod', 'NetworkPolicy', 'allow-dns');
+    expect(dns.spec.podSelector).toEqual({});
+    expect(dns.spec.egress[0].ports.map((p: Json) => `${p.protocol}/${p.port}`)).toEqual([
+      'UDP/53',
+      'TCP/53',
+    ]);
+  });
+
+  it('lets Alertmanager reach an external promoter URL on its port', async () => {
+    const env = await loadEnvironment('prod', { root: FIXTURE_ROOT });
+    const external = {
+      ...env,
+      monitoring: { ...env.monitoring, promoterWebhookUrl: 'https://hooks.example.com:8443/x' },
+    };
+    const am = networkPolicies(external, {}).find((p) => p.metadata?.name === 'alertmanager');
+    expect(am?.spec?.egress).toEqual([{ to: [], ports: [{ protocol: 'TCP', port: 8443 }] }]);
+  });
+});

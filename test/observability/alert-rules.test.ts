@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { modelMetadataSchema } from '@titanic/features';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { alertRules, RUNBOOK_BASE } from '../../charts/prometheus/alert-rules.ts';
+import { loadEnvironments } from '../../environments/load.ts';
+import type { Environment } from '../../environments/schema.ts';
+
+const RUNBOOKS = readFileSync(new URL('../../docs/runbooks.md', import.meta.url), 'utf8');
+const ROLLBACK_ALERTS = ['InferenceHighErrorRatio', 'ModelFeatureDrift', 'ModelPredictionShift'];
+let envs: Environment[];
+
+beforeAll(async () => {
+  envs = await loadEnvironments();
+});
+
+const rulesOf = (env: Environment, rate = 0.4) =>
+  alertRules(env, { trainingPositiveRate: rate }).groups.flatMap((g) => g.rules);
+
+describe('alertRules', () => {
+  it('labels every alert with severity, env and rollback, and annotates summary, description and runbook', () => {
+    for (const env of envs) {
+      for (const rule of rulesOf(env)) {
+        expect(rule.labels).toEqual({
+          severity: expect.stringMatching(/^(critical|warning)$/),
+          env: env.name,
+          rollback: ROLLBACK_ALERTS.includes(rule.alert) ? 'true' : 'false',
+        });
+        expect(rule.annotations.summary).toMatch(/\S/);
+        expect(rule.annotations.description).toMatch(/\S/);
+        expect(rule.annotations.runbook_url).toBe(`${RUNBOOK_BASE}#${rule.alert.toLowerCase()}`);
+        expect(rule.for).toMatch(/^(\d+[smhdw])+$/);
+      }
+    }
+  });
+
+  it('has a runbook section for every alert and no section for an alert that does not exist', () => {
+    const alerts = rulesOf(envs[0]!).map((r) => r.alert);
+    const sections = [...RUNBOOKS.matchAll(/^## (\S+)$/gm)]
+      .map((m) => m[1]!)
+      .filter((s) => /^[A-Z][A-Za-z0-9]+$/.test(s));
+    expect(sections.sort()).toEqual([...alerts].sort());
+  });
+
+  it('keeps model_version in the output of the alerts about what the pods serve', () => {
+    for (const rule of rulesOf(envs[0]!)) {
+      const versioned =
+        rule.alert.startsWith('Model') ||
+        rule.alert === 'InferenceHighErrorRatio' ||
+        rule.alert === 'InferenceHighLatencyP99';
+      expect(rule.expr.includes('group_left (model_version)'), rule.alert).toBe(versioned);
+    }
+  });
+
+  it('takes every threshold from the environment file', () => {
+    const env = structuredClone(envs[0]!);
+    env.monitoring.alerts = {
+      p99LatencySeconds: 0.321,
+      errorRatio: 0.0456,
+      psi: { threshold: 0.789, for: '47m' },
+      predictionShift: 0.0123,
+      logBacklog: 4321,
+      logDropsPerSecond: 0.654,
+    };
+    const byName = Object.fromEntries(rulesOf(env).map((r) => [r.alert, r]));
+    expect(byName.InferenceHighLatencyP99!.expr).toMatch(/> 0\.321$/);
+    expect(byName.InferenceHighErrorRatio!.expr).toMatch(/> 0\.0456$/);
+    expect(byName.ModelFeatureDrift!.expr).toMatch(/> 0\.789$/);
+    expect(byName.ModelFeatureDrift!.for).toBe('47m');
+    expect(byName.ModelPredictionShift!.expr).toMatch(/- 0\.4\) > 0\.0123$/);
+    expect(byName.PredictionLogBacklog!.expr).toMatch(/> 4321$/);
+    expect(byName.PredictionLogDropping!.expr).toMatch(/> 0\.654$/);
+  });
+
+  it('reads the prediction-shift baseline from the pinned model in the registry', () => {
+    for (const env of envs) {
+      const file = join('models', env.model.name, env.model.version, 'model.json');
+      const rate = modelMetadataSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).trainingPositiveRate;
+      const shift = alertRules(env)
+        .groups.flatMap((g) => g.rules)
+        .find((r) => r.alert === 'ModelPredictionShift')!;
+      expect(shift.expr).toContain(`- ${rate}) > ${env.monitoring.alerts.predictionShift}`);
+    }
+  });
+
+  it('names the file and the fix when the pinned model is not in the registry', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'no-models-'));
+    try {
+      expect(() => alertRules(envs[0]!, { modelsDir: empty })).toThrow(
+        new RegExp(
+          `model\\.json: cannot read the model metadata \\(ENOENT\\); environments/${envs[0]!.name}\\.yaml model\\.version`,
+        ),
+      );
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('applies test overrides of for and the evaluation interval, and is deterministic', () => {
+    const env = envs[0]!;
+    const fast = alertRules(env, { trainingPositiveRate: 0.4, forOverride: '3s', evaluationInterval: '1s' });
+    for (const group of fast.groups) {
+      expect(group.interval).toBe('1s');
+      for (const rule of group.rules) expect(rule.for).toBe('3s');
+    }
+    expect(JSON.stringify(alertRules(env, { trainingPositiveRate: 0.4 }))).toBe(
+      JSON.stringify(alertRules(env, { trainingPositiveRate: 0.4 })),
+    );
+  });
+});

@@ -1,0 +1,225 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { modelMetadataSchema } from '@titanic/features';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { alertRules } from '../../charts/prometheus/alert-rules.ts';
+import { alertmanagerConfig } from '../../charts/prometheus/alertmanager-config.ts';
+import { prometheusConfig } from '../../charts/prometheus/config.ts';
+import { loadEnvironment } from '../../environments/load.ts';
+import type { Environment } from '../../environments/schema.ts';
+import { type RunningInference, startInference } from '../../services/inference/src/start.ts';
+import { expandGrafanaVariables, panelQueries } from './dashboard-queries.ts';
+import { freePort, type RunningProcess, startProcess, waitFor, waitReady } from './e2e/processes.ts';
+import { PrometheusApi } from './e2e/prometheus-api.ts';
+import { predict, skewedPassengers, trainingPassengers } from './e2e/traffic.ts';
+import { startWebhookReceiver } from './e2e/webhook-receiver.ts';
+
+const PROMETHEUS = '/usr/bin/prometheus';
+const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+const DATABASE = 'postgres://postgres@127.0.0.1:5432/test';
+const TOKEN = `e2e-${Math.random().toString(36).slice(2)}`;
+const SCHEMA = `obs_e2e_${process.pid}_${Date.now()}`;
+const PSI_WINDOW = 200;
+// Grafana's $__rate_interval is at least four scrape intervals; 1 s scrapes make 15 s ample.
+const RATE_INTERVAL = '15s';
+
+let env: Environment;
+let dir: string;
+let admin: pg.Client;
+let inference: RunningInference;
+let prometheus: RunningProcess;
+let alertmanager: RunningProcess;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let api: PrometheusApi;
+let trainingRate: number;
+
+beforeAll(async () => {
+  env = await loadEnvironment('dev');
+  dir = await mkdtemp(join(tmpdir(), 'observability-e2e-'));
+  admin = new pg.Client({ connectionString: DATABASE });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${SCHEMA}`);
+
+  inference = await startInference({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ENVIRONMENT: env.name,
+    DATABASE_URL: `${DATABASE}?options=-c%20search_path%3D${SCHEMA}`,
+    PSI_WINDOW: String(PSI_WINDOW),
+    LOG_LEVEL: 'warn',
+  });
+  await inference.databaseReady;
+  const modelJson = join('models', env.model.name, inference.modelVersion, 'model.json');
+  trainingRate = modelMetadataSchema.parse(
+    JSON.parse(await readFile(modelJson, 'utf8')),
+  ).trainingPositiveRate;
+
+  receiver = await startWebhookReceiver();
+  const [promPort, amPort] = [await freePort(), await freePort()];
+  const tokenFile = join(dir, 'webhook-token');
+  await writeFile(tokenFile, TOKEN, { mode: 0o600 });
+  await writeFile(
+    join(dir, 'alertmanager.yml'),
+    stringify(
+      alertmanagerConfig({
+        namespace: env.namespace,
+        promoterUrl: receiver.url,
+        credentialsFile: tokenFile,
+        groupWait: '1s',
+        groupInterval: '1s',
+        repeatInterval: '1h',
+      }),
+    ),
+  );
+  alertmanager = startProcess(ALERTMANAGER, [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'alertmanager-data')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`,
+    '--cluster.listen-address=',
+  ]);
+
+  const rules = join(dir, 'rules.yaml');
+  await writeFile(
+    rules,
+    stringify(
+      alertRules(env, { forOverride: '3s', evaluationInterval: '1s', trainingPositiveRate: trainingRate }),
+    ),
+  );
+  const config = prometheusConfig({
+    env: env.name,
+    namespace: env.namespace,
+    ruleFiles: [rules],
+    scrapeInterval: '1s',
+    evaluationInterval: '1s',
+    static: { inference: [new URL(inference.url).host], alertmanager: [`127.0.0.1:${amPort}`] },
+  });
+  await writeFile(join(dir, 'prometheus.yml'), stringify(config));
+  prometheus = startProcess(PROMETHEUS, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+  ]);
+  api = new PrometheusApi(`http://127.0.0.1:${promPort}`);
+  await Promise.all([
+    waitReady(prometheus, `${api.baseUrl}/-/ready`),
+    waitReady(alertmanager, `http://127.0.0.1:${amPort}/-/ready`),
+  ]);
+  await waitFor(
+    'the inference target to be scraped',
+    async () => (await api.targetsUp()) >= 1 || undefined,
+    15_000,
+  );
+});
+
+afterAll(async () => {
+  await Promise.allSettled([prometheus?.stop(), alertmanager?.stop(), receiver?.stop(), inference?.stop()]);
+  if (admin) {
+    await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const driftAlerts = async () =>
+  (await api.alerts()).filter((a) => a.labels.alertname === 'ModelFeatureDrift');
+
+describe('observability on a real Prometheus and Alertmanager', () => {
+  it('serves normal traffic without drift, and every panel and rule query parses; inference panels return data', async () => {
+    const normal = await trainingPassengers();
+    await predict(inference.url, normal);
+    // One client mistake so the 4xx panel has a series.
+    const bad = await fetch(`${inference.url}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ passengers: [{ pclass: 9 }] }),
+    });
+    expect(bad.status).toBe(400);
+    // A few evaluations with the window full of training-like passengers: nothing pending.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(await driftAlerts()).toEqual([]);
+
+    const vars = { env: env.name, rateInterval: RATE_INTERVAL };
+    const rules = alertRules(env, { trainingPositiveRate: trainingRate }).groups.flatMap((g) => g.rules);
+    const failures: string[] = [];
+    for (const rule of rules) {
+      const res = await api.query(rule.expr);
+      if (res.status !== 'success') failures.push(`${rule.alert}: ${res.error}`);
+    }
+    // A panel shows data when at least one of its queries returns a series (no drops yet is fine).
+    const inferencePanels = new Map<string, boolean>();
+    for (const q of panelQueries()) {
+      const res = await api.query(expandGrafanaVariables(q.expr, vars));
+      if (res.status !== 'success') failures.push(`${q.dashboard} / ${q.panel}: ${res.error}`);
+      else if (q.dashboard === 'titanic-inference.json') {
+        const hasData = (res.data?.result.length ?? 0) > 0;
+        inferencePanels.set(q.panel, (inferencePanels.get(q.panel) ?? false) || hasData);
+      }
+    }
+    expect(failures).toEqual([]);
+    // The inference dashboard's env variable: label_values(titanic_model_info, env).
+    const envValues = await fetch(`${api.baseUrl}/api/v1/label/env/values?match[]=titanic_model_info`);
+    expect(((await envValues.json()) as { data: string[] }).data).toEqual([env.name]);
+    expect(inferencePanels.size).toBeGreaterThan(10);
+    expect([...inferencePanels].filter(([, hasData]) => !hasData).map(([panel]) => panel)).toEqual([]);
+  });
+
+  it('fires the drift alert on skewed traffic and Alertmanager delivers it to the rollback webhook', async () => {
+    await predict(inference.url, skewedPassengers(PSI_WINDOW));
+    const firing = await waitFor(
+      'ModelFeatureDrift to fire for feature age',
+      async () => {
+        const alerts = (await driftAlerts()).filter((a) => a.state === 'firing');
+        return alerts.some((a) => a.labels.feature === 'age') ? alerts : undefined;
+      },
+      30_000,
+    );
+    expect(firing.map((a) => a.labels.feature)).toContain('age');
+    for (const alert of firing)
+      expect(alert.labels).toMatchObject({
+        env: env.name,
+        model_version: inference.modelVersion,
+        rollback: 'true',
+      });
+
+    const delivery = await waitFor(
+      'a webhook delivery for ModelFeatureDrift',
+      async () =>
+        receiver.deliveries.find((d) =>
+          d.payload.alerts.some((a) => a.labels.alertname === 'ModelFeatureDrift'),
+        ),
+      20_000,
+    );
+    expect(delivery.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(delivery.path).toBe('/hooks/alertmanager');
+    expect(delivery.payload).toMatchObject({ version: '4', status: 'firing', receiver: 'promoter-rollback' });
+    expect(delivery.payload.groupLabels).toMatchObject({ env: env.name, alertname: 'ModelFeatureDrift' });
+    for (const alert of delivery.payload.alerts) {
+      expect(alert.labels).toMatchObject({
+        alertname: 'ModelFeatureDrift',
+        env: env.name,
+        model_version: inference.modelVersion,
+        rollback: 'true',
+        severity: 'critical',
+      });
+      expect(alert.annotations.runbook_url).toMatch(/docs\/runbooks\.md#modelfeaturedrift$/);
+    }
+    // No exporter runs here, so PostgresDown fires too: it must stay away from the promoter.
+    const postgres = (await api.alerts()).find((a) => a.labels.alertname === 'PostgresDown');
+    expect(postgres).toMatchObject({ state: 'firing', labels: { rollback: 'false', env: env.name } });
+    for (const d of receiver.deliveries)
+      for (const a of d.payload.alerts) expect(a.labels.rollback).toBe('true');
+
+    // The GitOps dashboard's served-version and firing-alert panels now have data as well.
+    const gitops = panelQueries().filter((p) => /served per environment|Alerts firing now/.test(p.panel));
+    expect(gitops).toHaveLength(2);
+    for (const q of gitops) {
+      const res = await api.query(
+        expandGrafanaVariables(q.expr, { env: env.name, rateInterval: RATE_INTERVAL }),
+      );
+      expect(res.data?.result.length, q.panel).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
@@ -6,18 +7,35 @@ import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata?: { readonly name?: string };
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly data?: Record<string, string>;
+  readonly automountServiceAccountToken?: boolean;
 }
 
 /**
  * Adds a typed object (see kinds.ts) to a cdk8s chart. The construct id is kind + name, so every
- * object has a stable, readable address.
+ * object has a stable, readable address. ConfigMaps and ServiceAccounts are built by cdk8s-plus-28,
+ * whose constructs render them exactly as given; workloads, policies and RBAC stay plain typed
+ * objects because their cdk8s-plus counterparts add defaults (generated selector labels, security
+ * context, binding names) that would fight the explicit values these charts must set.
  */
 export function emit(scope: Construct, object: KubernetesObject): ApiObject {
-  return new ApiObject(scope, `${object.kind}-${object.metadata?.name ?? 'unnamed'}`, {
-    ...object,
-    metadata: { ...object.metadata },
-  });
+  const id = `${object.kind}-${object.metadata?.name ?? 'unnamed'}`;
+  const { name, namespace, labels, annotations } = object.metadata ?? {};
+  const metadata = { name, namespace, labels, annotations };
+  if (object.apiVersion === 'v1' && object.kind === 'ConfigMap') {
+    return ApiObject.of(new kplus.ConfigMap(scope, id, { metadata, data: object.data }));
+  }
+  if (object.apiVersion === 'v1' && object.kind === 'ServiceAccount') {
+    const automountToken = object.automountServiceAccountToken ?? false;
+    return ApiObject.of(new kplus.ServiceAccount(scope, id, { metadata, automountToken }));
+  }
+  return new ApiObject(scope, id, { ...object, metadata: { ...object.metadata } });
 }
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
@@ -14,18 +12,18 @@ import { loadEnvironment, REPO_ROOT } from '../../environments/load.ts';
 import { createSchema, type TestSchema } from '../../services/inference/test/support.ts';
 import type { PromoterContext } from '../../services/promoter/src/context.ts';
 import { createClient, Repository } from '../../services/promoter/src/github.ts';
-import { createMetrics } from '../../services/promoter/src/metrics.ts';
 import { promote } from '../../services/promoter/src/promote.ts';
 import { RegistryClient } from '../../services/promoter/src/registry.ts';
-import { createWebhookApp } from '../../services/promoter/src/webhook.ts';
 import { WorkingCopy } from '../../services/promoter/test/support/fixture-repo.ts';
 import { FakeGitHub } from '../../services/promoter/test/support/github/server.ts';
 import { OciRegistry } from '../../services/promoter/test/support/oci-registry.ts';
 import { runTraining } from '../../services/trainer/src/run.ts';
-import { freePort, type RunningProcess, startProcess, waitFor, waitReady } from '../observability/e2e/processes.ts';
+import { type RunningProcess, startProcess, waitFor, waitReady } from '../observability/e2e/processes.ts';
 import { PrometheusApi } from '../observability/e2e/prometheus-api.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
 import { Deployer, type DeploymentPlan, readDeployment } from './support/deployer.ts';
+import { freePort } from './support/ports.ts';
+import { spawnPromoterServe } from './support/promoter-process.ts';
 import { seedFromProject } from './support/seed.ts';
 import { Timeline } from './support/timeline.ts';
 
@@ -39,10 +37,14 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   console.log(timeline.format('the GitOps loop, end to end'));
   for (const c of cleanups.reverse()) await c().catch((err) => console.error('cleanup failed:', err));
-});
+}, 60_000);
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`POST ${new URL(url).pathname} answered ${res.status}: ${text}`);
   return JSON.parse(text);
@@ -61,38 +63,50 @@ describe('the GitOps loop', () => {
     cleanups.push(() => rm(work, { recursive: true, force: true }));
 
     // ── 1. the platform: a GitHub-compatible server over a real git repo, a real OCI registry
-    const { github, registry, ctx, merge, clone, seeded } = await timeline.step('start GitHub fake + OCI registry, seed the repo', async () => {
-      const github = await FakeGitHub.start();
-      cleanups.push(() => github.stop());
-      const registry = await OciRegistry.start();
-      cleanups.push(() => registry.stop());
-      const seeded = await seedFromProject(github.repoDir);
-      await registry.pushImage('titanic-ml/titanic-inference', seeded.pins[ENV]!.image);
-      const log: string[] = [];
-      const client = createClient({
-        token: github.token,
-        owner: github.coordinates.owner,
-        repo: github.coordinates.repo,
-        apiUrl: github.url,
-        retryBaseMs: 5,
-        writePacingMs: 0,
-        log: (l) => log.push(l),
-      });
-      const ctx: PromoterContext = {
-        repo: new Repository(client, github.coordinates.owner, github.coordinates.repo),
-        registry: new RegistryClient({ urlOverride: registry.url, username: registry.username, password: registry.password }),
-        now: () => new Date(),
-        log: (l) => log.push(l),
-      };
-      const merge = async (pull: number) => {
-        const { data } = await client.rest.pulls.merge({ owner: github.coordinates.owner, repo: github.coordinates.repo, pull_number: pull, merge_method: 'merge' });
-        if (!data.merged) throw new Error(`pull #${pull} was not merged: ${data.message}`);
-        return data.sha;
-      };
-      const clone = await WorkingCopy.clone(github.repoDir);
-      cleanups.push(() => clone.dispose());
-      return { github, registry, ctx, merge, clone, seeded };
-    });
+    const { github, registry, ctx, merge, clone, seeded } = await timeline.step(
+      'start GitHub fake + OCI registry, seed the repo',
+      async () => {
+        const github = await FakeGitHub.start();
+        cleanups.push(() => github.stop());
+        const registry = await OciRegistry.start();
+        cleanups.push(() => registry.stop());
+        const seeded = await seedFromProject(github.repoDir);
+        await registry.pushImage('titanic-ml/titanic-inference', seeded.pins[ENV]!.image);
+        const log: string[] = [];
+        const client = createClient({
+          token: github.token,
+          owner: github.coordinates.owner,
+          repo: github.coordinates.repo,
+          apiUrl: github.url,
+          retryBaseMs: 5,
+          writePacingMs: 0,
+          log: (l) => log.push(l),
+        });
+        const ctx: PromoterContext = {
+          repo: new Repository(client, github.coordinates.owner, github.coordinates.repo),
+          registry: new RegistryClient({
+            urlOverride: registry.url,
+            username: registry.username,
+            password: registry.password,
+          }),
+          now: () => new Date(),
+          log: (l) => log.push(l),
+        };
+        const merge = async (pull: number) => {
+          const { data } = await client.rest.pulls.merge({
+            owner: github.coordinates.owner,
+            repo: github.coordinates.repo,
+            pull_number: pull,
+            merge_method: 'merge',
+          });
+          if (!data.merged) throw new Error(`pull #${pull} was not merged: ${data.message}`);
+          return data.sha;
+        };
+        const clone = await WorkingCopy.clone(github.repoDir);
+        cleanups.push(() => clone.dispose());
+        return { github, registry, ctx, merge, clone, seeded };
+      },
+    );
     const previous = seeded.pins[ENV]!.model;
 
     // ── 2. the trainer writes a new version into a checkout; the train workflow commits it
@@ -104,11 +118,16 @@ describe('the GitOps loop', () => {
         repoRoot: REPO_ROOT,
         csvPath: process.env.TITANIC_CSV || undefined,
       });
-      if (result.version <= previous) throw new Error(`new version ${result.version} does not sort after ${previous}`);
+      if (result.version <= previous)
+        throw new Error(`new version ${result.version} does not sort after ${previous}`);
       await clone.commitAll(`feat(models): titanic ${result.version}`);
       await clone.push();
       // The release workflow pushes the modelcar image of every registered version.
-      await registry.pushImage('titanic-ml/titanic-model', previous, await readFile(join(clone.dir, 'models/titanic', previous, 'model.onnx')));
+      await registry.pushImage(
+        'titanic-ml/titanic-model',
+        previous,
+        await readFile(join(clone.dir, 'models/titanic', previous, 'model.onnx')),
+      );
       await registry.pushImage('titanic-ml/titanic-model', result.version, Buffer.from(result.onnx));
       return result;
     });
@@ -117,23 +136,27 @@ describe('the GitOps loop', () => {
     const promoted = await timeline.step('promoter opens the promotion PR to dev; merge it', async () => {
       const r = await promote(ctx, { env: ENV, model: trained.version });
       const failed = r.gates.filter((g) => !g.ok).map((g) => `${g.gate}: ${g.detail}`);
-      if (r.status !== 'opened') throw new Error(`promote answered ${r.status}${failed.length ? ` (${failed.join('; ')})` : ''}`);
+      if (r.status !== 'opened')
+        throw new Error(`promote answered ${r.status}${failed.length ? ` (${failed.join('; ')})` : ''}`);
       const pr = github.pulls.get(r.pull!.number);
       expect(pr?.labels).toEqual(expect.arrayContaining(['promotion', `env:${ENV}`]));
       return { pull: r.pull!.number, merge: await merge(r.pull!.number) };
     });
 
     // ── 4. dist/dev on the merged main pins the new version
-    const plan = await timeline.step('dist/dev on main pins the new version and sha256', async () => {
+    await timeline.step('dist/dev on main pins the new version and sha256', async () => {
       await clone.pull();
       const head = await clone.run(['rev-parse', 'HEAD']);
-      if (head !== promoted.merge) throw new Error(`main is at ${head}, expected the merge commit ${promoted.merge}`);
+      if (head !== promoted.merge)
+        throw new Error(`main is at ${head}, expected the merge commit ${promoted.merge}`);
       const plan = await readDeployment(clone.dir, ENV);
-      expect({ version: plan.modelVersion, sha256: plan.modelSha256, environment: plan.environment }).toEqual({
-        version: trained.version,
-        sha256: trained.onnxSha256,
-        environment: ENV,
-      });
+      expect({ version: plan.modelVersion, sha256: plan.modelSha256, environment: plan.environment }).toEqual(
+        {
+          version: trained.version,
+          sha256: trained.onnxSha256,
+          environment: ENV,
+        },
+      );
       return plan;
     });
 
@@ -155,106 +178,175 @@ describe('the GitOps loop', () => {
 
     // ── 6. both APIs answer with the new model and every request is logged
     await timeline.step('friendly API and OIP v2 answer; requests are logged in PostgreSQL', async () => {
-      const one = await postJson(`${base}/v1/predict`, { pclass: 1, sex: 'female', age: 30, sibsp: 0, parch: 0, fare: 80, embarked: 'C' }, { 'x-request-id': 'e2e-loop-1' });
+      const one = await postJson(
+        `${base}/v1/predict`,
+        { pclass: 1, sex: 'female', age: 30, sibsp: 0, parch: 0, fare: 80, embarked: 'C' },
+        { 'x-request-id': 'e2e-loop-1' },
+      );
       expect(one.model).toEqual({ name: 'titanic', version: trained.version });
       expect(one.survived).toBe(true);
       const meta = await getJson(`${base}/v2/models/titanic`);
       expect(meta.versions).toEqual([trained.version]);
       const features = meta.inputs[0].shape[1] as number;
       const oip = await postJson(`${base}/v2/models/titanic/infer`, {
-        inputs: [{ name: meta.inputs[0].name, datatype: 'FP32', shape: [1, features], data: Array(features).fill(0) }],
+        inputs: [
+          {
+            name: meta.inputs[0].name,
+            datatype: 'FP32',
+            shape: [1, features],
+            data: Array(features).fill(0),
+          },
+        ],
       });
       expect(oip.model_version).toBe(trained.version);
       // Normal traffic: the training passengers, as the service would see them.
       const passengers = await trainingPassengers();
-      for (let i = 0; i < passengers.length; i += 100) await postJson(`${base}/v1/predict`, { passengers: passengers.slice(i, i + 100) });
+      for (let i = 0; i < passengers.length; i += 100)
+        await postJson(`${base}/v1/predict`, { passengers: passengers.slice(i, i + 100) });
       const requests = 2 + Math.ceil(passengers.length / 100);
       await waitFor(
         `${requests} prediction log rows`,
-        async () => Number((await schema.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n) >= requests || undefined,
+        async () =>
+          Number((await schema.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n) >=
+            requests || undefined,
         10_000,
       );
-      const { rows } = await schema.pool.query("SELECT model_version, environment, api FROM prediction_log WHERE request_id = 'e2e-loop-1'");
+      const { rows } = await schema.pool.query(
+        "SELECT model_version, environment, api FROM prediction_log WHERE request_id = 'e2e-loop-1'",
+      );
       expect(rows).toEqual([{ model_version: trained.version, environment: ENV, api: 'v1' }]);
     });
 
-    // ── 7. the promoter's webhook app (what `promoter serve` runs), Alertmanager and Prometheus
-    const api = await timeline.step('start promoter webhook, Alertmanager, Prometheus with generated rules', async () => {
-      const app = createWebhookApp({ ctx, secret: WEBHOOK_SECRET, metrics: createMetrics() });
-      const server: Server = await new Promise((resolve) => {
-        const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      });
-      cleanups.push(() => new Promise((r) => server.close(r)));
-      const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/alertmanager`;
-      const tokenFile = join(work, 'webhook-secret');
-      await writeFile(tokenFile, WEBHOOK_SECRET, { mode: 0o600 });
-      const [promPort, amPort] = [await freePort(), await freePort()];
-      await writeFile(
-        join(work, 'alertmanager.yml'),
-        stringify(alertmanagerConfig({ namespace: env.namespace, promoterUrl: hook, credentialsFile: tokenFile, groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' })),
-      );
-      const alertmanager = startProcess('/usr/bin/prometheus-alertmanager', [
-        `--config.file=${join(work, 'alertmanager.yml')}`,
-        `--storage.path=${join(work, 'alertmanager-data')}`,
-        `--web.listen-address=127.0.0.1:${amPort}`,
-        '--cluster.listen-address=',
-      ]);
-      cleanups.push(() => alertmanager.stop());
-      const meta = modelMetadataSchema.parse(JSON.parse(await readFile(join(clone.dir, 'models/titanic', trained.version, 'model.json'), 'utf8')));
-      const rules = join(work, 'rules.yaml');
-      await writeFile(rules, stringify(alertRules(env, { forOverride: '3s', evaluationInterval: '1s', trainingPositiveRate: meta.trainingPositiveRate })));
-      const config = prometheusConfig({
-        env: env.name,
-        namespace: env.namespace,
-        ruleFiles: [rules],
-        scrapeInterval: '1s',
-        evaluationInterval: '1s',
-        static: { inference: [`127.0.0.1:${port}`], alertmanager: [`127.0.0.1:${amPort}`] },
-      });
-      await writeFile(join(work, 'prometheus.yml'), stringify(config));
-      const prometheus: RunningProcess = startProcess('/usr/bin/prometheus', [
-        `--config.file=${join(work, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(work, 'prometheus-data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ]);
-      cleanups.push(() => prometheus.stop());
-      const api = new PrometheusApi(`http://127.0.0.1:${promPort}`);
-      await Promise.all([waitReady(prometheus, `${api.baseUrl}/-/ready`), waitReady(alertmanager, `http://127.0.0.1:${amPort}/-/ready`)]);
-      await waitFor('Prometheus to scrape the service', async () => (await api.targetsUp()) >= 1 || undefined, 15_000);
-      return api;
-    });
+    // ── 7. `promoter serve` (its own process), Alertmanager and Prometheus with the generated rules
+    const api = await timeline.step(
+      'start promoter serve, Alertmanager, Prometheus with generated rules',
+      async () => {
+        const tokenFile = join(work, 'webhook-secret');
+        await writeFile(tokenFile, WEBHOOK_SECRET, { mode: 0o600 });
+        const promoter = await spawnPromoterServe({
+          PORT: String(await freePort()),
+          GITHUB_TOKEN: github.token,
+          GITHUB_REPOSITORY: `${github.coordinates.owner}/${github.coordinates.repo}`,
+          GITHUB_API_URL: github.url,
+          GITHUB_WRITE_PACING_MS: '0',
+          REGISTRY_URL: registry.url,
+          REGISTRY_USERNAME: registry.username,
+          REGISTRY_PASSWORD: registry.password,
+          WEBHOOK_SECRET_FILE: tokenFile,
+        });
+        cleanups.push(() => promoter.stop());
+        const hook = `${promoter.url}/hooks/alertmanager`;
+        const [promPort, amPort] = [await freePort(), await freePort()];
+        await writeFile(
+          join(work, 'alertmanager.yml'),
+          stringify(
+            alertmanagerConfig({
+              namespace: env.namespace,
+              promoterUrl: hook,
+              credentialsFile: tokenFile,
+              groupWait: '1s',
+              groupInterval: '1s',
+              repeatInterval: '1h',
+            }),
+          ),
+        );
+        const alertmanager = startProcess('/usr/bin/prometheus-alertmanager', [
+          `--config.file=${join(work, 'alertmanager.yml')}`,
+          `--storage.path=${join(work, 'alertmanager-data')}`,
+          `--web.listen-address=127.0.0.1:${amPort}`,
+          '--cluster.listen-address=',
+        ]);
+        cleanups.push(() => alertmanager.stop());
+        const meta = modelMetadataSchema.parse(
+          JSON.parse(
+            await readFile(join(clone.dir, 'models/titanic', trained.version, 'model.json'), 'utf8'),
+          ),
+        );
+        const rules = join(work, 'rules.yaml');
+        await writeFile(
+          rules,
+          stringify(
+            alertRules(env, {
+              forOverride: '3s',
+              evaluationInterval: '1s',
+              trainingPositiveRate: meta.trainingPositiveRate,
+            }),
+          ),
+        );
+        const config = prometheusConfig({
+          env: env.name,
+          namespace: env.namespace,
+          ruleFiles: [rules],
+          scrapeInterval: '1s',
+          evaluationInterval: '1s',
+          static: { inference: [`127.0.0.1:${port}`], alertmanager: [`127.0.0.1:${amPort}`] },
+        });
+        await writeFile(join(work, 'prometheus.yml'), stringify(config));
+        const prometheus: RunningProcess = startProcess('/usr/bin/prometheus', [
+          `--config.file=${join(work, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(work, 'prometheus-data')}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+        ]);
+        cleanups.push(() => prometheus.stop());
+        const api = new PrometheusApi(`http://127.0.0.1:${promPort}`);
+        await Promise.all([
+          waitReady(prometheus, `${api.baseUrl}/-/ready`),
+          waitReady(alertmanager, `http://127.0.0.1:${amPort}/-/ready`),
+        ]);
+        await waitFor(
+          'Prometheus to scrape the service',
+          async () => (await api.targetsUp()) >= 1 || undefined,
+          15_000,
+        );
+        return api;
+      },
+    );
 
     // ── 8. skewed traffic → drift alert → Alertmanager → promoter → rollback PR with a hold
-    const rollbackPull = await timeline.step('skewed traffic fires the drift alert; the promoter opens a rollback PR', async () => {
-      const skewed = skewedPassengers(PSI_WINDOW);
-      await postJson(`${base}/v1/predict`, { passengers: skewed });
-      await waitFor(
-        'ModelFeatureDrift to fire in Prometheus',
-        async () => (await api.alerts()).some((a) => a.labels.alertname === 'ModelFeatureDrift' && a.state === 'firing') || undefined,
-        30_000,
-      );
-      const pull = await waitFor(
-        'a rollback pull request opened by the Alertmanager webhook',
-        async () => (await ctx.repo.openPulls()).find((p) => p.labels.includes('rollback') && p.labels.includes(`env:${ENV}`)),
-        20_000,
-      );
-      expect(pull.title).toBe(`Revert "promote(${ENV}): titanic ${trained.version}, image ${seeded.pins[ENV]!.image}"`);
-      const comments = (await ctx.repo.comments(pull.number)).join('\n');
-      expect(comments).toContain('ModelFeatureDrift');
-      return pull.number;
-    });
+    const rollbackPull = await timeline.step(
+      'skewed traffic fires the drift alert; the promoter opens a rollback PR',
+      async () => {
+        const skewed = skewedPassengers(PSI_WINDOW);
+        await postJson(`${base}/v1/predict`, { passengers: skewed });
+        await waitFor(
+          'ModelFeatureDrift to fire in Prometheus',
+          async () =>
+            (await api.alerts()).some(
+              (a) => a.labels.alertname === 'ModelFeatureDrift' && a.state === 'firing',
+            ) || undefined,
+          30_000,
+        );
+        const pull = await waitFor(
+          'a rollback pull request opened by the Alertmanager webhook',
+          async () =>
+            (await ctx.repo.openPulls()).find(
+              (p) => p.labels.includes('rollback') && p.labels.includes(`env:${ENV}`),
+            ),
+          20_000,
+        );
+        expect(pull.title).toBe(
+          `Revert "promote(${ENV}): titanic ${trained.version}, image ${seeded.pins[ENV]!.image}"`,
+        );
+        const comments = (await ctx.repo.comments(pull.number)).join('\n');
+        expect(comments).toContain('ModelFeatureDrift');
+        return pull.number;
+      },
+    );
 
     // ── 9. merge the rollback: dist/dev pins the previous model again, with a hold on the new one
-    const rolledBack: DeploymentPlan = await timeline.step('merge the rollback PR; dist/dev pins the previous model', async () => {
-      await merge(rollbackPull);
-      await clone.pull();
-      const plan = await readDeployment(clone.dir, ENV);
-      expect(plan.modelVersion).toBe(previous);
-      expect(plan.modelSha256).not.toBe(trained.onnxSha256);
-      const restored = await loadEnvironment(ENV, { root: clone.dir });
-      expect(restored.promotion.holds.map((h) => h.model)).toContain(trained.version);
-      return plan;
-    });
+    const rolledBack: DeploymentPlan = await timeline.step(
+      'merge the rollback PR; dist/dev pins the previous model',
+      async () => {
+        await merge(rollbackPull);
+        await clone.pull();
+        const plan = await readDeployment(clone.dir, ENV);
+        expect(plan.modelVersion).toBe(previous);
+        expect(plan.modelSha256).not.toBe(trained.onnxSha256);
+        const restored = await loadEnvironment(ENV, { root: clone.dir });
+        expect(restored.promotion.holds.map((h) => h.model)).toContain(trained.version);
+        return plan;
+      },
+    );
 
     // ── 10. the deployer restarts the pod, which serves the previous model
     await timeline.step('deployer restarts the service; it serves the previous model', async () => {
@@ -262,10 +354,14 @@ describe('the GitOps loop', () => {
       const meta = await getJson(`${proc.url}/v2/models/titanic`);
       expect(meta.versions).toEqual([previous]);
       const metrics = await (await fetch(`${proc.url}/metrics`)).text();
-      expect(metrics).toContain(`titanic_model_info{version="${previous}",sha256="${rolledBack.modelSha256}"`);
+      expect(metrics).toContain(
+        `titanic_model_info{version="${previous}",sha256="${rolledBack.modelSha256}"`,
+      );
       await waitFor(
         'Prometheus to see titanic_model_info of the previous model',
-        async () => ((await api.query(`titanic_model_info{version="${previous}"}`)).data?.result.length ?? 0) > 0 || undefined,
+        async () =>
+          ((await api.query(`titanic_model_info{version="${previous}"}`)).data?.result.length ?? 0) > 0 ||
+          undefined,
         10_000,
       );
     });

@@ -12,7 +12,7 @@ import { loadEnvironment } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema.ts';
 import { type RunningInference, startInference } from '../../services/inference/src/start.ts';
 import { expandGrafanaVariables, panelQueries } from './dashboard-queries.ts';
-import { freePort, type RunningProcess, startProcess, waitFor, waitReady } from './e2e/processes.ts';
+import { type RunningProcess, startOnFreePort, waitFor } from './e2e/processes.ts';
 import { PrometheusApi } from './e2e/prometheus-api.ts';
 import { predict, skewedPassengers, trainingPassengers } from './e2e/traffic.ts';
 import { startWebhookReceiver } from './e2e/webhook-receiver.ts';
@@ -48,6 +48,8 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     ENVIRONMENT: env.name,
     DATABASE_URL: `${DATABASE}?options=-c%20search_path%3D${SCHEMA}`,
+    // The model the environment pins, as in the cluster (not whichever the trainer wrote last).
+    MODEL_PATH: join('models', env.model.name, env.model.version, 'model.onnx'),
     PSI_WINDOW: String(PSI_WINDOW),
     LOG_LEVEL: 'warn',
   });
@@ -58,7 +60,6 @@ beforeAll(async () => {
   ).trainingPositiveRate;
 
   receiver = await startWebhookReceiver();
-  const [promPort, amPort] = [await freePort(), await freePort()];
   const tokenFile = join(dir, 'webhook-token');
   await writeFile(tokenFile, TOKEN, { mode: 0o600 });
   await writeFile(
@@ -74,12 +75,17 @@ beforeAll(async () => {
       }),
     ),
   );
-  alertmanager = startProcess(ALERTMANAGER, [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'alertmanager-data')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`,
-    '--cluster.listen-address=',
-  ]);
+  const am = await startOnFreePort(
+    ALERTMANAGER,
+    (port) => [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'alertmanager-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    '/-/ready',
+  );
+  alertmanager = am.proc;
 
   const rules = join(dir, 'rules.yaml');
   await writeFile(
@@ -94,19 +100,20 @@ beforeAll(async () => {
     ruleFiles: [rules],
     scrapeInterval: '1s',
     evaluationInterval: '1s',
-    static: { inference: [new URL(inference.url).host], alertmanager: [`127.0.0.1:${amPort}`] },
+    static: { inference: [new URL(inference.url).host], alertmanager: [`127.0.0.1:${am.port}`] },
   });
   await writeFile(join(dir, 'prometheus.yml'), stringify(config));
-  prometheus = startProcess(PROMETHEUS, [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
-    `--web.listen-address=127.0.0.1:${promPort}`,
-  ]);
-  api = new PrometheusApi(`http://127.0.0.1:${promPort}`);
-  await Promise.all([
-    waitReady(prometheus, `${api.baseUrl}/-/ready`),
-    waitReady(alertmanager, `http://127.0.0.1:${amPort}/-/ready`),
-  ]);
+  const prom = await startOnFreePort(
+    PROMETHEUS,
+    (port) => [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    '/-/ready',
+  );
+  prometheus = prom.proc;
+  api = new PrometheusApi(`http://127.0.0.1:${prom.port}`);
   await waitFor(
     'the inference target to be scraped',
     async () => (await api.targetsUp()) >= 1 || undefined,
@@ -128,6 +135,7 @@ const driftAlerts = async () =>
 
 describe('observability on a real Prometheus and Alertmanager', () => {
   it('serves normal traffic without drift, and every panel and rule query parses; inference panels return data', async () => {
+    expect(inference.modelVersion).toBe(env.model.version);
     const normal = await trainingPassengers();
     await predict(inference.url, normal);
     // One client mistake so the 4xx panel has a series.

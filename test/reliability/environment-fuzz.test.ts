@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -10,7 +10,9 @@ import { EnvironmentError, loadEnvironment, REPO_ROOT } from '../../environments
 // Every rejection must be a list of `environments/<env>.yaml: <key path>: <what is expected>` lines.
 // Keys are identifiers, list indexes, or JSON-quoted when unusual ("", "a b", "a: b").
 const KEY = String.raw`(?:[A-Za-z_][\w-]*|"(?:[^"\\]|\\.)*")`;
-const LINE = new RegExp(String.raw`^environments/(dev|staging|prod)\.yaml: (\(root\)|\(yaml\)|${KEY}(?:\.${KEY}|\[\d+\])*): \S.*$`);
+const LINE = new RegExp(
+  String.raw`^environments/(dev|staging|prod)\.yaml: (\(root\)|\(yaml\)|${KEY}(?:\.${KEY}|\[\d+\])*): \S.*$`,
+);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = readonly (string | number)[];
@@ -92,7 +94,8 @@ function expectDescribed(message: string, env: string): void {
   }
 }
 
-const pathText = (path: Path) => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+const pathText = (path: Path) =>
+  path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
 
 const envArb = fc.constantFrom('dev', 'staging', 'prod');
 const RUNS = { numRuns: 150 };
@@ -102,9 +105,9 @@ describe('fuzzed environment files', () => {
     await fc.assert(
       fc.asyncProperty(
         envArb.chain((env) =>
-          fc.constantFrom(...paths(originals[env]!).filter((p) => p.length > 0)).chain((path) =>
-            otherType(getIn(originals[env]!, path)).map((value) => ({ env, path, value })),
-          ),
+          fc
+            .constantFrom(...paths(originals[env]!).filter((p) => p.length > 0))
+            .chain((path) => otherType(getIn(originals[env]!, path)).map((value) => ({ env, path, value }))),
         ),
         async ({ env, path, value }) => {
           const message = await attempt(env, stringify(setIn(originals[env]!, path, value)));
@@ -135,10 +138,14 @@ describe('fuzzed environment files', () => {
           const original = originals[env]!;
           const parent = getIn(original, path.slice(0, -1));
           const addable = extra !== undefined && kind(parent) === 'object' && !(extra in (parent as object));
-          const data = addable ? setIn(original, [...path.slice(0, -1), extra], 1) : setIn(original, path, undefined);
+          const data = addable
+            ? setIn(original, [...path.slice(0, -1), extra], 1)
+            : setIn(original, path, undefined);
           const message = await attempt(env, stringify(data));
           if (addable) {
-            expect(message).toContain(`${pathText([...path.slice(0, -1), extra])}: unknown key (check the spelling)`);
+            expect(message).toContain(
+              `${pathText([...path.slice(0, -1), extra])}: unknown key (check the spelling)`,
+            );
           }
           if (message !== undefined) expectDescribed(message, env);
         },
@@ -152,24 +159,53 @@ describe('fuzzed environment files', () => {
       .array(
         fc.oneof(
           fc.string({ maxLength: 30 }),
-          fc.constantFrom('name: dev', '  - ', ': :', '\t', '&a [*a]', '*x', '{', ']', '---', '? ', '!!binary x', '%YAML 1.1', '"', "'", '#', 'name: dev\nname: dev'),
+          fc.constantFrom(
+            'name: dev',
+            '  - ',
+            ': :',
+            '\t',
+            '&a [*a]',
+            '*x',
+            '{',
+            ']',
+            '---',
+            '? ',
+            '!!binary x',
+            '%YAML 1.1',
+            '"',
+            "'",
+            '#',
+            'name: dev\nname: dev',
+          ),
         ),
         { maxLength: 12 },
       )
       .map((parts) => parts.join('\n'));
     await fc.assert(
-      fc.asyncProperty(envArb, fc.oneof(yamlish, fc.jsonValue().map((v) => stringify(v))), async (env, text) => {
-        const message = await attempt(env, text);
-        expect(message).toBeDefined();
-        expectDescribed(message!, env);
-      }),
+      fc.asyncProperty(
+        envArb,
+        fc.oneof(
+          yamlish,
+          fc.jsonValue().map((v) => stringify(v)),
+        ),
+        async (env, text) => {
+          const message = await attempt(env, text);
+          expect(message).toBeDefined();
+          expectDescribed(message!, env);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('an alias bomb (billion laughs) is refused quickly with the file name', async () => {
     const lines = ['l0: &l0 [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 10; i++) lines.push(`l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
     const started = performance.now();
     const message = await attempt('dev', lines.join('\n'));
     expect(performance.now() - started).toBeLessThan(2000);

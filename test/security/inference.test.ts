@@ -3,9 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema, MODEL_PATH, PASSENGER, type TestSchema } from '../../services/inference/test/support.ts';
-import { freePort } from '../observability/e2e/processes.ts';
+import {
+  createSchema,
+  MODEL_PATH,
+  PASSENGER,
+  type TestSchema,
+} from '../../services/inference/test/support.ts';
 import { type InferenceProcess, spawnInference } from '../e2e/support/inference-process.ts';
+import { freePort } from '../e2e/support/ports.ts';
 
 // Keys shaped like real ones (openssl rand -hex 32): a leak of any part would be findable.
 const KEY_ENV = randomBytes(32).toString('hex');
@@ -44,21 +49,37 @@ afterAll(async () => {
 });
 
 const predict = (headers: Record<string, string>, path = '/v1/predict', body: unknown = PASSENGER) =>
-  fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${service.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('inference service security (real process, keys from env and file)', () => {
   it('enforces API keys on both prediction APIs; health, metadata and metrics stay open', async () => {
     for (const path of ['/v1/predict', '/v2/models/titanic/infer']) {
       expect((await predict({}, path)).status, `${path} without a key`).toBe(401);
-      expect((await predict({ authorization: `Bearer ${WRONG_KEY}` }, path)).status, `${path} wrong key`).toBe(401);
-      expect((await predict({ authorization: `Basic ${Buffer.from(`u:${KEY_ENV}`).toString('base64')}` }, path)).status).toBe(401);
+      expect(
+        (await predict({ authorization: `Bearer ${WRONG_KEY}` }, path)).status,
+        `${path} wrong key`,
+      ).toBe(401);
+      expect(
+        (await predict({ authorization: `Basic ${Buffer.from(`u:${KEY_ENV}`).toString('base64')}` }, path))
+          .status,
+      ).toBe(401);
       expect((await predict({ 'x-api-key': `${KEY_ENV}x` }, path)).status).toBe(401);
     }
     const unauthorized = await predict({});
     expect(unauthorized.headers.get('www-authenticate')).toMatch(/^Bearer /);
     expect((await predict({ authorization: `Bearer ${KEY_ENV}` })).status).toBe(200);
     expect((await predict({ 'x-api-key': KEY_FILE })).status).toBe(200);
-    for (const path of ['/v2/health/live', '/v2/health/ready', '/v2/models/titanic', '/metrics', '/openapi.json'])
+    for (const path of [
+      '/v2/health/live',
+      '/v2/health/ready',
+      '/v2/models/titanic',
+      '/metrics',
+      '/openapi.json',
+    ])
       expect((await fetch(`${service.url}${path}`)).status, path).toBe(200);
   });
 
@@ -117,7 +138,13 @@ describe('inference service security (real process, keys from env and file)', ()
 
   it('refuses a bad key configuration without echoing the key', async () => {
     const short = `s${randomBytes(4).toString('hex')}`;
-    const failed = await spawnInference({ PORT: String(await freePort()), HOST: '127.0.0.1', MODEL_PATH, API_KEYS: `${KEY_ENV},${short}`, LOG_LEVEL: 'trace' }).then(
+    const failed = await spawnInference({
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      MODEL_PATH,
+      API_KEYS: `${KEY_ENV},${short}`,
+      LOG_LEVEL: 'trace',
+    }).then(
       async (p) => {
         await p.stop();
         return 'started';

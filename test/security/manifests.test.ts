@@ -5,10 +5,34 @@ import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../../environments/load.ts';
 
 // Reads the committed dist/ exactly as Argo CD would apply it: what runs in the cluster is this.
+interface SecurityContext {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  privileged?: boolean;
+  capabilities?: { drop?: string[]; add?: string[] };
+  seccompProfile?: { type?: string };
+}
+interface Container {
+  name: string;
+  securityContext?: SecurityContext;
+  env?: { name: string; value?: string }[];
+}
+interface PodSpec {
+  securityContext?: SecurityContext;
+  initContainers?: Container[];
+  containers?: Container[];
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  automountServiceAccountToken?: boolean;
+  volumes?: { hostPath?: { path: string } }[];
+}
 interface K8sObject {
   kind: string;
   metadata: { name: string; namespace?: string };
-  spec?: Record<string, any>;
+  spec?: { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } };
   data?: Record<string, string>;
   stringData?: Record<string, string>;
 }
@@ -28,7 +52,7 @@ function objects(env: string): { file: string; object: K8sObject }[] {
     );
 }
 
-function podSpec(o: K8sObject): Record<string, any> | undefined {
+function podSpec(o: K8sObject): PodSpec | undefined {
   if (o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'Job') return o.spec?.template?.spec;
   if (o.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template?.spec;
   return undefined;
@@ -62,10 +86,13 @@ describe.each(ENVS)('rendered manifests of %s', (env) => {
         if (sc.privileged === true) problems.push(`${at}: privileged`);
         if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${at}: capabilities not dropped`);
         if (sc.capabilities?.add?.length) problems.push(`${at}: adds capabilities ${sc.capabilities.add}`);
-        if ((sc.seccompProfile ?? pod.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${at}: no RuntimeDefault seccomp`);
+        if ((sc.seccompProfile ?? pod.seccompProfile)?.type !== 'RuntimeDefault')
+          problems.push(`${at}: no RuntimeDefault seccomp`);
       }
-      if (spec.hostNetwork || spec.hostPID || spec.hostIPC) problems.push(`${where}: shares a host namespace`);
-      for (const v of spec.volumes ?? []) if (v.hostPath) problems.push(`${where}: mounts hostPath ${v.hostPath.path}`);
+      if (spec.hostNetwork || spec.hostPID || spec.hostIPC)
+        problems.push(`${where}: shares a host namespace`);
+      for (const v of spec.volumes ?? [])
+        if (v.hostPath) problems.push(`${where}: mounts hostPath ${v.hostPath.path}`);
     }
     expect(problems).toEqual([]);
   });
@@ -73,9 +100,9 @@ describe.each(ENVS)('rendered manifests of %s', (env) => {
   it('keeps the inference pod away from the Kubernetes API and secrets out of plain env values', () => {
     const inference = workloads.find((w) => w.where.includes('Deployment/inference'))!;
     expect(inference.spec.automountServiceAccountToken).toBe(false);
-    const env = inference.spec.containers.flatMap((c: any) => c.env ?? []);
+    const env = (inference.spec.containers ?? []).flatMap((c) => c.env ?? []);
     for (const name of ['DATABASE_URL', 'API_KEYS']) {
-      const entry = env.find((e: any) => e.name === name);
+      const entry = env.find((e) => e.name === name);
       if (entry) expect(entry.value, `${name} must come from a Secret`).toBeUndefined();
     }
   });

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../services/promoter/test/support/github/git-store.ts';
 import { type Harness, startHarness } from '../../services/promoter/test/support/harness.ts';
-import { freePort } from '../observability/e2e/processes.ts';
+import { freePort } from '../e2e/support/ports.ts';
 import { type PromoterProcess, spawnPromoterServe } from '../e2e/support/promoter-process.ts';
 
 // Drills on the real `promoter serve` process: hostile webhook calls get a 4xx and change nothing,
@@ -31,7 +31,8 @@ async function serveEnv(token: string): Promise<Record<string, string>> {
   };
 }
 
-const refs = async () => (await git(h.github.repoDir, ['for-each-ref', '--format=%(refname) %(objectname)'])).toString();
+const refs = async () =>
+  (await git(h.github.repoDir, ['for-each-ref', '--format=%(refname) %(objectname)'])).toString();
 
 beforeAll(async () => {
   h = await startHarness();
@@ -71,22 +72,34 @@ function alertPayload(env: string) {
 }
 
 const hook = (init: RequestInit & { headers?: Record<string, string> } = {}, base = promoter.url) =>
-  fetch(`${base}/hooks/alertmanager`, { method: 'POST', ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  fetch(`${base}/hooks/alertmanager`, {
+    method: 'POST',
+    ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  });
 const bearer = (s: string) => ({ authorization: `Bearer ${s}` });
 
 /**
  * One POST on its own connection: a server that refuses a body half-way may drop the socket,
  * which must not poison the keep-alive pool the other requests share.
  */
-function postOnce(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+function postOnce(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => {
-        text += c.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     // The server may answer and close before it has read everything: the answer is what counts.
     req.on('error', (err) => reject(err));
     req.end(body);
@@ -98,7 +111,10 @@ describe('promoter serve under hostile webhook calls', () => {
     const body = JSON.stringify(alertPayload('prod'));
     const attempts: [string, Record<string, string>][] = [
       ['no Authorization', {}],
-      ['Basic scheme', { authorization: `Basic ${Buffer.from(`alertmanager:${SECRET}`).toString('base64')}` }],
+      [
+        'Basic scheme',
+        { authorization: `Basic ${Buffer.from(`alertmanager:${SECRET}`).toString('base64')}` },
+      ],
       ['secret plus one character', bearer(`${SECRET}x`)],
       ['secret minus one character', bearer(SECRET.slice(0, -1))],
       ['empty bearer', { authorization: 'Bearer ' }],
@@ -114,27 +130,44 @@ describe('promoter serve under hostile webhook calls', () => {
   });
 
   it('answers malformed and oversized deliveries with 4xx', async () => {
-    const cases: [string, string | Uint8Array, number][] = [
+    const cases: [string, string | Buffer, number][] = [
       ['not JSON', '{"version": "4",', 400],
       ['JSON null', 'null', 400],
       ['JSON array', '[]', 400],
       ['wrong version', JSON.stringify({ ...alertPayload('prod'), version: '3' }), 400],
       ['no alerts', JSON.stringify({ ...alertPayload('prod'), alerts: [] }), 400],
-      ['alert without labels', JSON.stringify({ ...alertPayload('prod'), alerts: [{ status: 'firing' }] }), 400],
+      [
+        'alert without labels',
+        JSON.stringify({ ...alertPayload('prod'), alerts: [{ status: 'firing' }] }),
+        400,
+      ],
       ['deeply nested', `${'['.repeat(200_000)}${']'.repeat(200_000)}`, 400],
-      ['binary', new Uint8Array(randomBytes(2048)), 400],
+      ['binary', randomBytes(2048), 400],
     ];
     expect((await fetch(`${promoter.url}/hooks/alertmanager`, { headers: bearer(SECRET) })).status).toBe(405);
-    expect((await fetch(`${promoter.url}/hooks/other`, { method: 'POST', headers: bearer(SECRET) })).status).toBe(404);
+    expect(
+      (await fetch(`${promoter.url}/hooks/other`, { method: 'POST', headers: bearer(SECRET) })).status,
+    ).toBe(404);
     for (const [what, body, status] of cases) {
       const t0 = performance.now();
-      const res = await hook({ headers: bearer(SECRET), body });
+      const res = await hook({
+        headers: bearer(SECRET),
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
       expect(res.status, what).toBe(status);
       expect(res.headers.get('content-type'), what).toMatch(/json/);
       expect(performance.now() - t0, `${what} answered slowly`).toBeLessThan(3000);
     }
-    const alerts = Array.from({ length: 4000 }, (_, i) => ({ ...alertPayload('prod').alerts[0]!, fingerprint: `${i}`, annotations: { summary: 'x'.repeat(500) } }));
-    const oversized = await postOnce(`${promoter.url}/hooks/alertmanager`, bearer(SECRET), JSON.stringify({ ...alertPayload('prod'), alerts }));
+    const alerts = Array.from({ length: 4000 }, (_, i) => ({
+      ...alertPayload('prod').alerts[0]!,
+      fingerprint: `${i}`,
+      annotations: { summary: 'x'.repeat(500) },
+    }));
+    const oversized = await postOnce(
+      `${promoter.url}/hooks/alertmanager`,
+      bearer(SECRET),
+      JSON.stringify({ ...alertPayload('prod'), alerts }),
+    );
     expect(oversized.status, '2 MB of alerts').toBe(413);
   });
 
@@ -162,7 +195,10 @@ describe('promoter serve under hostile webhook calls', () => {
   it('keeps the webhook secret and GitHub tokens out of its output, also when GitHub refuses the token', async () => {
     const refused = await spawnPromoterServe(await serveEnv(WRONG_TOKEN));
     try {
-      const res = await hook({ headers: bearer(SECRET), body: JSON.stringify(alertPayload('prod')) }, refused.url);
+      const res = await hook(
+        { headers: bearer(SECRET), body: JSON.stringify(alertPayload('prod')) },
+        refused.url,
+      );
       expect(res.status).toBeGreaterThanOrEqual(500);
       expect(await res.text()).not.toContain(WRONG_TOKEN);
     } finally {

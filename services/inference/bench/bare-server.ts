@@ -2,7 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // Baseline: node:http reading and parsing the same JSON body, answering a constant.
-const ANSWER = JSON.stringify({ survived: false, probability: 0.11, model: { name: 'titanic', version: 'x' }, requestId: 'r' });
+const ANSWER = JSON.stringify({
+  survived: false,
+  probability: 0.11,
+  model: { name: 'titanic', version: 'x' },
+  requestId: 'r',
+});
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

@@ -4,7 +4,12 @@ import Koa from 'koa';
 import { readJson } from '../src/http/read-json.ts';
 
 // Baseline: Koa with @koa/router and the service's body reader, answering a constant.
-const ANSWER = { survived: false, probability: 0.11, model: { name: 'titanic', version: 'x' }, requestId: 'r' };
+const ANSWER = {
+  survived: false,
+  probability: 0.11,
+  model: { name: 'titanic', version: 'x' },
+  requestId: 'r',
+};
 
 const app = new Koa();
 const router = new Router();

@@ -17,7 +17,10 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    'database-url': {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -114,6 +117,12 @@ async function main() {
       logFile: join(work, 'service.log'),
     });
     try {
+      // Ready comes before the log schema exists (migrations never hold up serving): wait for it.
+      const deadline = Date.now() + 60_000;
+      while (!(await admin.query(`SELECT to_regclass('${schema}.prediction_log') AS t`)).rows[0].t) {
+        if (Date.now() > deadline) throw new Error('the service did not create its prediction log table');
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const scenarios = [
         { scenario: 'single', body: bodies.single, connections: 32 },
         { scenario: '100-passenger batch', body: bodies.batch100, connections: 8 },
@@ -135,23 +144,24 @@ async function main() {
         const predicted = (await metric(service.url, 'titanic_request_batch_size_count')) - before.predicted;
         const dropped = (await metric(service.url, 'titanic_prediction_log_dropped_total')) - before.dropped;
         const logged =
-          Number((await admin.query(`SELECT count(*) FROM ${schema}.prediction_log`)).rows[0].count) - before.rows;
+          Number((await admin.query(`SELECT count(*) FROM ${schema}.prediction_log`)).rows[0].count) -
+          before.rows;
         rows.push({ target: 'inference service', ...s, ...measured, ...mem, predicted, logged, dropped });
       }
     } finally {
       const code = await service.stop();
-      if (code !== 0) console.error(`service exited with ${code}; see ${join(work, 'service.log')}`);
+      if (code !== 0) console.error(`service exited with ${code}`);
     }
   } finally {
     await admin.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
     await admin.end();
   }
   report(rows);
-  rmSync(work, { recursive: true, force: true });
 }
 
 function report(rows: Row[]) {
-  const f = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const f = (n: number, d = 0) =>
+    n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
     '| target | scenario | conns | req/s | passengers/s | p50 ms | p99 ms | server CPU µs/req | RSS MB (peak) | non-2xx + socket errors | predicted requests | logged rows | dropped |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -175,15 +185,25 @@ function report(rows: Row[]) {
     ],
     ['p99 ≤ 5 ms at 32 connections', single.result.p99Ms <= 5, `${f(single.result.p99Ms, 2)} ms`],
     ['1,000-passenger batch p50 ≤ 10 ms', big.result.p50Ms <= 10, `${f(big.result.p50Ms, 2)} ms`],
-    ['RSS ≤ 200 MB', service.every((r) => (r.peakMb ?? r.rssMb) <= 200), `peak ${f(Math.max(...service.map((r) => r.peakMb ?? 0)))} MB`],
+    [
+      'RSS ≤ 200 MB',
+      service.every((r) => (r.peakMb ?? r.rssMb) <= 200),
+      `peak ${f(Math.max(...service.map((r) => r.peakMb ?? 0)))} MB`,
+    ],
     ['0 errors', service.every((r) => r.result.non2xx + r.result.socketErrors === 0), ''],
     ['0 rows lost', service.every((r) => r.logged === r.predicted && r.dropped === 0), ''],
   ] as const;
   lines.push('', '| floor | met | measured |', '| --- | --- | --- |');
   for (const [name, ok, value] of floors) lines.push(`| ${name} | ${ok ? 'yes' : 'NO'} | ${value} |`);
   console.log(`\n${lines.join('\n')}\n`);
-  console.log(`${SECONDS} s per run after ${WARMUP} s warm-up; server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}; PostgreSQL unpinned.`);
+  console.log(
+    `${SECONDS} s per run after ${WARMUP} s warm-up; server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}; PostgreSQL unpinned.`,
+  );
   if (floors.some(([, ok]) => !ok)) process.exitCode = 1;
 }
 
-await main();
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -43,9 +43,13 @@ export async function startPinned(options: {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.script} exited with ${child.exitCode}; see ${options.logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`${options.script} exited with ${child.exitCode}; see ${options.logFile}`);
     try {
-      const r = await fetch(`${url}${options.readyPath}`, options.readyPath === '/v1/predict' ? { method: 'OPTIONS' } : {});
+      const r = await fetch(
+        `${url}${options.readyPath}`,
+        options.readyPath === '/v1/predict' ? { method: 'OPTIONS' } : {},
+      );
       if (r.status < 500) break;
     } catch {
       // not listening yet

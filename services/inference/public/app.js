@@ -4,8 +4,12 @@ const $ = (id) => document.getElementById(id);
 
 fetch('/v2/models/titanic')
   .then((r) => r.json())
-  .then((m) => { $('model-version').textContent = m.versions?.[0] ?? 'unknown'; })
-  .catch(() => { $('model-version').textContent = 'unavailable'; });
+  .then((m) => {
+    $('model-version').textContent = m.versions?.[0] ?? 'unknown';
+  })
+  .catch(() => {
+    $('model-version').textContent = 'unavailable';
+  });
 
 function numberOrNull(value) {
   const text = value.trim();
@@ -65,7 +69,11 @@ form.addEventListener('submit', async (event) => {
     const headers = { 'Content-Type': 'application/json' };
     const key = $('api-key').value.trim();
     if (key) headers.Authorization = `Bearer ${key}`;
-    const response = await fetch('/v1/predict', { method: 'POST', headers, body: JSON.stringify(passengerFromForm()) });
+    const response = await fetch('/v1/predict', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(passengerFromForm()),
+    });
     const body = await response.json();
     if (response.ok) showResult(body);
     else {

@@ -64,12 +64,14 @@ const FIXES: Record<string, string> = {
   PORT: 'set PORT to a TCP port between 0 and 65535 (0 picks a free port)',
   HOST: 'set HOST to an interface address such as 0.0.0.0 or 127.0.0.1',
   MODEL_SHA256: 'set MODEL_SHA256 to the output of `sha256sum model.onnx`, or unset it',
-  DATABASE_URL: 'set DATABASE_URL like postgres://user@host:5432/db, or unset it to use the embedded database',
+  DATABASE_URL:
+    'set DATABASE_URL like postgres://user@host:5432/db, or unset it to use the embedded database',
   DATA_DIR: 'set DATA_DIR to a writable folder, or unset it for ./.data/pglite',
   ENVIRONMENT: 'set ENVIRONMENT to one of dev, staging, prod, local',
   IMAGE_VERSION: 'set IMAGE_VERSION to the image tag (at most 128 characters), or unset it',
   RATE_LIMIT_RPS: 'set RATE_LIMIT_RPS to requests per second per client (0 turns the limit off)',
-  RATE_LIMIT_BURST: 'set RATE_LIMIT_BURST to a whole number of requests, or unset it for twice RATE_LIMIT_RPS',
+  RATE_LIMIT_BURST:
+    'set RATE_LIMIT_BURST to a whole number of requests, or unset it for twice RATE_LIMIT_RPS',
   TRUST_PROXY: 'set TRUST_PROXY to true behind an ingress that sets X-Forwarded-For, else false',
   LOG_LEVEL: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent',
   SHUTDOWN_TIMEOUT_MS: 'set SHUTDOWN_TIMEOUT_MS to milliseconds between 0 and 600000',

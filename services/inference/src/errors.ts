@@ -32,7 +32,11 @@ export class ModelLoadError extends Error {
 }
 
 /** zod issues as `passengers.3.pclass`-style paths, capped so a huge bad batch stays a small answer. */
-export function issuesFromZod(error: z.ZodError, prefix: readonly (string | number)[] = [], max = 20): ErrorIssue[] {
+export function issuesFromZod(
+  error: z.ZodError,
+  prefix: readonly (string | number)[] = [],
+  max = 20,
+): ErrorIssue[] {
   return error.issues.slice(0, max).map((issue) => {
     const path = [...prefix, ...issue.path].map(String).join('.');
     return { path, message: unknownKeyMessage(issue) ?? issue.message };

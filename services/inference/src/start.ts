@@ -36,7 +36,10 @@ async function migrateWithRetry(pool: pg.Pool, logger: Logger, stopped: () => bo
       return;
     } catch (err) {
       if (stopped()) throw err;
-      logger.warn({ err: (err as Error).message, attempt }, 'cannot migrate the prediction log yet; retrying');
+      logger.warn(
+        { err: (err as Error).message, attempt },
+        'cannot migrate the prediction log yet; retrying',
+      );
       await new Promise((r) => setTimeout(r, delay));
     }
   }
@@ -44,15 +47,18 @@ async function migrateWithRetry(pool: pg.Pool, logger: Logger, stopped: () => bo
 
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
+    // Keep-alive sockets go idle as their last response is written; close them as they do.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     const timer = setTimeout(() => {
       server.closeAllConnections();
-      resolve();
+      finish();
     }, timeoutMs);
-    server.close(() => {
+    const finish = () => {
+      clearInterval(sweep);
       clearTimeout(timer);
       resolve();
-    });
-    // Keep-alive sockets with no request in flight would hold close() open.
+    };
+    server.close(finish);
     server.closeIdleConnections();
   });
 }

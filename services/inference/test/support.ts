@@ -60,6 +60,10 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
   };
 }
 
+/** Parsed response bodies: tests assert on them field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: shapes are what the assertions check
+export type Json = any;
+
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: 'POST',
@@ -73,7 +77,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, text, json: json as any };
+  return { status: response.status, headers: response.headers, text, json: json as Json };
 }
 
 /** Value of one sample in Prometheus text format (0 when absent). */

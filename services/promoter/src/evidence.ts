@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { parseTrailers } from './context.ts';
 import type { Repository } from './github.ts';
 
 export interface Evidence {
@@ -19,7 +20,7 @@ export async function upstreamEvidence(
   image: string,
 ): Promise<Evidence | undefined> {
   const path = `environments/${upstream}.yaml`;
-  let found: Evidence | undefined;
+  let found: { sha: string; date: string; message: string } | undefined;
   for (const commit of await repo.history(ref, path, 50)) {
     const text = await repo.readText(commit.sha, path);
     const data =
@@ -28,9 +29,16 @@ export async function upstreamEvidence(
         : (parse(text) as { model?: { version?: unknown }; image?: { tag?: unknown } });
     const runs = String(data?.model?.version) === model && String(data?.image?.tag) === image;
     if (!runs) break;
-    found = { commit: commit.sha, since: commit.date };
+    found = commit;
   }
-  return found;
+  if (!found) return undefined;
+  // A promotion merged with a merge commit keeps its authoring date; it ran from the merge on.
+  const t = parseTrailers(found.message);
+  const merged = t['Promote-Env']
+    ? await repo.mergedAt(`promote/${t['Promote-Env']}/${t['Promote-Model']}-${t['Promote-Image']}`)
+    : undefined;
+  const since = merged && Date.parse(merged) > Date.parse(found.date) ? merged : found.date;
+  return { commit: found.sha, since };
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };

@@ -77,6 +77,8 @@ export interface PullInfo {
 
 /** The repository operations the promoter needs, all through the REST API (no clone). */
 export class Repository {
+  private readonly blobs = new Map<string, Buffer>();
+
   constructor(
     readonly client: Client,
     readonly owner: string,
@@ -119,9 +121,15 @@ export class Repository {
     return new Map(data.tree.filter((e) => e.type === 'blob').map((e) => [e.path!, e.sha!]));
   }
 
+  /** Blob content; cached, since a sha names its content forever. */
   async blob(sha: string): Promise<Buffer> {
+    const cached = this.blobs.get(sha);
+    if (cached) return cached;
     const { data } = await this.client.git.getBlob({ ...this.r, file_sha: sha });
-    return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+    const content = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+    if (this.blobs.size > 500) this.blobs.clear();
+    this.blobs.set(sha, content);
+    return content;
   }
 
   /** A text file at a ref (branch or sha), or undefined when it does not exist. */
@@ -275,6 +283,21 @@ export class Repository {
     }
     await this.client.issues.addLabels({ ...this.r, issue_number: pull.number, labels: [...labels] });
     return { number: pull.number, url: pull.html_url, created };
+  }
+
+  /** When the newest merged pull request from `branch` was merged, if any. */
+  async mergedAt(branch: string): Promise<string | undefined> {
+    const { data } = await this.client.pulls.list({
+      ...this.r,
+      state: 'closed',
+      head: `${this.owner}:${branch}`,
+      per_page: 10,
+    });
+    return data
+      .map((p) => p.merged_at)
+      .filter((d): d is string => Boolean(d))
+      .sort()
+      .pop();
   }
 
   async comment(issue: number, body: string): Promise<void> {

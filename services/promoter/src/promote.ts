@@ -163,7 +163,8 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
 
   const superseded: number[] = [];
   for (const other of await repo.openPulls()) {
-    if (other.number === pull.number || !other.head.startsWith(`promote/${o.env}/`)) continue;
+    // Only older pull requests are superseded: two runs at once must not close each other's.
+    if (other.number >= pull.number || !other.head.startsWith(`promote/${o.env}/`)) continue;
     const otherData = parseDataBlock(other.body);
     if (!other.labels.includes('promotion') || (otherData && otherData.env !== o.env)) continue;
     await repo.comment(

@@ -157,6 +157,21 @@ describe('gates', () => {
   });
 });
 
+describe('soak evidence', () => {
+  it('counts from the merge of the upstream promotion, not from when its commit was written', async () => {
+    const now = h.clock;
+    h.clock = new Date(now.getTime() - 5 * HOUR);
+    const dev = await promote(h.ctx(), { env: 'dev', model: V.prodModel, image: '1.2.0' });
+    h.clock = new Date(now.getTime() - 0.5 * HOUR);
+    const { repo } = h.ctx();
+    await repo.client.pulls.merge({ owner: repo.owner, repo: repo.repo, pull_number: dev.pull!.number });
+    h.clock = now;
+    const staging = await promote(h.ctx(), { env: 'staging' });
+    expect(staging.status).toBe('refused');
+    expect(gate(staging, 'order').detail).toContain('has run it for 30m');
+  });
+});
+
 describe('repetition and races', () => {
   it('a newer promotion closes the older open one with a comment linking it', async () => {
     const older = await promote(h.ctx(), { env: 'dev', model: V.good, image: '1.0.0' });

@@ -61,7 +61,9 @@ describe('credentials generator Job', () => {
     const password = /^password=([A-Za-z0-9]{32})$/m.exec(postgres)?.[1];
     expect(password).toBeDefined();
     const url = await readFile(join(dir, 'secrets', 'inference-database'), 'utf8');
-    expect(url.trim()).toBe(`url=postgresql://titanic:${password}@postgres.titanic-prod.svc:5432/titanic?sslmode=disable`);
+    expect(url.trim()).toBe(
+      `url=postgresql://titanic:${password}@postgres.titanic-prod.svc:5432/titanic?sslmode=disable`,
+    );
     const token = await readFile(join(dir, 'secrets', 'promoter-webhook-token'), 'utf8');
     expect(token).toMatch(/^token=[A-Za-z0-9]{32}\n$/);
 
@@ -78,7 +80,12 @@ describe('credentials generator Job', () => {
       {
         apiGroups: [''],
         resources: ['secrets'],
-        resourceNames: ['postgres-credentials', 'inference-database', 'grafana-admin', 'promoter-webhook-token'],
+        resourceNames: [
+          'postgres-credentials',
+          'inference-database',
+          'grafana-admin',
+          'promoter-webhook-token',
+        ],
         verbs: ['get', 'delete'],
       },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },

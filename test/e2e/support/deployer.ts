@@ -61,7 +61,9 @@ export async function readDeployment(checkout: string, env: string): Promise<Dep
     return v;
   };
   const configMaps = new Map<string, Record<string, string>>(
-    docs.filter((d) => d?.kind === 'ConfigMap').map((d) => [d.metadata.name as string, (d.data ?? {}) as Record<string, string>]),
+    docs
+      .filter((d) => d?.kind === 'ConfigMap')
+      .map((d) => [d.metadata.name as string, (d.data ?? {}) as Record<string, string>]),
   );
   return {
     image: container.image,
@@ -79,7 +81,9 @@ export async function readDeployment(checkout: string, env: string): Promise<Dep
 /** Rewrites in-pod paths (mount points) to the folders standing in for the volumes, in one pass. */
 function remap(text: string, mounts: Map<string, string>): string {
   if (mounts.size === 0) return text;
-  const escaped = [...mounts.keys()].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const escaped = [...mounts.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(`(^|[\\s"'=])(${escaped.join('|')})(?=/|$|[\\s"'])`, 'g');
   return text.replace(pattern, (_, before: string, mount: string) => `${before}${mounts.get(mount)}`);
 }
@@ -113,16 +117,19 @@ export class Deployer {
     await this.stop();
     const plan = await readDeployment(checkout, this.options.env);
     const dir = await mkdtemp(join(tmpdir(), 'deployer-pod-'));
-    const mounts = new Map<string, string>();
     const volumeDirs = new Map<string, string>();
     for (const v of plan.volumes) {
       const path = join(dir, 'volumes', v.name);
       await mkdir(path, { recursive: true });
       if (v.configMap) {
         const data = plan.configMaps.get(v.configMap.name);
-        if (!data) throw new Error(`volume ${v.name}: ConfigMap ${v.configMap.name} is not rendered in dist/${this.options.env}/inference.yaml`);
+        if (!data)
+          throw new Error(
+            `volume ${v.name}: ConfigMap ${v.configMap.name} is not rendered in dist/${this.options.env}/inference.yaml`,
+          );
         for (const [key, content] of Object.entries(data)) await writeFile(join(path, key), content);
-      } else if (!v.emptyDir) throw new Error(`volume ${v.name}: only emptyDir and configMap volumes can run here`);
+      } else if (!v.emptyDir)
+        throw new Error(`volume ${v.name}: only emptyDir and configMap volumes can run here`);
       volumeDirs.set(v.name, path);
     }
     // The modelcar image holds only /models/model.onnx: the registry file of that version.
@@ -135,12 +142,17 @@ export class Deployer {
     const initMounts = new Map([['/models', imageDir]]);
     for (const m of plan.modelcar.volumeMounts ?? []) initMounts.set(m.mountPath, volumeDirs.get(m.name)!);
     // busybox is the tools image's shell; the host's sh and coreutils stand in for it.
-    const script = remap(((plan.modelcar.command ?? []).slice(-1)[0] ?? '').replaceAll('/tools/busybox ', ''), initMounts);
+    const script = remap(
+      ((plan.modelcar.command ?? []).slice(-1)[0] ?? '').replaceAll('/tools/busybox ', ''),
+      initMounts,
+    );
     try {
       await run('sh', ['-c', script]);
     } catch (err) {
       const e = err as { stderr?: string; stdout?: string; message: string };
-      throw new Error(`init container modelcar failed: ${[e.stdout, e.stderr].filter(Boolean).join('') || e.message}`);
+      throw new Error(
+        `init container modelcar failed: ${[e.stdout, e.stderr].filter(Boolean).join('') || e.message}`,
+      );
     }
 
     const mainMounts = new Map<string, string>();
@@ -151,13 +163,16 @@ export class Deployer {
       else if (e.valueFrom?.secretKeyRef) {
         const ref = `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`;
         const secret = this.options.secrets[ref];
-        if (secret === undefined) throw new Error(`env ${e.name}: the deployer has no value for Secret ${ref}`);
+        if (secret === undefined)
+          throw new Error(`env ${e.name}: the deployer has no value for Secret ${ref}`);
         env[e.name] = secret;
       } else throw new Error(`env ${e.name}: unsupported valueFrom`);
     }
     Object.assign(env, this.options.overrides ?? {}, { PORT: String(this.options.port), HOST: '127.0.0.1' });
     const proc = await spawnInference(env, { readyPath: plan.readyPath }).catch((err: Error) => {
-      throw new Error(`the pod for ${plan.image} with model ${plan.modelVersion} did not become ready: ${err.message}`);
+      throw new Error(
+        `the pod for ${plan.image} with model ${plan.modelVersion} did not become ready: ${err.message}`,
+      );
     });
     this.current = { proc, dir, plan };
     return { plan, proc };

@@ -42,7 +42,9 @@ export async function spawnInference(
   child.stderr!.on('data', (c: Buffer) => {
     output += c.toString('utf8');
   });
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const proc: InferenceProcess = {
     url,
@@ -63,7 +65,10 @@ export async function spawnInference(
     early = e;
   });
   for (;;) {
-    if (early) throw new Error(`the inference process exited (code ${early.code}) before it was ready:\n${tail(output)}`);
+    if (early)
+      throw new Error(
+        `the inference process exited (code ${early.code}) before it was ready:\n${tail(output)}`,
+      );
     try {
       const res = await fetch(`${url}${options.readyPath ?? '/v2/health/ready'}`);
       if (res.status === 200) return proc;
@@ -72,7 +77,9 @@ export async function spawnInference(
     }
     if (Date.now() > deadline) {
       await proc.stop('SIGKILL');
-      throw new Error(`the inference process was not ready within ${options.timeoutMs ?? 30_000} ms:\n${tail(output)}`);
+      throw new Error(
+        `the inference process was not ready within ${options.timeoutMs ?? 30_000} ms:\n${tail(output)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -16,11 +16,20 @@ export interface PromoterProcess {
  * `promoter serve` as its own process (what the promoter Deployment runs), env only.
  * Resolves when /healthz answers; rejects with the output when the process exits first.
  */
-export async function spawnPromoterServe(env: Record<string, string>, timeoutMs = 20_000): Promise<PromoterProcess> {
-  if (!env.PORT || env.PORT === '0') throw new Error('spawnPromoterServe needs a fixed PORT (use freePort())');
+export async function spawnPromoterServe(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<PromoterProcess> {
+  if (!env.PORT || env.PORT === '0')
+    throw new Error('spawnPromoterServe needs a fixed PORT (use freePort())');
   const child = spawn(process.execPath, ['--import', 'tsx', PROMOTER_CLI, 'serve'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -30,7 +39,9 @@ export async function spawnPromoterServe(env: Record<string, string>, timeoutMs 
   child.stderr!.on('data', (c: Buffer) => {
     output += c.toString('utf8');
   });
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let early: Exit | undefined;
   exited.then((e) => {
     early = e;
@@ -49,7 +60,8 @@ export async function spawnPromoterServe(env: Record<string, string>, timeoutMs 
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (early) throw new Error(`promoter serve exited (code ${early.code}) before it listened:\n${output.trim()}`);
+    if (early)
+      throw new Error(`promoter serve exited (code ${early.code}) before it listened:\n${output.trim()}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) return proc;
     } catch {

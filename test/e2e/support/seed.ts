@@ -28,19 +28,29 @@ export async function seedFromProject(remote: string): Promise<Seeded> {
   const pins: Record<string, { model: string; image: string }> = {};
   for (const name of ENVIRONMENTS) {
     const text = await readFile(join(REPO_ROOT, 'environments', `${name}.yaml`), 'utf8');
-    const data = parse(text) as { model: { name: string; version: string; sha256: string }; image: { tag: string } };
+    const data = parse(text) as {
+      model: { name: string; version: string; sha256: string };
+      image: { tag: string };
+    };
     const dir = join('models', data.model.name, data.model.version);
     await mkdir(join(root, dir), { recursive: true });
-    for (const f of await readdir(join(REPO_ROOT, dir))) await copyFile(join(REPO_ROOT, dir, f), join(root, dir, f));
+    for (const f of await readdir(join(REPO_ROOT, dir)))
+      await copyFile(join(REPO_ROOT, dir, f), join(root, dir, f));
     const meta = JSON.parse(await readFile(join(root, dir, 'model.json'), 'utf8'));
-    const onnx = createHash('sha256').update(await readFile(join(root, dir, 'model.onnx'))).digest('hex');
-    if (meta.files.onnx.sha256 !== onnx) throw new Error(`${dir}: model.json records sha256 ${meta.files.onnx.sha256} but model.onnx hashes to ${onnx}`);
+    const onnx = createHash('sha256')
+      .update(await readFile(join(root, dir, 'model.onnx')))
+      .digest('hex');
+    if (meta.files.onnx.sha256 !== onnx)
+      throw new Error(
+        `${dir}: model.json records sha256 ${meta.files.onnx.sha256} but model.onnx hashes to ${onnx}`,
+      );
     const file = EnvironmentFile.parse(name, text);
     if (data.model.sha256 !== onnx) file.setModel(data.model.version, onnx, undefined);
     await copy.write(`environments/${name}.yaml`, file.toString());
     pins[name] = { model: data.model.version, image: data.image.tag };
   }
-  for (const [path, content] of Object.entries(await synthEnvironments({ root }))) await copy.write(path, content);
+  for (const [path, content] of Object.entries(await synthEnvironments({ root })))
+    await copy.write(path, content);
   await copy.commitAll('chore: platform as in the project checkout');
   await copy.push();
   await copy.dispose();

@@ -26,7 +26,10 @@ export class Timeline {
       const ms = performance.now() - t0;
       this.steps.push({ name, ms, ok: false });
       const cause = err instanceof Error ? err.message : String(err);
-      throw new Error(`step ${index}/${this.total} "${name}" failed after ${(ms / 1000).toFixed(1)} s: ${cause}`, { cause: err });
+      throw new Error(
+        `step ${index}/${this.total} "${name}" failed after ${(ms / 1000).toFixed(1)} s: ${cause}`,
+        { cause: err },
+      );
     }
   }
 
@@ -40,6 +43,10 @@ export class Timeline {
       return `${mark} ${String(i + 1).padStart(2)}. ${s.name.padEnd(width)} ${(s.ms / 1000).toFixed(1).padStart(6)} s ${(at / 1000).toFixed(1).padStart(7)} s`;
     });
     const wall = ((performance.now() - this.started) / 1000).toFixed(1);
-    return [`${title} (wall ${wall} s)`, `    ${'step'.padEnd(width + 2)} ${'took'.padStart(8)} ${'at'.padStart(9)}`, ...rows].join('\n');
+    return [
+      `${title} (wall ${wall} s)`,
+      `    ${'step'.padEnd(width + 2)} ${'took'.padStart(8)} ${'at'.padStart(9)}`,
+      ...rows,
+    ].join('\n');
   }
 }

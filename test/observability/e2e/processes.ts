@@ -1,21 +1,30 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
-/** A loopback port that was free a moment ago (the OS picks it; nothing here is fixed). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** `count` distinct loopback ports that were free a moment ago (the OS picks them; none is fixed). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  // All are held open until every port is known, so the OS cannot hand out the same one twice.
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
 }
 
 export interface RunningProcess {
   readonly name: string;
+  /** Whether the process has ended (e.g. its port was taken). */
+  exited(): boolean;
   /** The last lines the process wrote, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
@@ -35,6 +44,7 @@ export function startProcess(bin: string, args: string[]): RunningProcess {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name: bin,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     logs: () => lines.slice(-40).join('\n'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -67,8 +77,39 @@ export async function waitFor<T>(
 }
 
 /** Waits for an HTTP endpoint to answer 200 (Prometheus and Alertmanager expose /-/ready). */
-export function waitReady(proc: RunningProcess, url: string, timeoutMs = 20_000): Promise<true> {
-  return waitFor(`${url}`, async () => (await fetch(url)).ok || undefined, timeoutMs).catch((err) => {
-    throw new Error(`${(err as Error).message}\n--- ${proc.name} output ---\n${proc.logs()}`);
-  });
+export async function waitReady(proc: RunningProcess, url: string, timeoutMs = 40_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!proc.exited() && Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const why = proc.exited() ? 'exited before it was ready' : `was not ready at ${url} after ${timeoutMs} ms`;
+  throw new Error(`${proc.name} ${why}\n--- output ---\n${proc.logs()}`);
+}
+
+/**
+ * Starts a server on a free loopback port and waits until it is ready; another process may grab
+ * the port between choosing and binding it, so a start that exits early is retried on a new port.
+ */
+export async function startOnFreePort(
+  bin: string,
+  args: (port: number) => string[],
+  readyPath: string,
+): Promise<{ proc: RunningProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const [port] = (await freePorts(1)) as [number];
+    const proc = startProcess(bin, args(port));
+    try {
+      await waitReady(proc, `http://127.0.0.1:${port}${readyPath}`);
+      return { proc, port };
+    } catch (err) {
+      const exitedEarly = proc.exited();
+      await proc.stop();
+      if (!exitedEarly || attempt === 3) throw err;
+    }
+  }
 }

@@ -18,7 +18,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new Error(`DATA_DIR: cannot create ${dir} (${(err as NodeJS.ErrnoException).code}). Fix: point DATA_DIR at a writable folder`);
+    throw new Error(
+      `DATA_DIR: cannot create ${dir} (${(err as NodeJS.ErrnoException).code}). Fix: point DATA_DIR at a writable folder`,
+    );
   }
   const db = await PGlite.create(dir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });

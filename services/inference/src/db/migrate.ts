@@ -60,11 +60,10 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
         continue;
       }
       await client.query(m.sql);
-      await client.query('INSERT INTO inference_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-        m.version,
-        m.name,
-        m.checksum,
-      ]);
+      await client.query(
+        'INSERT INTO inference_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)',
+        [m.version, m.name, m.checksum],
+      );
       done.push(m.version);
     }
     await client.query('COMMIT');

@@ -82,9 +82,14 @@ export class PredictionLog {
   }
 
   enqueue(entry: LogEntry): void {
-    if (this.#closed) return this.#drop('shutdown', 1);
-    if (this.#queue.length >= this.#o.maxRows || this.#bytes + entry.input.length > this.#o.maxBytes)
-      return this.#drop('queue_full', 1);
+    if (this.#closed) {
+      this.#drop('shutdown', 1);
+      return;
+    }
+    if (this.#queue.length >= this.#o.maxRows || this.#bytes + entry.input.length > this.#o.maxBytes) {
+      this.#drop('queue_full', 1);
+      return;
+    }
     this.#queue.push(entry);
     this.#bytes += entry.input.length;
     this.#o.metrics.logQueueDepth.set(this.#queue.length);
@@ -132,8 +137,7 @@ export class PredictionLog {
       this.#timer = undefined;
       this.#flushing = this.#flushOnce().finally(() => {
         this.#flushing = undefined;
-        if (this.#queue.length > 0)
-          this.#schedule(this.#backoff || (this.#full() ? 0 : this.#o.flushMs));
+        if (this.#queue.length > 0) this.#schedule(this.#backoff || (this.#full() ? 0 : this.#o.flushMs));
       });
     }, delay);
     this.#timer.unref();
@@ -183,7 +187,10 @@ export class PredictionLog {
           return;
         }
         this.#drop('rejected', 1);
-        this.#o.logger.warn({ requestId: entry.requestId, err: (err as Error).message }, 'prediction log row rejected');
+        this.#o.logger.warn(
+          { requestId: entry.requestId, err: (err as Error).message },
+          'prediction log row rejected',
+        );
       }
       this.#remove(1);
     }
@@ -199,7 +206,12 @@ export class PredictionLog {
     if (now - this.#lastWarning < 5000) return;
     this.#lastWarning = now;
     this.#o.logger.warn(
-      { err: (err as Error).message, code: (err as { code?: string }).code, rows, queued: this.#queue.length },
+      {
+        err: (err as Error).message,
+        code: (err as { code?: string }).code,
+        rows,
+        queued: this.#queue.length,
+      },
       'prediction log write failed; rows stay queued and are retried',
     );
   }

@@ -3,7 +3,7 @@ import Koa from 'koa';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AppDeps } from './deps.ts';
 import { guard } from './guard.ts';
-import { observe } from './observe.ts';
+import { observe, PAGE_HEADERS } from './observe.ts';
 import { registerOipV2 } from './oip-v2.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerPredictV1 } from './predict-v1.ts';
@@ -22,7 +22,9 @@ export function createApp(deps: AppDeps): Koa {
   registerPredictV1(router, deps, protect);
   registerOipV2(router, deps, protect);
 
-  const openapi = JSON.stringify(buildOpenApi({ version: packageJson.version, modelVersion: predictor.version }));
+  const openapi = JSON.stringify(
+    buildOpenApi({ version: packageJson.version, modelVersion: predictor.version }),
+  );
   router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = openapi;
@@ -39,7 +41,7 @@ export function createApp(deps: AppDeps): Koa {
   for (const [path, asset] of loadAssets()) {
     router.get(path, (ctx) => {
       ctx.type = asset.type;
-      ctx.set('Cache-Control', 'no-cache');
+      ctx.set(PAGE_HEADERS);
       ctx.body = asset.body;
     });
   }

@@ -55,9 +55,14 @@ class TokenBuckets {
  * Keys are compared as sha256 digests with timingSafeEqual against every configured key, so
  * neither the length nor the position of a match leaks through timing.
  */
-export function guard(options: { apiKeys: readonly string[]; rateLimitRps: number; rateLimitBurst: number }): Middleware {
+export function guard(options: {
+  apiKeys: readonly string[];
+  rateLimitRps: number;
+  rateLimitBurst: number;
+}): Middleware {
   const keys = options.apiKeys.map(digest);
-  const buckets = options.rateLimitRps > 0 ? new TokenBuckets(options.rateLimitRps, options.rateLimitBurst) : undefined;
+  const buckets =
+    options.rateLimitRps > 0 ? new TokenBuckets(options.rateLimitRps, options.rateLimitBurst) : undefined;
   return async (ctx, next) => {
     let client = ctx.ip;
     if (keys.length > 0) {

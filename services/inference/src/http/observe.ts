@@ -7,17 +7,23 @@ import type { Metrics } from '../telemetry/metrics.ts';
 /** Accepted client request ids: short, printable, no separators that could forge log lines. */
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
-const SECURITY_HEADERS: [string, string][] = Object.entries({
-  'X-Content-Type-Options': 'nosniff',
+/** Every response: what a JSON API needs (OWASP REST guidance); HSTS belongs to the TLS ingress. */
+const API_HEADERS: [string, string][] = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['Cache-Control', 'no-store'],
+];
+
+/** Pages (web form, API reference) load only their own scripts; Swagger UI sets inline styles. */
+export const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Strict-Transport-Security': 'max-age=31536000',
-  // The pages load only their own scripts; the API reference's renderer sets inline styles.
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-});
+  'Cache-Control': 'no-cache',
+};
 
 const QUIET_ROUTES = new Set(['/metrics', '/v2/health/live', '/v2/health/ready', '/v2/models/titanic/ready']);
 
@@ -36,7 +42,8 @@ const CODES: Record<number, string> = {
 /** Errors from Koa or the router (http-errors) that are safe to show, as ApiError. */
 function fromHttpError(err: unknown): ApiError | undefined {
   const e = err as { status?: unknown; expose?: unknown; message?: unknown };
-  if (typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || e.expose !== true) return undefined;
+  if (typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || e.expose !== true)
+    return undefined;
   return new ApiError(e.status, CODES[e.status] ?? 'invalid_request', String(e.message));
 }
 
@@ -55,7 +62,7 @@ export function observe(deps: { metrics: Metrics; logger: Logger }): Middleware 
     ctx.state.startedAt = started;
     // Straight onto the response: these constants need none of ctx.set's coercion.
     const res = ctx.res;
-    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+    for (const [name, value] of API_HEADERS) res.setHeader(name, value);
     res.setHeader('X-Request-Id', requestId);
     try {
       await next();
@@ -72,7 +79,6 @@ export function observe(deps: { metrics: Metrics; logger: Logger }): Middleware 
       if (!known) logger.error({ requestId, err }, 'unhandled error');
       ctx.status = error.status;
       ctx.set(error.headers);
-      ctx.set('Cache-Control', 'no-store');
       ctx.body = ctx.path.startsWith('/v2')
         ? { error: error.message }
         : {

@@ -35,7 +35,11 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
     const { model, version } = ctx.params as { model: string; version?: string };
     if (model !== MODEL_NAME) throw new ApiError(404, 'not_found', `unknown model ${model.slice(0, 100)}`);
     if (version !== undefined && version !== predictor.version)
-      throw new ApiError(404, 'not_found', `model ${MODEL_NAME} has no version ${version.slice(0, 100)} here`);
+      throw new ApiError(
+        404,
+        'not_found',
+        `model ${MODEL_NAME} has no version ${version.slice(0, 100)} here`,
+      );
   };
 
   router.get('/v2', (ctx) => {
@@ -76,13 +80,15 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
     const request = parsed.data;
     if (request.inputs.length !== 1) throw bad(`inputs must hold exactly one tensor named ${inputName}`);
     const input = request.inputs[0]!;
-    if (input.name !== inputName) throw bad(`unknown input ${input.name.slice(0, 100)}; the model takes ${inputName}`);
+    if (input.name !== inputName)
+      throw bad(`unknown input ${input.name.slice(0, 100)}; the model takes ${inputName}`);
     if (input.datatype !== 'FP32') throw bad(`input ${inputName} must have datatype FP32`);
     const [rows, cols] = input.shape;
     if (input.shape.length !== 2 || cols !== F || rows === undefined || rows < 1 || rows > MAX_PASSENGERS)
       throw bad(`input ${inputName} must have shape [N, ${F}] with 1 <= N <= ${MAX_PASSENGERS}`);
     for (const o of request.outputs ?? [])
-      if (o.name !== outputName) throw bad(`unknown output ${o.name.slice(0, 100)}; the model returns ${outputName}`);
+      if (o.name !== outputName)
+        throw bad(`unknown output ${o.name.slice(0, 100)}; the model returns ${outputName}`);
     const flat: number[] = [];
     if (!flatten(input.data, flat)) throw bad(`input ${inputName} data must hold only finite numbers`);
     if (flat.length !== rows * F)

@@ -1,4 +1,4 @@
-import { OpenApiGeneratorV3, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as s from './schemas.ts';
 
@@ -30,7 +30,8 @@ export function buildOpenApi(options: { version: string; modelVersion: string })
     method: 'post',
     path: '/v1/predict',
     summary: 'Predict survival for one passenger or a batch',
-    description: 'Send one passenger, or `{"passengers": [...]}` with up to 10,000. Predictions keep input order.',
+    description:
+      'Send one passenger, or `{"passengers": [...]}` with up to 10,000. Predictions keep input order.',
     security,
     request: { body: { required: true, content: json(z.union([s.passenger, s.batchRequest])) } },
     responses: {

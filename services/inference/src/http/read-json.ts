@@ -5,7 +5,11 @@ import { ApiError, invalidRequest } from '../errors.ts';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const tooLarge = () =>
-  new ApiError(413, 'payload_too_large', `request body exceeds ${BODY_LIMIT_BYTES} bytes; send fewer passengers per request`);
+  new ApiError(
+    413,
+    'payload_too_large',
+    `request body exceeds ${BODY_LIMIT_BYTES} bytes; send fewer passengers per request`,
+  );
 
 export interface JsonBody {
   /** The body as sent (kept for the prediction log: no second serialisation). */

@@ -94,7 +94,9 @@ export const v2InferRequest = z
         }),
       )
       .min(1, 'inputs must hold one tensor'),
-    outputs: z.array(z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()).optional() })).optional(),
+    outputs: z
+      .array(z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()).optional() }))
+      .optional(),
   })
   .meta({ id: 'V2InferRequest' });
 

@@ -73,7 +73,8 @@ export class Batcher {
     this.#running = true;
     try {
       const total = batch.reduce((n, p) => n + p.rows, 0);
-      const input = batch.length === 1 ? batch[0]!.features : concat(batch, total, this.#options.featureCount);
+      const input =
+        batch.length === 1 ? batch[0]!.features : concat(batch, total, this.#options.featureCount);
       const output = await this.#run(input, total);
       let offset = 0;
       for (const p of batch) {

@@ -7,7 +7,10 @@ export type Logger = pino.Logger;
  * `flush()` on shutdown writes what is left. Credentials are redacted should one ever be
  * passed in a log object by mistake.
  */
-export function createLogger(level: string, base: Record<string, unknown>): {
+export function createLogger(
+  level: string,
+  base: Record<string, unknown>,
+): {
   logger: Logger;
   flush(): void;
 } {

@@ -1,7 +1,16 @@
 import { FEATURE_COUNT } from '@titanic/features';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningInference, startInference } from '../../src/start.ts';
-import { createSchema, PASSENGER, postJson, sample, type TestSchema, testEnv, waitFor } from '../support.ts';
+import {
+  createSchema,
+  type Json,
+  PASSENGER,
+  postJson,
+  sample,
+  type TestSchema,
+  testEnv,
+  waitFor,
+} from '../support.ts';
 
 let db: TestSchema;
 let server: RunningInference;
@@ -9,7 +18,9 @@ let base: string;
 
 beforeAll(async () => {
   db = await createSchema();
-  server = await startInference(testEnv({ DATABASE_URL: db.url, ENVIRONMENT: 'dev', IMAGE_VERSION: 'test-1' }));
+  server = await startInference(
+    testEnv({ DATABASE_URL: db.url, ENVIRONMENT: 'dev', IMAGE_VERSION: 'test-1' }),
+  );
   base = server.url;
   await server.databaseReady;
 });
@@ -43,7 +54,16 @@ describe('POST /v1/predict', () => {
     const passengers = [
       { pclass: 1, sex: 'female', age: 38, sibsp: 1, parch: 0, fare: 71.28, embarked: 'C' },
       PASSENGER,
-      { pclass: 2, sex: 'male', age: null, sibsp: 0, parch: 0, fare: null, embarked: null, name: 'Doe, Master. J' },
+      {
+        pclass: 2,
+        sex: 'male',
+        age: null,
+        sibsp: 0,
+        parch: 0,
+        fare: null,
+        embarked: null,
+        name: 'Doe, Master. J',
+      },
     ];
     const batch = await postJson(`${base}/v1/predict`, { passengers });
     expect(batch.status).toBe(200);
@@ -51,7 +71,10 @@ describe('POST /v1/predict', () => {
     expect(batch.json.predictions).toHaveLength(3);
     for (const [i, p] of passengers.entries()) {
       const single = await postJson(`${base}/v1/predict`, p);
-      expect(batch.json.predictions[i]).toEqual({ survived: single.json.survived, probability: single.json.probability });
+      expect(batch.json.predictions[i]).toEqual({
+        survived: single.json.survived,
+        probability: single.json.probability,
+      });
     }
     expect(batch.json.predictions[0].probability).toBeGreaterThan(batch.json.predictions[1].probability);
   });
@@ -61,7 +84,9 @@ describe('POST /v1/predict', () => {
     const r = await postJson(`${base}/v1/predict`, bad);
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('invalid_request');
-    expect(r.json.error.issues).toEqual([{ path: 'passengers.3.pclass', message: 'pclass must be 1, 2 or 3' }]);
+    expect(r.json.error.issues).toEqual([
+      { path: 'passengers.3.pclass', message: 'pclass must be 1, 2 or 3' },
+    ]);
     const unknown = await postJson(`${base}/v1/predict`, { ...PASSENGER, colour: 'blue' });
     expect(unknown.status).toBe(400);
     expect(unknown.json.error.issues[0].message).toContain('colour');
@@ -71,16 +96,22 @@ describe('POST /v1/predict', () => {
 
   it('refuses empty and oversized batches, bodies over 1 MB, non-JSON and broken JSON', async () => {
     expect((await postJson(`${base}/v1/predict`, { passengers: [] })).status).toBe(400);
-    const many = { passengers: Array.from({ length: 10_001 }, () => ({ pclass: 1, sex: 'male', sibsp: 0, parch: 0 })) };
+    const many = {
+      passengers: Array.from({ length: 10_001 }, () => ({ pclass: 1, sex: 'male', sibsp: 0, parch: 0 })),
+    };
     const tooMany = await postJson(`${base}/v1/predict`, many);
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.error.message).toMatch(/passengers|valid/);
     const big = await postJson(`${base}/v1/predict`, `{"passengers":[],"pad":"${'x'.repeat(1_100_000)}"}`);
     expect(big.status).toBe(413);
     expect(big.json.error.code).toBe('payload_too_large');
-    const text = await fetch(`${base}/v1/predict`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    const text = await fetch(`${base}/v1/predict`, {
+      method: 'POST',
+      body: 'hello',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.status).toBe(415);
-    expect(((await text.json()) as any).error.code).toBe('unsupported_media_type');
+    expect(((await text.json()) as Json).error.code).toBe('unsupported_media_type');
     const broken = await postJson(`${base}/v1/predict`, '{"pclass":');
     expect(broken.status).toBe(400);
     expect(broken.json.error.message).toMatch(/not valid JSON/);
@@ -91,26 +122,26 @@ describe('POST /v1/predict', () => {
   it('answers unknown paths and wrong methods with JSON 404 and 405', async () => {
     const missing = await fetch(`${base}/v1/nothing`);
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as any).error.code).toBe('not_found');
+    expect(((await missing.json()) as Json).error.code).toBe('not_found');
     const wrong = await fetch(`${base}/v1/predict`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toContain('POST');
-    expect(((await wrong.json()) as any).error.code).toBe('method_not_allowed');
+    expect(((await wrong.json()) as Json).error.code).toBe('method_not_allowed');
   });
 });
 
 describe('Open Inference Protocol v2', () => {
   it('serves server and model metadata, health and readiness', async () => {
-    const server2 = (await (await fetch(`${base}/v2`)).json()) as any;
+    const server2 = (await (await fetch(`${base}/v2`)).json()) as Json;
     expect(server2.name).toBe('titanic-inference');
-    expect(((await (await fetch(`${base}/v2/health/live`)).json()) as any).live).toBe(true);
+    expect(((await (await fetch(`${base}/v2/health/live`)).json()) as Json).live).toBe(true);
     const ready = await fetch(`${base}/v2/health/ready`);
     expect(ready.status).toBe(200);
-    const meta = (await (await fetch(`${base}/v2/models/titanic`)).json()) as any;
+    const meta = (await (await fetch(`${base}/v2/models/titanic`)).json()) as Json;
     expect(meta.versions).toEqual([server.modelVersion]);
     expect(meta.inputs).toEqual([{ name: 'features', datatype: 'FP32', shape: [-1, FEATURE_COUNT] }]);
     expect(meta.outputs[0]).toMatchObject({ name: 'probability', datatype: 'FP32' });
-    expect(((await (await fetch(`${base}/v2/models/titanic/ready`)).json()) as any).ready).toBe(true);
+    expect(((await (await fetch(`${base}/v2/models/titanic/ready`)).json()) as Json).ready).toBe(true);
     const unknown = await fetch(`${base}/v2/models/other`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: 'unknown model other' });
@@ -121,7 +152,9 @@ describe('Open Inference Protocol v2', () => {
     const { encodeBatch } = await import('@titanic/features');
     const { readFileSync } = await import('node:fs');
     const { join, dirname } = await import('node:path');
-    const metadata = JSON.parse(readFileSync(join(dirname(server.config.modelPath ?? ''), 'model.json'), 'utf8'));
+    const metadata = JSON.parse(
+      readFileSync(join(dirname(server.config.modelPath ?? ''), 'model.json'), 'utf8'),
+    );
     const row = Array.from(encodeBatch([PASSENGER as never], metadata.encoder));
     const flat = await postJson(`${base}/v2/models/titanic/infer`, {
       id: 'r1',
@@ -178,14 +211,20 @@ describe('operations endpoints', () => {
       expect(text, name).toContain(`\n${name}`);
     expect(text).toContain('le="0.0005"');
     expect(sample(text, 'titanic_model_ready')).toBe(1);
-    expect(text).toMatch(new RegExp(`titanic_model_info\\{version="${server.modelVersion}",sha256="[0-9a-f]{64}",image="test-1"\\} 1`));
+    expect(text).toMatch(
+      new RegExp(
+        `titanic_model_info\\{version="${server.modelVersion}",sha256="[0-9a-f]{64}",image="test-1"\\} 1`,
+      ),
+    );
     expect(text).toContain('titanic_feature_psi{feature="sex_female"}');
   });
 
   it('serves an OpenAPI document generated from the schemas, the reference page and the web page', async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as any;
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as Json;
     expect(doc.openapi).toBe('3.0.3');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/predict', '/v2/models/{model}/infer']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/predict', '/v2/models/{model}/infer']),
+    );
     expect(doc.components.schemas.Passenger.properties.pclass).toBeDefined();
     for (const path of ['/', '/docs', '/app.js', '/docs/swagger-ui-bundle.js']) {
       const r = await fetch(`${base}${path}`);
@@ -195,18 +234,54 @@ describe('operations endpoints', () => {
   });
 
   it('writes one prediction log row per request to PostgreSQL', async () => {
-    const r = await postJson(`${base}/v1/predict`, { passengers: [PASSENGER, PASSENGER] }, { 'x-request-id': 'log-check' });
+    const r = await postJson(
+      `${base}/v1/predict`,
+      { passengers: [PASSENGER, PASSENGER] },
+      { 'x-request-id': 'log-check' },
+    );
     expect(r.status).toBe(200);
-    await waitFor(async () => (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'log-check'")).rowCount === 1);
+    await waitFor(
+      async () =>
+        (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'log-check'")).rowCount === 1,
+    );
     const { rows } = await db.pool.query("SELECT * FROM prediction_log WHERE request_id = 'log-check'");
     const row = rows[0];
-    expect(row).toMatchObject({ environment: 'dev', image_version: 'test-1', model_version: server.modelVersion, api: 'v1', passengers: 2 });
+    expect(row).toMatchObject({
+      environment: 'dev',
+      image_version: 'test-1',
+      model_version: server.modelVersion,
+      api: 'v1',
+      passengers: 2,
+    });
     expect(row.input).toEqual([PASSENGER, PASSENGER]);
     expect(row.probabilities).toHaveLength(2);
     expect(row.labels).toEqual([r.json.predictions[0].survived, r.json.predictions[1].survived]);
     expect(row.latency_ms).toBeGreaterThan(0);
-    const view = await db.pool.query("SELECT position, label FROM prediction_log_passenger WHERE request_id = 'log-check' ORDER BY position");
+    const view = await db.pool.query(
+      "SELECT position, label FROM prediction_log_passenger WHERE request_id = 'log-check' ORDER BY position",
+    );
     expect(view.rows.map((v) => v.position)).toEqual([0, 1]);
+  });
+
+  it('counts a row PostgreSQL refuses as dropped (rejected) and still writes the others', async () => {
+    const metrics = async () => (await fetch(`${base}/metrics`)).text();
+    const before = sample(await metrics(), 'titanic_prediction_log_dropped_total', 'reason="rejected"');
+    // jsonb cannot hold U+0000: the row fails as data, not as an outage.
+    const bad = await postJson(
+      `${base}/v1/predict`,
+      { ...PASSENGER, name: 'Nul, Mr. \u0000' },
+      { 'x-request-id': 'nul' },
+    );
+    const good = await postJson(`${base}/v1/predict`, PASSENGER, { 'x-request-id': 'after-nul' });
+    expect([bad.status, good.status]).toEqual([200, 200]);
+    await waitFor(
+      async () =>
+        sample(await metrics(), 'titanic_prediction_log_dropped_total', 'reason="rejected"') === before + 1,
+    );
+    await waitFor(
+      async () =>
+        (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'after-nul'")).rowCount === 1,
+    );
   });
 });
 
@@ -214,13 +289,20 @@ describe('API keys and rate limits', () => {
   it('requires a valid key when keys are configured and limits each client', async () => {
     const key = 'k'.repeat(20);
     const guarded = await startInference(
-      testEnv({ DATABASE_URL: db.url, API_KEYS: `${key},${'z'.repeat(24)}`, RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '2' }),
+      testEnv({
+        DATABASE_URL: db.url,
+        API_KEYS: `${key},${'z'.repeat(24)}`,
+        RATE_LIMIT_RPS: '1',
+        RATE_LIMIT_BURST: '2',
+      }),
     );
     try {
       const none = await postJson(`${guarded.url}/v1/predict`, PASSENGER);
       expect(none.status).toBe(401);
       expect(none.json.error.code).toBe('unauthorized');
-      const wrong = await postJson(`${guarded.url}/v1/predict`, PASSENGER, { authorization: `Bearer ${'x'.repeat(20)}` });
+      const wrong = await postJson(`${guarded.url}/v1/predict`, PASSENGER, {
+        authorization: `Bearer ${'x'.repeat(20)}`,
+      });
       expect(wrong.status).toBe(401);
       expect(wrong.text).not.toContain('x'.repeat(20));
       const v2 = await postJson(`${guarded.url}/v2/models/titanic/infer`, { inputs: [] });

@@ -77,6 +77,29 @@ describe('ONNX export', () => {
     }
   });
 
+  it('exports single-leaf trees (nothing worth splitting) faithfully', async () => {
+    const stump = { feature: [-1], threshold: [0], left: [-1], right: [-1], value: [Math.fround(0.25)] };
+    const split = {
+      feature: [4, -1, -1],
+      threshold: [0, 0, 0],
+      left: [1, -1, -1],
+      right: [2, -1, -1],
+      value: [0, -1, 1],
+    };
+    const scoring = { weights: null, bias: Math.fround(-0.5), trees: [stump, split] };
+    const onnx = await run(
+      exportOnnx(scoring, { featureNames: FEATURE_NAMES, metadata: {} }),
+      model.features,
+      N,
+    );
+    expect(
+      maxAbsDiff(onnx, scoringProbabilities(scoring, model.features, N, FEATURE_COUNT)),
+    ).toBeLessThanOrEqual(1e-6);
+    // Column 4 is sex_female: men (0 <= 0) take the left leaf, women the right one.
+    const male = rows.findIndex((r) => r.passenger.sex === 'male');
+    expect(onnx[male]).toBeCloseTo(1 / (1 + Math.exp(-(-0.5 + 0.25 - 1))), 6);
+  });
+
   it('accepts any batch size, including one row', async () => {
     const bytes = exportOnnx(model.scoring, { featureNames: FEATURE_NAMES, metadata: {} });
     const one = await run(bytes, model.features.slice(0, FEATURE_COUNT), 1);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CatFile } from './cat-file.ts';
 
 /** Identity and time of a commit, as git stores them. */
 export interface Signature {
@@ -85,7 +86,11 @@ function parseSignature(line: string): Signature {
  * blobs, trees, commits and refs are real git objects.
  */
 export class GitStore {
-  private constructor(readonly dir: string) {}
+  private readonly objects: CatFile;
+
+  private constructor(readonly dir: string) {
+    this.objects = new CatFile(dir);
+  }
 
   static async create(): Promise<GitStore> {
     const dir = await mkdtemp(join(tmpdir(), 'fake-github-'));
@@ -94,6 +99,7 @@ export class GitStore {
   }
 
   async dispose(): Promise<void> {
+    this.objects.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
 
@@ -102,12 +108,7 @@ export class GitStore {
   }
 
   async type(sha: string): Promise<string | undefined> {
-    if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
-    try {
-      return (await this.run(['cat-file', '-t', sha])).toString().trim();
-    } catch {
-      return undefined;
-    }
+    return (await this.objects.read(sha))?.type;
   }
 
   async writeBlob(content: Buffer): Promise<string> {
@@ -115,11 +116,15 @@ export class GitStore {
   }
 
   async readBlob(sha: string): Promise<Buffer> {
-    return this.run(['cat-file', 'blob', sha]);
+    const o = await this.objects.read(sha);
+    if (o?.type !== 'blob') throw new GitError(`${sha} is not a blob`, 128);
+    return o.content;
   }
 
   async readCommit(sha: string): Promise<RawCommit> {
-    const raw = (await this.run(['cat-file', 'commit', sha])).toString();
+    const o = await this.objects.read(sha);
+    if (o?.type !== 'commit') throw new GitError(`${sha} is not a commit`, 128);
+    const raw = o.content.toString();
     const split = raw.indexOf('\n\n');
     const head = raw.slice(0, split).split('\n');
     const message = raw.slice(split + 2);

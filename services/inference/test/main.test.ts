@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInference } from '../src/start.ts';
+import {
+  createSchema,
+  MODEL_PATH,
+  PASSENGER,
+  postJson,
+  sample,
+  type TestSchema,
+  testEnv,
+  waitFor,
+} from './support.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const KEY = 'test-key-0123456789abcdef';
+
+let db: TestSchema;
+let child: ChildProcess | undefined;
+beforeAll(async () => {
+  db = await createSchema();
+});
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await db?.drop();
+});
+
+describe('the server process', () => {
+  it('on SIGTERM finishes in-flight requests, flushes the log and exits 0; logs carry ids, never keys', async () => {
+    let stdout = '';
+    let stderr = '';
+    child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        MODEL_PATH,
+        DATABASE_URL: db.url,
+        API_KEYS: KEY,
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_RPS: '0',
+      },
+    });
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    await waitFor(() => /serving on (http:\/\/\S+)/.test(stderr), 30_000);
+    const url = /serving on (http:\/\/\S+)/.exec(stderr)![1]!;
+    expect(stderr).toContain(`${url}/docs`);
+    expect(stderr).toContain(`${url}/metrics`);
+    await waitFor(
+      async () => (await db.pool.query("SELECT to_regclass('prediction_log') AS t")).rows[0].t !== null,
+    );
+
+    const auth = { authorization: `Bearer ${KEY}` };
+    const big = { passengers: Array.from({ length: 5000 }, () => PASSENGER) };
+    let signalled = 0;
+    const timed = (p: ReturnType<typeof postJson>) => p.then((r) => ({ ...r, at: performance.now() }));
+    const inFlight = [
+      ...Array.from({ length: 20 }, (_, i) =>
+        timed(postJson(`${url}/v1/predict`, PASSENGER, { ...auth, 'x-request-id': `term-${i}` })),
+      ),
+      ...Array.from({ length: 3 }, () => timed(postJson(`${url}/v1/predict`, big, auth))),
+    ];
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    // Connections are open and the large batches still being answered when the signal lands.
+    await new Promise((r) => setTimeout(r, 150));
+    signalled = performance.now();
+    child.kill('SIGTERM');
+    const results = await Promise.all(inFlight);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    expect(results.some((r) => r.at > signalled)).toBe(true);
+    expect(await exited).toBe(0);
+
+    const rows = Number((await db.pool.query('SELECT count(*) FROM prediction_log')).rows[0].count);
+    expect(rows).toBe(23);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const access = lines.find((l) => l.requestId === 'term-3');
+    expect(access).toMatchObject({
+      msg: 'request',
+      route: '/v1/predict',
+      status: 200,
+      modelVersion: expect.any(String),
+    });
+    expect(access.ms).toBeGreaterThan(0);
+    expect(lines.at(-1).msg).toBe('stopped');
+    expect(stdout + stderr).not.toContain(KEY);
+  });
+
+  it('reports not ready as soon as shutdown begins', async () => {
+    const server = await startInference(testEnv({ DATABASE_URL: db.url }));
+    const stopping = server.stop();
+    expect(sample(await server.metrics.registry.metrics(), 'titanic_model_ready')).toBe(0);
+    await stopping;
+  });
+});

@@ -1,3 +1,4 @@
+import { relative, resolve, sep } from 'node:path';
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
 import { ENVIRONMENTS, loadEnvironments, REPO_ROOT } from '../environments/load.ts';
@@ -28,7 +29,11 @@ export function toYamlStream(objects: readonly unknown[]): string {
 
 export async function synthEnvironments(options: SynthOptions = {}): Promise<RenderedFiles> {
   const root = options.root ?? REPO_ROOT;
-  const outDir = (options.outDir ?? 'dist').replace(/\/+$/, '');
+  // Keys stay relative to root, so an absolute outDir inside the checkout is accepted as well.
+  const outDir = relative(root, resolve(root, options.outDir ?? 'dist')).split(sep).join('/');
+  if (outDir === '' || outDir.startsWith('..')) {
+    throw new Error(`outDir "${options.outDir}" must be a folder inside ${root}`);
+  }
   const wanted = new Set(options.envs ?? ENVIRONMENTS);
   for (const name of wanted) {
     if (!(ENVIRONMENTS as readonly string[]).includes(name)) {

@@ -12,7 +12,11 @@ const REPO = join(import.meta.dirname, '..', '..');
 let root: string;
 
 async function policy(): Promise<{ code: number; stdout: string }> {
-  return run(join(REPO, 'node_modules', '.bin', 'tsx'), [join(REPO, 'policies', 'main.ts'), '--root', root]).then(
+  return run(join(REPO, 'node_modules', '.bin', 'tsx'), [
+    join(REPO, 'policies', 'main.ts'),
+    '--root',
+    root,
+  ]).then(
     ({ stdout }) => ({ code: 0, stdout }),
     (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
   );

@@ -55,7 +55,7 @@ describe('loadModel', () => {
   it('refuses a corrupt file (sha256 differs from model.json)', async () => {
     const { onnx } = copy();
     const bytes = readFileSync(onnx);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     writeFileSync(onnx, bytes);
     expect(await loadError({ modelPath: onnx })).toMatch(/corrupt or belongs to another version/);
   });

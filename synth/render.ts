@@ -30,7 +30,9 @@ export function toYamlStream(objects: readonly unknown[]): string {
 export async function synthEnvironments(options: SynthOptions = {}): Promise<RenderedFiles> {
   const root = options.root ?? REPO_ROOT;
   // Keys stay relative to root, so an absolute outDir inside the checkout is accepted as well.
-  const outDir = relative(root, resolve(root, options.outDir ?? 'dist')).split(sep).join('/');
+  const outDir = relative(root, resolve(root, options.outDir ?? 'dist'))
+    .split(sep)
+    .join('/');
   if (outDir === '' || outDir.startsWith('..')) {
     throw new Error(`outDir "${options.outDir}" must be a folder inside ${root}`);
   }

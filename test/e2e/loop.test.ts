@@ -327,8 +327,12 @@ describe('the GitOps loop', () => {
         expect(pull.title).toBe(
           `Revert "promote(${ENV}): titanic ${trained.version}, image ${seeded.pins[ENV]!.image}"`,
         );
-        const comments = (await ctx.repo.comments(pull.number)).join('\n');
-        expect(comments).toContain('ModelFeatureDrift');
+        // The alert summary is commented right after the pull request is opened.
+        await waitFor(
+          'the alert comment on the rollback pull request',
+          async () => (await ctx.repo.comments(pull.number)).some((c) => c.includes('ModelFeatureDrift')) || undefined,
+          10_000,
+        );
         return pull.number;
       },
     );

@@ -39,8 +39,14 @@ describe('synth', () => {
     expect(Object.keys(files).some((f) => f.startsWith('out/dev/'))).toBe(false);
     await expect(synthEnvironments({ root, envs: ['qa'] })).rejects.toThrow('unknown environment "qa"');
     const absolute = await synthEnvironments({ root, envs: ['dev'], outDir: join(root, 'out') });
-    expect(Object.keys(absolute)).toEqual(Object.keys(files).map((f) => f.replace('out/prod/', 'out/dev/')).sort());
-    await expect(synthEnvironments({ root, outDir: '../elsewhere' })).rejects.toThrow('must be a folder inside');
+    expect(Object.keys(absolute)).toEqual(
+      Object.keys(files)
+        .map((f) => f.replace('out/prod/', 'out/dev/'))
+        .sort(),
+    );
+    await expect(synthEnvironments({ root, outDir: '../elsewhere' })).rejects.toThrow(
+      'must be a folder inside',
+    );
   });
 
   it('writes dist/, then reports it fresh; detects stale, missing and extra files and repairs them', async () => {

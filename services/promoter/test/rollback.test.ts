@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromoterError } from '../src/errors.ts';
 import { promote } from '../src/promote.ts';
 import { rollback } from '../src/rollback.ts';
-import { type Harness, startHarness, V } from './support/harness.ts';
+import { type Harness, HOUR, startHarness, V } from './support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -103,5 +103,30 @@ describe('rollback', () => {
     expect((error as PromoterError).message).toContain('environments/dev.yaml');
     expect((error as PromoterError).message).toContain('fix(dev): pin image by hand');
     expect(h.github.pulls.pulls.length).toBe(before);
+  });
+
+  it('reverts a squash-merged promotion, and --to refuses a commit that is not a promotion', async () => {
+    const later = h.ctx({ now: () => new Date(h.clock.getTime() + 2 * HOUR) });
+    const promoted = await promote(later, { env: 'staging', allowRegression: 'fixture models' });
+    expect(promoted.status).toBe('opened');
+    const { repo } = h.ctx();
+    const merged = await repo.client.pulls.merge({
+      owner: repo.owner,
+      repo: repo.repo,
+      pull_number: promoted.pull!.number,
+      merge_method: 'squash',
+    });
+    const result = await rollback(h.ctx(), { env: 'staging' });
+    expect(result.reverted).toBe(merged.data.sha);
+    const clone = await h.clone();
+    await clone.run(['fetch', '--quiet', 'origin', result.branch]);
+    await clone.run(['revert', '--no-edit', merged.data.sha]);
+    expect(await clone.run(['rev-parse', 'FETCH_HEAD^{tree}'])).toBe(
+      await clone.run(['rev-parse', 'HEAD^{tree}']),
+    );
+
+    const seed = await clone.run(['rev-list', '--max-parents=0', 'origin/main']);
+    const error = await rollback(h.ctx(), { env: 'staging', to: seed.slice(0, 12) }).catch((e: unknown) => e);
+    expect((error as PromoterError).code).toBe('usage');
   });
 });

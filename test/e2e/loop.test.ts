@@ -215,6 +215,8 @@ describe('the GitOps loop', () => {
         "SELECT model_version, environment, api FROM prediction_log WHERE request_id = 'e2e-loop-1'",
       );
       expect(rows).toEqual([{ model_version: trained.version, environment: ENV, api: 'v1' }]);
+      const v2 = await schema.pool.query("SELECT count(*)::int AS n FROM prediction_log WHERE api = 'v2'");
+      expect(v2.rows[0].n, 'the OIP v2 request is logged').toBe(1);
     });
 
     // ── 7. `promoter serve` (its own process), Alertmanager and Prometheus with the generated rules
@@ -354,7 +356,8 @@ describe('the GitOps loop', () => {
 
     // ── 10. the deployer restarts the pod, which serves the previous model
     await timeline.step('deployer restarts the service; it serves the previous model', async () => {
-      const { proc } = await deployer.deploy(clone.dir);
+      const { proc, replaced } = await deployer.deploy(clone.dir);
+      expect(replaced, 'the pod of the new model stops gracefully on SIGTERM').toEqual({ code: 0, signal: null });
       const meta = await getJson(`${proc.url}/v2/models/titanic`);
       expect(meta.versions).toEqual([previous]);
       const metrics = await (await fetch(`${proc.url}/metrics`)).text();

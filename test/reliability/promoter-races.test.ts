@@ -44,7 +44,6 @@ describe('promotion races', () => {
       '--image',
       '1.2.0',
     ];
-    const T0 = performance.now();
     const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, s) => r(s)));
     const deadline = Date.now() + 30_000;
@@ -57,7 +56,6 @@ describe('promotion races', () => {
       if (!tip) await new Promise((r) => setTimeout(r, 10));
     }
     child.kill('SIGKILL');
-    console.log('DEBUG branch after', Math.round(performance.now() - T0));
     expect(await exited).toBe('SIGKILL');
     expect(h.github.pulls.pulls, 'killed before the pull request was opened').toEqual([]);
 
@@ -72,7 +70,6 @@ describe('promotion races', () => {
       });
       c.on('close', (code) => resolve({ code, out }));
     });
-    console.log('DEBUG rerun done', Math.round(performance.now() - T0));
     expect(rerun.code, rerun.out).toBe(0);
     expect(rerun.out).toMatch(/^opened /m);
     expect(openPromotions('dev')).toHaveLength(1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { type InferenceProcess, spawnInference } from './inference-process.ts';
+import { type Exit, type InferenceProcess, spawnInference } from './inference-process.ts';
 
 const run = promisify(execFile);
 
@@ -113,8 +113,9 @@ export class Deployer {
     return this.current.proc;
   }
 
-  async deploy(checkout: string): Promise<{ plan: DeploymentPlan; proc: InferenceProcess }> {
-    await this.stop();
+  /** Replaces the running pod (if any) with one built from `checkout`; returns how the old one exited. */
+  async deploy(checkout: string): Promise<{ plan: DeploymentPlan; proc: InferenceProcess; replaced?: Exit }> {
+    const replaced = await this.stop();
     const plan = await readDeployment(checkout, this.options.env);
     const dir = await mkdtemp(join(tmpdir(), 'deployer-pod-'));
     const volumeDirs = new Map<string, string>();
@@ -175,15 +176,16 @@ export class Deployer {
       );
     });
     this.current = { proc, dir, plan };
-    return { plan, proc };
+    return { plan, proc, ...(replaced ? { replaced } : {}) };
   }
 
   /** Stops the pod (SIGTERM, as the kubelet does) and removes its volumes. */
-  async stop(): Promise<void> {
-    if (!this.current) return;
+  async stop(): Promise<Exit | undefined> {
+    if (!this.current) return undefined;
     const { proc, dir } = this.current;
     this.current = undefined;
-    await proc.stop('SIGTERM');
+    const exit = await proc.stop('SIGTERM');
     await rm(dir, { recursive: true, force: true });
+    return exit;
   }
 }

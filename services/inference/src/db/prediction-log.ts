@@ -8,7 +8,7 @@ export interface LogEntry {
   readonly at: number;
   readonly api: 'v1' | 'v2';
   readonly passengers: number;
-  /** JSON text: an array with one element per passenger, or {"passengers": [...]}. */
+  /** JSON array text, one element per passenger. */
   readonly input: string;
   readonly probabilities: Float32Array;
   readonly latencyMs: number;
@@ -35,8 +35,7 @@ export type DropReason = 'queue_full' | 'shutdown' | 'rejected';
 // json_to_recordset turns it back into rows on the server.
 const INSERT = `INSERT INTO prediction_log
   (request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms)
-SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n,
-  CASE WHEN jsonb_typeof(i) = 'object' THEN i -> 'passengers' ELSE i END, p, l, ms
+SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms
 FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real)`;
 
 /** Data errors (class 22) and constraint violations (23) fail again on retry; all else may heal. */

@@ -22,6 +22,14 @@ function parsePassengers(body: unknown): { passengers: Passenger[]; single: bool
   return { passengers: [parsed.data], single: true };
 }
 
+/**
+ * The `[...]` of a validated `{"passengers": [...]}` body, as sent. The strict schema allows no
+ * other key, so the first `[` opens the list and the last `]` closes it.
+ */
+function passengersText(text: string): string {
+  return text.slice(text.indexOf('['), text.lastIndexOf(']') + 1);
+}
+
 /** POST /v1/predict: named passenger fields in, survival probabilities out, in input order. */
 export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): void {
   const { predictor, predictionLog } = deps;
@@ -51,8 +59,7 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       at,
       api: 'v1',
       passengers: n,
-      // Validated text as sent; the insert unwraps {"passengers": [...]} on the server.
-      input: single ? `[${body.text}]` : body.text,
+      input: single ? `[${body.text}]` : passengersText(body.text),
       probabilities,
       latencyMs: performance.now() - (ctx.state.startedAt as number),
     });

@@ -332,7 +332,8 @@ describe('the GitOps loop', () => {
         // The alert summary is commented right after the pull request is opened.
         await waitFor(
           'the alert comment on the rollback pull request',
-          async () => (await ctx.repo.comments(pull.number)).some((c) => c.includes('ModelFeatureDrift')) || undefined,
+          async () =>
+            (await ctx.repo.comments(pull.number)).some((c) => c.includes('ModelFeatureDrift')) || undefined,
           10_000,
         );
         return pull.number;
@@ -357,7 +358,10 @@ describe('the GitOps loop', () => {
     // ── 10. the deployer restarts the pod, which serves the previous model
     await timeline.step('deployer restarts the service; it serves the previous model', async () => {
       const { proc, replaced } = await deployer.deploy(clone.dir);
-      expect(replaced, 'the pod of the new model stops gracefully on SIGTERM').toEqual({ code: 0, signal: null });
+      expect(replaced, 'the pod of the new model stops gracefully on SIGTERM').toEqual({
+        code: 0,
+        signal: null,
+      });
       const meta = await getJson(`${proc.url}/v2/models/titanic`);
       expect(meta.versions).toEqual([previous]);
       const metrics = await (await fetch(`${proc.url}/metrics`)).text();

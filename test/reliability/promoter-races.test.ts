@@ -76,7 +76,8 @@ describe('promotion races', () => {
     // The rerun reused the pushed commit instead of stacking a second one.
     expect((await git(h.github.repoDir, ['rev-parse', branch])).toString().trim()).toBe(tip);
     expect(h.github.violations).toEqual([]);
-  });
+  }, 90_000);
+
   it('the same promotion twice at once: one PR, one branch commit', async () => {
     const [a, b] = await Promise.all([
       promote(h.ctx(), { env: 'dev', model: V.next, image: '1.1.0' }),

@@ -23,7 +23,7 @@ describe('summariseManifests', () => {
   });
 });
 
-describe('helpers', () => {
+describe('trailers, durations and registry challenges', () => {
   it('reads commit trailers from the last paragraph only', () => {
     const message =
       'promote(prod): titanic 1, image 2\n\nBody: not a trailer here\nmore\n\nPromote-Env: prod\nPromote-Model: 1\n';

@@ -207,4 +207,14 @@ describe('repetition and races', () => {
     expect(h.github.calls.filter((c) => c.operationId === 'repos/get' && c.status === 502)).toHaveLength(2);
     expect(h.github.violations).toEqual([]);
   });
+
+  it('waits out a secondary rate limit and tries again', async () => {
+    h.github.failNext('pulls/list', 403, 1, {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '1' },
+    });
+    const r = await promote(h.ctx(), { env: 'dev', model: V.prodModel, image: '1.1.0' });
+    expect(r.status).toBe('updated');
+    expect(h.logs.some((l) => l.startsWith('secondary rate limit on GET'))).toBe(true);
+  });
 });

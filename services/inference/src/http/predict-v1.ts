@@ -23,11 +23,28 @@ function parsePassengers(body: unknown): { passengers: Passenger[]; single: bool
 }
 
 /**
- * The `[...]` of a validated `{"passengers": [...]}` body, as sent. The strict schema allows no
- * other key, so the first `[` opens the list and the last `]` closes it.
+ * The `[...]` of a validated `{"passengers": [...]}` body, as sent, sparing a second
+ * serialisation. The strict schema allows no other key; when the text is not plainly that one
+ * key (duplicates, escapes), the parsed list is serialised instead.
  */
-function passengersText(text: string): string {
-  return text.slice(text.indexOf('['), text.lastIndexOf(']') + 1);
+function passengersText(text: string, passengers: readonly Passenger[]): string {
+  const start = text.indexOf('"passengers"');
+  const plain =
+    start === text.lastIndexOf('"passengers"') &&
+    /^\s*\{\s*"passengers"\s*:\s*\[/.test(text) &&
+    endsWith(text, ']}');
+  return plain ? text.slice(text.indexOf('['), text.lastIndexOf(']') + 1) : JSON.stringify(passengers);
+}
+
+/** Whether the text ends with these characters, whitespace between and after them ignored. */
+function endsWith(text: string, chars: string): boolean {
+  let i = text.length - 1;
+  for (let c = chars.length - 1; c >= 0; c--) {
+    while (i >= 0 && /\s/.test(text[i]!)) i--;
+    if (text[i] !== chars[c]) return false;
+    i--;
+  }
+  return true;
 }
 
 /** POST /v1/predict: named passenger fields in, survival probabilities out, in input order. */
@@ -59,7 +76,7 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       at,
       api: 'v1',
       passengers: n,
-      input: single ? `[${body.text}]` : passengersText(body.text),
+      input: single ? `[${body.text}]` : passengersText(body.text, passengers),
       probabilities,
       latencyMs: performance.now() - (ctx.state.startedAt as number),
     });

@@ -263,6 +263,17 @@ describe('operations endpoints', () => {
     expect(view.rows.map((v) => v.position)).toEqual([0, 1]);
   });
 
+  it('logs the passengers as the server understood them, even for a body with a repeated key', async () => {
+    const text = `{"passengers":[{"x":1}],\n "passengers" : [${JSON.stringify(PASSENGER)}] }`;
+    expect((await postJson(`${base}/v1/predict`, text, { 'x-request-id': 'dup-key' })).status).toBe(200);
+    await waitFor(
+      async () =>
+        (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'dup-key'")).rowCount === 1,
+    );
+    const { rows } = await db.pool.query("SELECT input FROM prediction_log WHERE request_id = 'dup-key'");
+    expect(rows[0].input).toEqual([PASSENGER]);
+  });
+
   it('counts a row PostgreSQL refuses as dropped (rejected) and still writes the others', async () => {
     const metrics = async () => (await fetch(`${base}/metrics`)).text();
     const before = sample(await metrics(), 'titanic_prediction_log_dropped_total', 'reason="rejected"');

@@ -1,11 +1,12 @@
 import { pullDetails, pullJson } from './pulls.ts';
 import type { FakeGitHub } from './server.ts';
 
-/** Request/response shapes and helpers shared by the route tables. */
+/** Request/response shapes and small functions shared by the route tables. */
 
 export interface Reply {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 export interface Request {
   fake: FakeGitHub;

@@ -18,6 +18,8 @@ interface Injected {
   operationId: string;
   status: number;
   times: number;
+  message: string;
+  headers: Record<string, string>;
 }
 
 /**
@@ -61,7 +63,10 @@ export class FakeGitHub {
     server.on('request', (req, res) => {
       fake.handle(req).then(
         (reply) => {
-          res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
+          res.writeHead(reply.status, {
+            ...reply.headers,
+            'content-type': 'application/json; charset=utf-8',
+          });
           res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
         },
         (error: Error) => {
@@ -83,8 +88,19 @@ export class FakeGitHub {
   }
 
   /** The next `times` calls of an operation fail with `status` and change nothing. */
-  failNext(operationId: string, status: number, times = 1): void {
-    this.injected.push({ operationId, status, times });
+  failNext(
+    operationId: string,
+    status: number,
+    times = 1,
+    options: { message?: string; headers?: Record<string, string> } = {},
+  ): void {
+    this.injected.push({
+      operationId,
+      status,
+      times,
+      message: options.message ?? 'injected failure',
+      headers: options.headers ?? {},
+    });
   }
 
   async stop(): Promise<void> {
@@ -128,7 +144,8 @@ export class FakeGitHub {
       this.calls.push({ operationId: served.operationId, status: injected.status });
       return {
         status: injected.status,
-        body: { message: 'injected failure', documentation_url: 'https://docs.github.com/rest' },
+        headers: injected.headers,
+        body: { message: injected.message, documentation_url: 'https://docs.github.com/rest' },
       };
     }
 

@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { buildBundles } from './build.ts';
+import { passengers } from './passengers.ts';
+import { startPinned } from './processes.ts';
+import { rateLoad, type Window } from './rate-load.ts';
+import { wrk } from './wrk.ts';
+
+/**
+ * `npm run soak [-- --duration 300]`: measures the single-passenger maximum with wrk, then holds
+ * half of it for the duration (server on CPU 0, load on CPU 1, every prediction logged to the
+ * real PostgreSQL). Passes when RSS grows < 10 %, p99 stays within 20 % of the first minute,
+ * there are no errors and no log rows are lost.
+ */
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '300' },
+    window: { type: 'string', default: '30' },
+    'database-url': {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    },
+  },
+});
+const DURATION = Number(args.duration);
+const WINDOW = Number(args.window);
+execFileSync('taskset', ['-p', '-c', '1', String(process.pid)]);
+
+const work = mkdtempSync(join(tmpdir(), 'titanic-soak-'));
+const bodyFile = join(work, 'single.json');
+const body = JSON.stringify(passengers(1)[0]);
+writeFileSync(bodyFile, body);
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+async function main(): Promise<boolean> {
+  const admin = new pg.Pool({ connectionString: args['database-url'], max: 1 });
+  const schema = `soak_${Date.now()}`;
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const dbUrl = new URL(args['database-url']!);
+  dbUrl.searchParams.set('options', `-c search_path=${schema}`);
+  const bundles = await buildBundles();
+  const service = await startPinned({
+    script: bundles.service,
+    cpu: '0',
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: dbUrl.toString(),
+      IMAGE_VERSION: 'soak',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_RPS: '1000000000',
+    },
+    readyPath: '/v2/health/ready',
+    logFile: join(work, 'service.log'),
+  });
+  try {
+    const url = `${service.url}/v1/predict`;
+    const max = await wrk({ url, bodyFile, connections: 32, seconds: 10, cpu: '1' });
+    const rps = Math.round(max.rps / 2);
+    const predictedBefore = await metric(service.url, 'titanic_request_batch_size_count');
+    console.log(`max ${Math.round(max.rps)} req/s; soaking at ${rps} req/s for ${DURATION} s`);
+    const windows: (Window & { rssMb: number })[] = [];
+    await rateLoad({
+      url,
+      body,
+      rps,
+      seconds: DURATION,
+      windowSeconds: WINDOW,
+      onWindow: (w) => {
+        const row = { ...w, rssMb: service.memory().rssMb };
+        windows.push(row);
+        console.log(
+          `${String(w.seconds).padStart(5)} s  sent ${w.sent}  ok ${w.ok}  errors ${w.errors}  p50 ${w.p50Ms.toFixed(2)} ms  p99 ${w.p99Ms.toFixed(2)} ms  RSS ${row.rssMb.toFixed(0)} MB`,
+        );
+      },
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await metric(service.url, 'titanic_prediction_log_queue_depth')) > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    const predicted = (await metric(service.url, 'titanic_request_batch_size_count')) - predictedBefore;
+    const dropped = await metric(service.url, 'titanic_prediction_log_dropped_total');
+    const logged = Number((await admin.query(`SELECT count(*) FROM ${schema}.prediction_log`)).rows[0].count);
+    const loggedBefore = Math.round(max.requests); // the wrk phase's rows
+    // Compare the first minute with the last (halves for short runs): warm-up does not count.
+    const perMinute = Math.max(1, Math.min(Math.round(60 / WINDOW), Math.floor(windows.length / 2)));
+    const first = windows.slice(0, perMinute);
+    const last = windows.slice(-perMinute);
+    const avg = (ws: typeof windows, f: (w: Window & { rssMb: number }) => number) =>
+      ws.reduce((a, w) => a + f(w), 0) / ws.length;
+    const rssGrowth = avg(last, (w) => w.rssMb) / avg(first, (w) => w.rssMb) - 1;
+    const p99Change = avg(last, (w) => w.p99Ms) / avg(first, (w) => w.p99Ms) - 1;
+    const errors = windows.reduce((a, w) => a + w.errors, 0);
+    const checks = [
+      ['RSS growth < 10 %', rssGrowth < 0.1, `${(100 * rssGrowth).toFixed(1)} %`],
+      [
+        'p99 within 20 % of the first minute',
+        Math.abs(p99Change) <= 0.2,
+        `${(100 * p99Change).toFixed(1)} %`,
+      ],
+      ['0 errors', errors === 0, String(errors)],
+      [
+        '0 rows lost',
+        dropped === 0 && logged >= predicted,
+        `logged ${logged} (incl. ~${loggedBefore} from the max run), predicted ${predicted}, dropped ${dropped}`,
+      ],
+    ] as const;
+    console.log('\n| check | met | measured |\n| --- | --- | --- |');
+    for (const [name, ok, value] of checks) console.log(`| ${name} | ${ok ? 'yes' : 'NO'} | ${value} |`);
+    return checks.every(([, ok]) => ok);
+  } finally {
+    await service.stop();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+try {
+  if (!(await main())) process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

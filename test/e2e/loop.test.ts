@@ -220,7 +220,7 @@ describe('the GitOps loop', () => {
     });
 
     // ── 7. `promoter serve` (its own process), Alertmanager and Prometheus with the generated rules
-    const api = await timeline.step(
+    const { api, promoter, alertmanager } = await timeline.step(
       'start promoter serve, Alertmanager, Prometheus with generated rules',
       async () => {
         const tokenFile = join(work, 'webhook-secret');
@@ -300,7 +300,7 @@ describe('the GitOps loop', () => {
           async () => (await api.targetsUp()) >= 1 || undefined,
           15_000,
         );
-        return api;
+        return { api, promoter, alertmanager };
       },
     );
 
@@ -387,5 +387,15 @@ describe('the GitOps loop', () => {
       expect(holds?.detail).toContain('ModelFeatureDrift');
     });
     expect(github.violations).toEqual([]);
+    // The shared secret travelled Alertmanager → promoter on every delivery; no process printed it.
+    const outputs = {
+      'promoter serve': promoter.output(),
+      alertmanager: alertmanager.logs(),
+      inference: deployer.process.output(),
+    };
+    for (const [name, text] of Object.entries(outputs)) {
+      expect(text.includes(WEBHOOK_SECRET), `${name} printed the webhook secret`).toBe(false);
+      expect(text.includes(github.token), `${name} printed the GitHub token`).toBe(false);
+    }
   }, 150_000);
 });

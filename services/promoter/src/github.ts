@@ -195,7 +195,13 @@ export class Repository {
     if (await this.branchSha(branch)) {
       await this.client.git.updateRef({ ...this.r, ref: `heads/${branch}`, sha, force: true });
     } else {
-      await this.client.git.createRef({ ...this.r, ref: `refs/heads/${branch}`, sha });
+      try {
+        await this.client.git.createRef({ ...this.r, ref: `refs/heads/${branch}`, sha });
+      } catch (error) {
+        // "Reference already exists": a run started at the same moment created it first.
+        if ((error as { status?: number }).status !== 422) throw error;
+        await this.client.git.updateRef({ ...this.r, ref: `heads/${branch}`, sha, force: true });
+      }
     }
   }
 
@@ -230,8 +236,22 @@ export class Repository {
       pull = (await this.client.pulls.update({ ...this.r, pull_number: existing[0].number, title, body }))
         .data;
     } else {
-      pull = (await this.client.pulls.create({ ...this.r, head: branch, base, title, body })).data;
-      created = true;
+      try {
+        pull = (await this.client.pulls.create({ ...this.r, head: branch, base, title, body })).data;
+        created = true;
+      } catch (error) {
+        // "A pull request already exists": a run started at the same moment opened it; update that one.
+        if ((error as { status?: number }).status !== 422) throw error;
+        const { data: raced } = await this.client.pulls.list({
+          ...this.r,
+          state: 'open',
+          head: `${this.owner}:${branch}`,
+          per_page: 1,
+        });
+        if (!raced[0]) throw error;
+        pull = (await this.client.pulls.update({ ...this.r, pull_number: raced[0].number, title, body }))
+          .data;
+      }
     }
     await this.client.issues.addLabels({ ...this.r, issue_number: pull.number, labels: [...labels] });
     return { number: pull.number, url: pull.html_url, created };

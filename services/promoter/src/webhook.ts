@@ -104,6 +104,8 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       const e = error instanceof HttpError ? error : new HttpError(500, 'internal error');
       if (!(error instanceof HttpError)) o.ctx.log(`webhook failed: ${redact((error as Error).message)}`);
       ctx.status = e.status;
+      // The rest of an oversized body is never read: end the connection so it is not reused.
+      if (e.status === 413) ctx.set('Connection', 'close');
       ctx.body = { error: e.message, ...(e.details ? { details: e.details } : {}) };
     }
   });

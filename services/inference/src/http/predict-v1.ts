@@ -51,6 +51,7 @@ function endsWith(text: string, chars: string): boolean {
 export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): void {
   const { predictor, predictionLog } = deps;
   const model = { name: 'titanic', version: predictor.version } as const;
+  const modelJson = JSON.stringify(model);
   router.post('/v1/predict', guard, async (ctx) => {
     const at = Date.now();
     const body = await readJson(ctx);
@@ -64,12 +65,14 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       const p = probabilities[0]!;
       ctx.body = { survived: p >= threshold, probability: round(p), model, requestId };
     } else {
-      const predictions = new Array<{ survived: boolean; probability: number }>(n);
+      // Written as text: a 10,000-passenger answer would otherwise be 10,000 short-lived objects.
+      let predictions = '';
       for (let i = 0; i < n; i++) {
         const p = probabilities[i]!;
-        predictions[i] = { survived: p >= threshold, probability: round(p) };
+        predictions += `${i === 0 ? '' : ','}{"survived":${p >= threshold},"probability":${round(p)}}`;
       }
-      ctx.body = { predictions, model, requestId };
+      ctx.type = 'application/json';
+      ctx.body = `{"predictions":[${predictions}],"model":${modelJson},"requestId":${JSON.stringify(requestId)}}`;
     }
     predictionLog.enqueue({
       requestId,

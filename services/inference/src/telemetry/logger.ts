@@ -14,7 +14,7 @@ export function createLogger(
   logger: Logger;
   flush(): void;
 } {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 65_536, maxWrite: 1_048_576 });
   const logger = pino(
     {
       level,

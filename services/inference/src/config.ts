@@ -31,6 +31,7 @@ const envSchema = z.object({
   PORT: int(0, 65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   MODEL_PATH: optionalText,
+  MODEL_METADATA_PATH: optionalText,
   MODEL_SHA256: optionalText.pipe(
     z
       .string()
@@ -82,6 +83,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly modelPath: string | undefined;
+  /** model.json when it is not beside the model file. */
+  readonly modelMetadataPath: string | undefined;
   readonly modelSha256: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -153,6 +156,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     port: env.PORT,
     host: env.HOST,
     modelPath: env.MODEL_PATH,
+    modelMetadataPath: env.MODEL_METADATA_PATH,
     modelSha256: env.MODEL_SHA256,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,

@@ -73,7 +73,7 @@ export async function startInference(env: Record<string, string | undefined>): P
   const model = await loadModel({
     modelPath,
     expectedSha256: config.modelSha256,
-    metadataPath: env.MODEL_METADATA_PATH || undefined,
+    metadataPath: config.modelMetadataPath,
   });
   const version = model.metadata.version;
   const { logger, flush } = createLogger(config.logLevel, {

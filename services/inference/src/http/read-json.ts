@@ -32,37 +32,31 @@ export async function readJson(ctx: Context): Promise<JsonBody> {
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > BODY_LIMIT_BYTES) throw tooLarge();
   const req = ctx.req;
+  // Listeners are never removed: the request object and they go away together, and a settled
+  // promise ignores later events (a flag stops collecting past the limit).
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer) => {
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
       size += chunk.length;
       if (size > BODY_LIMIT_BYTES) {
-        cleanup();
-        req.resume(); // discard the rest so the 413 can still be written
+        refused = true;
+        chunks.length = 0;
         reject(tooLarge());
         return;
       }
       chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
+    });
+    req.on('end', () => {
       resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    };
-    const onError = () => {
-      cleanup();
-      reject(new ApiError(400, 'invalid_request', 'request body was cut off'));
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onError);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onError);
+    });
+    const cutOff = () => reject(new ApiError(400, 'invalid_request', 'request body was cut off'));
+    req.on('error', cutOff);
+    req.on('close', () => {
+      if (!req.complete) cutOff();
+    });
   });
   if (text.length === 0) throw invalidRequest('request body is empty; send a JSON object');
   try {

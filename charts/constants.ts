@@ -28,6 +28,7 @@ export const NAMES = {
   postgres: 'postgres',
   postgresSecret: 'postgres-credentials',
   inferenceDatabaseSecret: 'inference-database',
+  inferenceApiKeysSecret: 'inference-api-keys',
   prometheus: 'prometheus',
   alertmanager: 'alertmanager',
   promoterWebhookSecret: 'promoter-webhook-token',

@@ -51,7 +51,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
           serviceAccountName: NAMES.inference,
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: restrictedPod(65532),
+          securityContext: restrictedPod(10001), // the image's own user
           terminationGracePeriodSeconds: GRACE_SECONDS,
           topologySpreadConstraints: [
             {
@@ -119,6 +119,13 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                   name: 'DATABASE_URL',
                   valueFrom: { secretKeyRef: { name: NAMES.inferenceDatabaseSecret, key: 'url' } },
                 },
+                // Optional: when the operator creates this Secret, prediction routes require a key.
+                {
+                  name: 'API_KEYS',
+                  valueFrom: { secretKeyRef: { name: NAMES.inferenceApiKeysSecret, key: 'keys', optional: true } },
+                },
+                // Rate limits are per client; behind the ingress the client is in X-Forwarded-For.
+                { name: 'TRUST_PROXY', value: 'true' },
                 { name: 'LOG_LEVEL', value: inference.logLevel },
                 ...(inference.rateLimit
                   ? [

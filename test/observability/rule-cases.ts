@@ -192,7 +192,7 @@ export function ruleCases(
       fire: {
         series: [
           ...warm,
-          { series: `titanic_served_positive_rate${labels(pod)}`, values: gauge(shifted, samples) },
+          { series: `titanic_served_mean_probability${labels(pod)}`, values: gauge(shifted, samples) },
         ],
         labels: versioned,
         value: Math.abs(shifted - rate),
@@ -202,12 +202,12 @@ export function ruleCases(
           ...warm,
           ...cold,
           {
-            series: `titanic_served_positive_rate${labels(pod)}`,
+            series: `titanic_served_mean_probability${labels(pod)}`,
             values: gauge(rate + a.predictionShift / 2, samples),
           },
           // A fresh pod reports 0 before its window has data; it must not count.
           {
-            series: `titanic_served_positive_rate${labels({ ...pod, instance: COLD_POD })}`,
+            series: `titanic_served_mean_probability${labels({ ...pod, instance: COLD_POD })}`,
             values: gauge(0, samples),
           },
         ],

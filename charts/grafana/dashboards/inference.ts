@@ -156,13 +156,15 @@ export function inferenceDashboard(): Dashboard {
     )
     .withPanel(
       timeseries(
-        'Share of recent predictions that say survived',
-        'Compare with the training positive rate in the model card; a large gap is prediction shift.',
+        'Mean predicted survival and share predicted survived (recent window)',
+        'Mean probability vs the training survival rate in the model card is the prediction-shift signal; ' +
+          'the share predicted survived also depends on the 0.5 threshold.',
         'percentunit',
       )
         .min(0)
         .max(1)
-        .withTarget(series(`titanic_served_positive_rate${sel()}`, '{{instance}}')),
+        .withTarget(series(`titanic_served_mean_probability${sel()}`, 'mean probability {{instance}}'))
+        .withTarget(series(`titanic_served_positive_rate${sel()}`, 'share survived {{instance}}')),
     )
     .withPanel(
       new StatPanel()

@@ -2,7 +2,12 @@ import { GROUP_FEATURES, type RuleContext } from './context.ts';
 import { fromWarmPods, inferenceSelector, withModelVersion } from './selectors.ts';
 import type { AlertDefinition } from './types.ts';
 
-/** Input drift and prediction shift of the served model against its own training data. */
+/**
+ * Input drift and prediction shift of the served model against its own training data.
+ * Prediction shift compares the mean predicted probability, not the share predicted "survived":
+ * for a calibrated model the mean probability estimates the survival rate, so on training-like
+ * traffic it sits at the training rate instead of a threshold-dependent offset from it.
+ */
 export function modelAlerts({ env, trainingPositiveRate }: RuleContext): AlertDefinition[] {
   const t = env.monitoring.alerts;
   const sel = inferenceSelector(env.name);
@@ -24,15 +29,15 @@ export function modelAlerts({ env, trainingPositiveRate }: RuleContext): AlertDe
     },
     {
       alert: 'ModelPredictionShift',
-      expr: `abs(avg by (env, model_version) (${withModelVersion(fromWarmPods(`titanic_served_positive_rate${sel}`, env.name), env.name)}) - ${rate}) > ${t.predictionShift}`,
+      expr: `abs(avg by (env, model_version) (${withModelVersion(fromWarmPods(`titanic_served_mean_probability${sel}`, env.name), env.name)}) - ${rate}) > ${t.predictionShift}`,
       for: t.psi.for,
       severity: 'critical',
       rollback: true,
       modelVersion: true,
-      summary: (x) => `Predicted survival rate moved ${x.value(2)} from training in ${env.name}`,
+      summary: (x) => `Mean predicted survival moved ${x.value(2)} from training in ${env.name}`,
       description: (x) =>
-        `The share of recent predictions that say "survived" differs by ${x.value(3)} from the training ` +
-        `positive rate ${rate} of model ${env.model.version} (threshold ${t.predictionShift}); ` +
+        `The mean predicted survival probability of recent passengers differs by ${x.value(3)} from the ` +
+        `training survival rate ${rate} of model ${env.model.version} (threshold ${t.predictionShift}); ` +
         `served model ${x.label('model_version')} in ${env.name}.`,
     },
   ];

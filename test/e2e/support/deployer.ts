@@ -164,9 +164,10 @@ export class Deployer {
       else if (e.valueFrom?.secretKeyRef) {
         const ref = `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`;
         const secret = this.options.secrets[ref];
-        if (secret === undefined)
+        // Like the kubelet: a missing optional Secret leaves the variable unset.
+        if (secret !== undefined) env[e.name] = secret;
+        else if (!e.valueFrom.secretKeyRef.optional)
           throw new Error(`env ${e.name}: the deployer has no value for Secret ${ref}`);
-        env[e.name] = secret;
       } else throw new Error(`env ${e.name}: unsupported valueFrom`);
     }
     Object.assign(env, this.options.overrides ?? {}, { PORT: String(this.options.port), HOST: '127.0.0.1' });

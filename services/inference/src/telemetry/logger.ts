@@ -1,10 +1,11 @@
 import { pino } from 'pino';
+import { LineBuffer } from './line-buffer.ts';
 
 export type Logger = pino.Logger;
 
 /**
  * JSON lines on stdout. Buffered writes keep one syscall per line off the request path;
- * `flush()` on shutdown writes what is left. Credentials are redacted should one ever be
+ * `flush()` on shutdown writes what is left (at most 16 MB wait in memory if stdout stalls). Credentials are redacted should one ever be
  * passed in a log object by mistake.
  */
 export function createLogger(
@@ -14,7 +15,7 @@ export function createLogger(
   logger: Logger;
   flush(): void;
 } {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 65_536, maxWrite: 1_048_576 });
+  const destination = new LineBuffer({ fd: 1, minLength: 65_536, maxPending: 16 * 1024 * 1024 });
   const logger = pino(
     {
       level,
@@ -36,24 +37,14 @@ export function createLogger(
     },
     destination,
   );
-  // Buffered lines must not wait for the next 4 KB when traffic is low.
-  const timer = setInterval(() => {
-    try {
-      destination.flush();
-    } catch {
-      // not open yet: the next tick will do
-    }
-  }, 1000);
+  // Buffered lines must not wait for the next 64 KB when traffic is low.
+  const timer = setInterval(() => destination.flush(), 1000);
   timer.unref();
   return {
     logger,
     flush: () => {
       clearInterval(timer);
-      try {
-        destination.flushSync();
-      } catch {
-        // not ready yet or already closed: nothing left to write
-      }
+      destination.flushSync();
     },
   };
 }

@@ -12,7 +12,11 @@ interface Container {
   name: string;
   image: string;
   command?: string[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+  }[];
   volumeMounts?: { name: string; mountPath: string }[];
   readinessProbe?: { httpGet?: { path: string } };
 }

@@ -122,7 +122,9 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                 // Optional: when the operator creates this Secret, prediction routes require a key.
                 {
                   name: 'API_KEYS',
-                  valueFrom: { secretKeyRef: { name: NAMES.inferenceApiKeysSecret, key: 'keys', optional: true } },
+                  valueFrom: {
+                    secretKeyRef: { name: NAMES.inferenceApiKeysSecret, key: 'keys', optional: true },
+                  },
                 },
                 // Rate limits are per client; behind the ingress the client is in X-Forwarded-For.
                 { name: 'TRUST_PROXY', value: 'true' },

@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The "modelcar" image of one model version: only /models/model.onnx (KServe modelcar pattern).
 # An init container of the inference pod copies it into an emptyDir; the pod pins MODEL_SHA256.
+# The release workflow builds it with exactly this file (context: the repository root).
 # Build from the repository root:
 #   docker build -f services/inference/modelcar.Dockerfile --build-arg MODEL_VERSION=2026.11.25-2 \
 #     -t ghcr.io/titanic-ml/titanic-model:2026.11.25-2 .
@@ -14,8 +15,9 @@ RUN node -e "const c=require('crypto'),f=require('fs');const m=JSON.parse(f.read
 const h=c.createHash('sha256').update(f.readFileSync('model.onnx')).digest('hex');\
 if(m.version!==process.env.MODEL_VERSION||h!==m.files.onnx.sha256){console.error('model.onnx does not match model.json');process.exit(1)}"
 
-# --- the image: a shell for the copying init container, and the model file ---
-FROM busybox:1.36
+# --- the image: the model file and nothing else. The pod's init container brings its own static
+# busybox (charts/inference/deployment.ts) to copy it out, so no shell or user database is needed.
+FROM scratch
 ARG MODEL_VERSION
 LABEL org.opencontainers.image.title="titanic-model" \
       org.opencontainers.image.version="${MODEL_VERSION}"

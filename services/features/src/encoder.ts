@@ -129,38 +129,39 @@ export function encodeInto(
         : g.survivedWomenChildren === g.knownWomenChildren
           ? 1
           : 0.5;
-  const values = [
-    p.pclass,
-    p.pclass === 1 ? 1 : 0,
-    p.pclass === 2 ? 1 : 0,
-    p.pclass === 3 ? 1 : 0,
-    female,
-    1 - female,
-    age,
-    p.age == null ? 1 : 0,
-    age < 14 ? 1 : 0,
-    p.sibsp,
-    p.parch,
-    family,
-    family === 1 ? 1 : 0,
-    fare,
-    Math.log1p(fare),
-    fare / family,
-    deck ? 1 : 0,
-    ...DECKS.map((d) => (deck === d ? 1 : 0)),
-    ...TITLES.map((t) => (title === t ? 1 : 0)),
-    embarked === 'C' ? 1 : 0,
-    embarked === 'Q' ? 1 : 0,
-    embarked === 'S' ? 1 : 0,
-    female && p.pclass === 3 ? 1 : 0,
-    Math.min(g.known, 6),
-    g.known ? g.survived / g.known : 0.5,
-    g.known ? 1 : 0,
-    wcSurvival,
-    wc ? wcSurvival : 0.5,
-    wc ? wcOutcome : 0,
-  ];
-  for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
+  // Straight into the matrix, column by column in FEATURE_NAMES order: a temporary list per
+  // passenger was most of the encoder's cost. Each value is the same double as before, rounded
+  // to float32 on store, so the output is bit-identical.
+  let o = offset;
+  out[o++] = p.pclass;
+  out[o++] = p.pclass === 1 ? 1 : 0;
+  out[o++] = p.pclass === 2 ? 1 : 0;
+  out[o++] = p.pclass === 3 ? 1 : 0;
+  out[o++] = female;
+  out[o++] = 1 - female;
+  out[o++] = age;
+  out[o++] = p.age == null ? 1 : 0;
+  out[o++] = age < 14 ? 1 : 0;
+  out[o++] = p.sibsp;
+  out[o++] = p.parch;
+  out[o++] = family;
+  out[o++] = family === 1 ? 1 : 0;
+  out[o++] = fare;
+  out[o++] = Math.log1p(fare);
+  out[o++] = fare / family;
+  out[o++] = deck ? 1 : 0;
+  for (const d of DECKS) out[o++] = deck === d ? 1 : 0;
+  for (const t of TITLES) out[o++] = title === t ? 1 : 0;
+  out[o++] = embarked === 'C' ? 1 : 0;
+  out[o++] = embarked === 'Q' ? 1 : 0;
+  out[o++] = embarked === 'S' ? 1 : 0;
+  out[o++] = female && p.pclass === 3 ? 1 : 0;
+  out[o++] = Math.min(g.known, 6);
+  out[o++] = g.known ? g.survived / g.known : 0.5;
+  out[o++] = g.known ? 1 : 0;
+  out[o++] = wcSurvival;
+  out[o++] = wc ? wcSurvival : 0.5;
+  out[o++] = wc ? wcOutcome : 0;
 }
 
 /**

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { buildBundles } from './build.ts';
 import { passengers } from './passengers.ts';
 import { type Pinned, startPinned } from './processes.ts';
+import { createBenchSchema, DEFAULT_DATABASE_URL, metric, startService } from './service.ts';
 import { type WrkResult, wrk } from './wrk.ts';
 
 /**
@@ -17,10 +17,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    'database-url': {
-      type: 'string',
-      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    },
+    'database-url': { type: 'string', default: DEFAULT_DATABASE_URL },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -61,14 +58,6 @@ async function load(server: Pinned, body: string, connections: number) {
   return { result, cpuUsPerRequest };
 }
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
-
 async function baseline(name: string, script: string): Promise<Row> {
   const server = await startPinned({
     script,
@@ -91,38 +80,20 @@ function memory(server: Pinned) {
 }
 
 async function main() {
-  const admin = new pg.Pool({ connectionString: args['database-url'], max: 1 });
-  const schema = `bench_${Date.now()}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const dbUrl = new URL(args['database-url']!);
-  dbUrl.searchParams.set('options', `-c search_path=${schema}`);
+  const schema = await createBenchSchema(args['database-url']!, 'bench');
   const rows: Row[] = [];
   const bundles = await buildBundles();
   try {
     rows.push(await baseline('bare node:http', bundles.bare));
     rows.push(await baseline('Koa + router, constant', bundles.koa));
-    const service = await startPinned({
+    const service = await startService({
       script: bundles.service,
       cpu: SERVER_CPU,
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: dbUrl.toString(),
-        ENVIRONMENT: 'local',
-        IMAGE_VERSION: 'bench',
-        LOG_LEVEL: 'info',
-        HOST: '127.0.0.1',
-        RATE_LIMIT_RPS: '1000000000',
-      },
-      readyPath: '/v2/health/ready',
+      schema,
+      imageVersion: 'bench',
       logFile: join(work, 'service.log'),
     });
     try {
-      // Ready comes before the log schema exists (migrations never hold up serving): wait for it.
-      const deadline = Date.now() + 60_000;
-      while (!(await admin.query(`SELECT to_regclass('${schema}.prediction_log') AS t`)).rows[0].t) {
-        if (Date.now() > deadline) throw new Error('the service did not create its prediction log table');
-        await new Promise((r) => setTimeout(r, 100));
-      }
       const scenarios = [
         { scenario: 'single', body: bodies.single, connections: 32 },
         { scenario: '100-passenger batch', body: bodies.batch100, connections: 4 },
@@ -133,7 +104,7 @@ async function main() {
           predicted: await metric(service.url, 'titanic_request_batch_size_count'),
           written: await metric(service.url, 'titanic_prediction_log_written_total'),
           dropped: await metric(service.url, 'titanic_prediction_log_dropped_total'),
-          rows: Number((await admin.query(`SELECT count(*) FROM ${schema}.prediction_log`)).rows[0].count),
+          rows: await schema.loggedRows(),
         };
         const measured = await load(service, s.body, s.connections);
         const mem = memory(service);
@@ -143,9 +114,7 @@ async function main() {
           await new Promise((r) => setTimeout(r, 200));
         const predicted = (await metric(service.url, 'titanic_request_batch_size_count')) - before.predicted;
         const dropped = (await metric(service.url, 'titanic_prediction_log_dropped_total')) - before.dropped;
-        const logged =
-          Number((await admin.query(`SELECT count(*) FROM ${schema}.prediction_log`)).rows[0].count) -
-          before.rows;
+        const logged = (await schema.loggedRows()) - before.rows;
         rows.push({ target: 'inference service', ...s, ...measured, ...mem, predicted, logged, dropped });
       }
     } finally {
@@ -153,8 +122,7 @@ async function main() {
       if (code !== 0) console.error(`service exited with ${code}`);
     }
   } finally {
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
-    await admin.end();
+    await schema.drop();
   }
   report(rows);
 }

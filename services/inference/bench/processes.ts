@@ -31,15 +31,21 @@ export async function startPinned(options: {
   script: string;
   cpu: string;
   env: Record<string, string>;
+  /** Options for node before the script (the image's CMD flags). */
+  nodeArgs?: readonly string[];
   readyPath: string;
   logFile: string;
 }): Promise<Pinned> {
   const port = await freePort();
   const out = openSync(options.logFile, 'w');
-  const child = spawn('taskset', ['-c', options.cpu, process.execPath, options.script], {
-    env: { ...process.env, ...options.env, PORT: String(port) },
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    'taskset',
+    ['-c', options.cpu, process.execPath, ...(options.nodeArgs ?? []), options.script],
+    {
+      env: { ...process.env, ...options.env, PORT: String(port) },
+      stdio: ['ignore', out, out],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -2,26 +2,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { buildBundles } from './build.ts';
 import { passengers } from './passengers.ts';
-import { startPinned } from './processes.ts';
+import { createBenchSchema, DEFAULT_DATABASE_URL, metric, startService } from './service.ts';
 import { type WrkResult, wrk } from './wrk.ts';
 
 /**
  * `npm run soak [-- --duration 300]`: measures the single-passenger maximum with wrk, then holds
  * half of it for the duration in windows of `--window` seconds (server on CPU 0, wrk on CPU 1,
- * every prediction logged to the real PostgreSQL). Passes when RSS grows < 10 %, p99 grows no more than 20 % over the first minute,
- * there are no errors and no log rows are lost.
+ * every prediction logged to the real PostgreSQL). Passes when RSS grows < 10 %, p99 grows no
+ * more than 20 % over the first minute, there are no errors and no log rows are lost.
  */
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '300' },
     window: { type: 'string', default: '30' },
-    'database-url': {
-      type: 'string',
-      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    },
+    'database-url': { type: 'string', default: DEFAULT_DATABASE_URL },
   },
 });
 const DURATION = Number(args.duration);
@@ -32,34 +28,18 @@ const bodyFile = join(work, 'single.json');
 writeFileSync(bodyFile, JSON.stringify(passengers(1)[0]));
 const CONNECTIONS = 32;
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
-
 async function main(): Promise<boolean> {
-  const admin = new pg.Pool({ connectionString: args['database-url'], max: 1 });
-  const schema = `soak_${Date.now()}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const dbUrl = new URL(args['database-url']!);
-  dbUrl.searchParams.set('options', `-c search_path=${schema}`);
+  const schema = await createBenchSchema(args['database-url']!, 'soak');
   const bundles = await buildBundles();
-  const service = await startPinned({
+  const service = await startService({
     script: bundles.service,
     cpu: '0',
-    env: {
-      NODE_ENV: 'production',
-      DATABASE_URL: dbUrl.toString(),
-      IMAGE_VERSION: 'soak',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_RPS: '1000000000',
-    },
-    readyPath: '/v2/health/ready',
+    schema,
+    imageVersion: 'soak',
     logFile: join(work, 'service.log'),
+  }).catch(async (err) => {
+    await schema.drop();
+    throw err;
   });
   try {
     const url = `${service.url}/v1/predict`;
@@ -83,7 +63,7 @@ async function main(): Promise<boolean> {
       await new Promise((r) => setTimeout(r, 200));
     const predicted = (await metric(service.url, 'titanic_request_batch_size_count')) - predictedBefore;
     const dropped = await metric(service.url, 'titanic_prediction_log_dropped_total');
-    const logged = Number((await admin.query(`SELECT count(*) FROM ${schema}.prediction_log`)).rows[0].count);
+    const logged = await schema.loggedRows();
     const loggedBefore = Math.round(max.requests); // the wrk phase's rows
     // Compare the first minute with the last (halves for short runs): warm-up does not count.
     const perMinute = Math.max(1, Math.min(Math.round(60 / WINDOW), Math.floor(windows.length / 2)));
@@ -113,8 +93,7 @@ async function main(): Promise<boolean> {
     return checks.every(([, ok]) => ok);
   } finally {
     await service.stop();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
-    await admin.end();
+    await schema.drop();
   }
 }
 

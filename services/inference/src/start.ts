@@ -25,7 +25,7 @@ export interface RunningInference {
   stop(): Promise<void>;
 }
 
-const QUEUE_MAX_BYTES = 64 * 1024 * 1024;
+const QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Applies migrations, retrying while the database is unreachable; the log writer waits for it. */
 async function migrateWithRetry(pool: pg.Pool, logger: Logger, stopped: () => boolean): Promise<void> {
@@ -76,7 +76,7 @@ export async function startInference(env: Record<string, string | undefined>): P
     metadataPath: config.modelMetadataPath,
   });
   const version = model.metadata.version;
-  const { logger, flush } = createLogger(config.logLevel, {
+  const { logger, access, flush } = createLogger(config.logLevel, {
     environment: config.environment,
     modelVersion: version,
     image: config.imageVersion,
@@ -121,13 +121,14 @@ export async function startInference(env: Record<string, string | undefined>): P
     maxBytes: QUEUE_MAX_BYTES,
     batchMax: config.logBatchMax,
     flushMs: config.logFlushMs,
+    copy: config.databaseUrl !== undefined,
   });
   let stopping = false;
   const databaseReady = migrateWithRetry(pool, logger, () => stopping).then(() => predictionLog.start());
   databaseReady.catch(() => undefined);
 
   const state = { ready: false };
-  const app = createApp({ config, predictor, predictionLog, metrics, drift, logger, state });
+  const app = createApp({ config, predictor, predictionLog, metrics, drift, logger, access, state });
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   try {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { newestModelPath } from '../src/model/registry.ts';
+import { type RunningInference, startInference } from '../src/start.ts';
 
 /** The model under test: the newest in the registry (TEST_MODEL_PATH overrides while developing). */
 export const MODEL_PATH = process.env.TEST_MODEL_PATH || newestModelPath();
@@ -92,4 +94,43 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface ServedForTests {
+  readonly db: TestSchema;
+  readonly server: RunningInference;
+  readonly url: string;
+}
+
+/**
+ * A server on a fresh schema of the real PostgreSQL for one test file: started (and its log
+ * schema migrated) before the file's tests, stopped and dropped after them.
+ */
+export function serveForTests(extra: Record<string, string | undefined> = {}): ServedForTests {
+  let db: TestSchema | undefined;
+  let server: RunningInference | undefined;
+  beforeAll(async () => {
+    db = await createSchema();
+    server = await startInference(testEnv({ DATABASE_URL: db.url, ...extra }));
+    await server.databaseReady;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the test server is not started yet');
+    return value;
+  };
+  return {
+    get db() {
+      return started(db);
+    },
+    get server() {
+      return started(server);
+    },
+    get url() {
+      return started(server).url;
+    },
+  };
 }

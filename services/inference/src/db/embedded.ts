@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedDatabase {
   /** A postgres:// URL for `pg`, on loopback only. */
@@ -22,6 +20,12 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
       `DATA_DIR: cannot create ${dir} (${(err as NodeJS.ErrnoException).code}). Fix: point DATA_DIR at a writable folder`,
     );
   }
+  // Loaded here, not at the top: a server with DATABASE_URL never pays for PGlite's code (the
+  // bundler hoists static imports, even of a module only imported on demand).
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+  ]);
   const db = await PGlite.create(dir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { writeByCopy, writeByInsert } from './log-writers.ts';
 
 export interface LogEntry {
   readonly requestId: string;
@@ -26,17 +27,11 @@ export interface PredictionLogOptions {
   readonly maxBytes: number;
   readonly batchMax: number;
   readonly flushMs: number;
+  /** COPY (PostgreSQL); false: INSERT … json_to_recordset (PGlite's socket has no COPY FROM STDIN). */
+  readonly copy: boolean;
 }
 
 export type DropReason = 'queue_full' | 'shutdown' | 'rejected';
-
-// One statement with a fixed parameter list, prepared once per connection: the rows travel as
-// one JSON document assembled from the already-serialised inputs (no per-value escaping) and
-// json_to_recordset turns it back into rows on the server.
-const INSERT = `INSERT INTO prediction_log
-  (request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms)
-SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms
-FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real)`;
 
 /** Data errors (class 22) and constraint violations (23) fail again on retry; all else may heal. */
 function isPermanent(err: unknown): boolean {
@@ -215,27 +210,7 @@ export class PredictionLog {
     );
   }
 
-  async #write(batch: readonly LogEntry[]): Promise<void> {
-    const threshold = this.#o.threshold;
-    let json = '[';
-    for (let i = 0; i < batch.length; i++) {
-      const e = batch[i]!;
-      let p = '';
-      let l = '';
-      for (let j = 0; j < e.probabilities.length; j++) {
-        const v = e.probabilities[j]!;
-        const sep = j === 0 ? '' : ',';
-        p += sep + (Number.isFinite(v) ? v : 'null');
-        l += sep + (v >= threshold ? 'true' : 'false');
-      }
-      json += `${i === 0 ? '' : ','}{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":${e.input},"p":[${p}],"l":[${l}],"ms":${e.latencyMs}}`;
-    }
-    json += ']';
-    const { environment, modelVersion, imageVersion } = this.#o;
-    await this.#o.pool.query({
-      name: 'titanic-insert-prediction-log',
-      text: INSERT,
-      values: [environment, modelVersion, imageVersion, json],
-    });
+  #write(batch: readonly LogEntry[]): Promise<void> {
+    return (this.#o.copy ? writeByCopy : writeByInsert)(this.#o.pool, batch, this.#o);
   }
 }

@@ -19,7 +19,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const router = new Router();
   const protect = guard(config);
-  registerPredictV1(router, deps, protect);
+  const predictV1 = registerPredictV1(router, deps, protect);
   registerOipV2(router, deps, protect);
 
   const openapi = JSON.stringify(
@@ -30,10 +30,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = openapi;
   });
   router.get('/metrics', async (ctx) => {
-    metrics.featurePsi.reset();
-    for (const { feature, value } of drift.psi()) metrics.featurePsi.set({ feature }, value);
-    const rate = drift.positiveRate();
-    if (rate !== undefined) metrics.servedPositiveRate.set(rate);
+    metrics.setWindow(drift);
     metrics.logQueueDepth.set(deps.predictionLog.depth);
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
@@ -46,7 +43,15 @@ export function createApp(deps: AppDeps): Koa {
     });
   }
 
-  app.use(observe({ metrics, logger }));
+  app.use(observe({ metrics, logger, access: deps.access }));
+  // Predictions are nearly all the traffic: this exact path goes straight to the route's guard
+  // and handler, sparing the router's matching and middleware chain (the router keeps the same
+  // route for every other spelling, 405s and the Allow header).
+  app.use((ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/v1/predict') return next();
+    (ctx as { _matchedRoute?: string })._matchedRoute = '/v1/predict';
+    return protect(ctx, () => predictV1(ctx, next));
+  });
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { PredictionLog } from '../db/prediction-log.ts';
 import type { Predictor } from '../model/predictor.ts';
 import type { DriftWindow } from '../telemetry/drift-window.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { AccessLog, Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
 /** What the HTTP layer needs from the rest of the service. */
@@ -13,6 +13,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly drift: DriftWindow;
   readonly logger: Logger;
+  /** One line per request (see telemetry/logger.ts). */
+  readonly access: AccessLog;
   /** Readiness: false until start-up finished and again from the start of shutdown. */
   readonly state: { ready: boolean };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { ApiError } from '../errors.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { AccessLog, Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
 /** Accepted client request ids: short, printable, no separators that could forge log lines. */
@@ -52,12 +52,12 @@ function fromHttpError(err: unknown): ApiError | undefined {
  * headers, turns every failure into a JSON error (no stack traces out), then records metrics
  * and one access-log line (the logger's base fields carry the model version).
  */
-export function observe(deps: { metrics: Metrics; logger: Logger }): Middleware {
-  const { metrics, logger } = deps;
+export function observe(deps: { metrics: Metrics; logger: Logger; access: AccessLog }): Middleware {
+  const { metrics, logger, access } = deps;
   return async (ctx, next) => {
     const started = performance.now();
-    const incoming = ctx.get('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const incoming = ctx.req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.state.startedAt = started;
     // Straight onto the response: these constants need none of ctx.set's coercion.
@@ -92,16 +92,8 @@ export function observe(deps: { metrics: Metrics; logger: Logger }): Middleware 
     const ms = performance.now() - started;
     const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
     metrics.observeHttp(route, ctx.method, ctx.status, ms / 1000);
-    const line = {
-      requestId,
-      method: ctx.method,
-      route,
-      status: ctx.status,
-      ms: Math.round(ms * 1000) / 1000,
-      passengers: ctx.state.passengers as number | undefined,
-    };
-    if (ctx.status >= 500) logger.error(line, 'request');
-    else if (QUIET_ROUTES.has(route)) logger.debug(line, 'request');
-    else logger.info(line, 'request');
+    const status = ctx.status;
+    const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    access(level, requestId, ctx.method, route, status, Math.round(ms * 1000) / 1000, ctx.state.passengers);
   };
 }

@@ -3,6 +3,11 @@ import { z } from 'zod';
 import * as s from './schemas.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+/** Readiness answers the same body with 200 (ready) or 503 (not ready). */
+const readiness = (schema: z.ZodType) => ({
+  200: { description: 'Ready', content: json(schema) },
+  503: { description: 'Not ready', content: json(schema) },
+});
 const errors = {
   400: { description: 'Invalid request; `issues` name each bad field', content: json(s.apiError) },
   401: { description: 'Missing or wrong API key (only when keys are configured)', content: json(s.apiError) },
@@ -55,10 +60,7 @@ export function buildOpenApi(options: { version: string; modelVersion: string })
     method: 'get',
     path: '/v2/health/ready',
     summary: 'Readiness: model loaded and self-tested, not shutting down',
-    responses: {
-      200: { description: 'Ready', content: json(s.health.ready) },
-      503: { description: 'Not ready', content: json(s.health.ready) },
-    },
+    responses: readiness(s.health.ready),
   });
   registry.registerPath({
     method: 'get',
@@ -72,10 +74,7 @@ export function buildOpenApi(options: { version: string; modelVersion: string })
     path: '/v2/models/{model}/ready',
     summary: 'Model readiness',
     request: { params: model },
-    responses: {
-      200: { description: 'Ready', content: json(s.health.modelReady) },
-      503: { description: 'Not ready', content: json(s.health.modelReady) },
-    },
+    responses: readiness(s.health.modelReady),
   });
   registry.registerPath({
     method: 'post',

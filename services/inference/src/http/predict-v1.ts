@@ -3,6 +3,7 @@ import type { Passenger } from '@titanic/features';
 import type { Middleware } from 'koa';
 import { invalidRequest, issuesFromZod } from '../errors.ts';
 import type { AppDeps } from './deps.ts';
+import { isPlainPassenger, plainPassengers } from './passenger-check.ts';
 import { readJson } from './read-json.ts';
 import { batchRequest, passenger } from './schemas.ts';
 
@@ -13,10 +14,13 @@ function parsePassengers(body: unknown): { passengers: Passenger[]; single: bool
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw invalidRequest('request body must be a passenger object or {"passengers": [ ... ]}');
   if ('passengers' in body) {
+    const plain = plainPassengers(body);
+    if (plain) return { passengers: plain, single: false };
     const parsed = batchRequest.safeParse(body);
     if (!parsed.success) throw invalidRequest('some passengers are not valid', issuesFromZod(parsed.error));
     return { passengers: parsed.data.passengers, single: false };
   }
+  if (isPlainPassenger(body)) return { passengers: [body], single: true };
   const parsed = passenger.safeParse(body);
   if (!parsed.success) throw invalidRequest('the passenger is not valid', issuesFromZod(parsed.error));
   return { passengers: [parsed.data], single: true };
@@ -47,12 +51,15 @@ function endsWith(text: string, chars: string): boolean {
   return true;
 }
 
-/** POST /v1/predict: named passenger fields in, survival probabilities out, in input order. */
-export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): void {
+/**
+ * POST /v1/predict: named passenger fields in, survival probabilities out, in input order.
+ * Returns the route's handler (after the guard) for the application's direct dispatch.
+ */
+export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): Middleware {
   const { predictor, predictionLog } = deps;
   const model = { name: 'titanic', version: predictor.version } as const;
   const modelJson = JSON.stringify(model);
-  router.post('/v1/predict', guard, async (ctx) => {
+  const handler: Middleware = async (ctx) => {
     const at = Date.now();
     const body = await readJson(ctx);
     const { passengers, single } = parsePassengers(body.json);
@@ -83,5 +90,7 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       probabilities,
       latencyMs: performance.now() - (ctx.state.startedAt as number),
     });
-  });
+  };
+  router.post('/v1/predict', guard, handler);
+  return handler;
 }

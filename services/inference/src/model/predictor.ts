@@ -66,7 +66,7 @@ export class Predictor {
     }
     if (survived > 0) this.#counters.survived.inc(survived);
     if (rows - survived > 0) this.#counters.died.inc(rows - survived);
-    this.#drift.add(features, rows, (row) => probabilities[row]! >= this.threshold);
+    this.#drift.add(features, rows, probabilities, this.threshold);
     return probabilities;
   }
 

@@ -4,6 +4,20 @@ import { LineBuffer } from './line-buffer.ts';
 export type Logger = pino.Logger;
 
 /**
+ * Writes one access-log line: the same JSON a pino call would produce (level, time, base
+ * fields, the request's fields, msg "request"), built from a pre-serialised prefix.
+ */
+export type AccessLog = (
+  level: 'debug' | 'info' | 'error',
+  requestId: string,
+  method: string,
+  route: string,
+  status: number,
+  ms: number,
+  passengers: number | undefined,
+) => void;
+
+/**
  * JSON lines on stdout. Buffered writes keep one syscall per line off the request path;
  * `flush()` on shutdown writes what is left (at most 16 MB wait in memory if stdout stalls). Credentials are redacted should one ever be
  * passed in a log object by mistake.
@@ -13,6 +27,7 @@ export function createLogger(
   base: Record<string, unknown>,
 ): {
   logger: Logger;
+  access: AccessLog;
   flush(): void;
 } {
   const destination = new LineBuffer({ fd: 1, minLength: 65_536, maxPending: 16 * 1024 * 1024 });
@@ -37,11 +52,29 @@ export function createLogger(
     },
     destination,
   );
+  // Per request the generic path (a log object, redaction, a serialiser) cost more than the
+  // line itself; these fields are fixed and hold no secrets.
+  const base_ = JSON.stringify({ service: 'titanic-inference', ...base }).slice(1, -1);
+  // Many requests share a millisecond under load: format its timestamp once.
+  let lastMs = 0;
+  let lastTime = '';
+  const access: AccessLog = (level, requestId, method, route, status, ms, passengers) => {
+    if (!logger.isLevelEnabled(level)) return;
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      lastTime = new Date(now).toISOString();
+    }
+    destination.write(
+      `{"level":"${level}","time":"${lastTime}",${base_},"requestId":${JSON.stringify(requestId)},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"ms":${ms}${passengers === undefined ? '' : `,"passengers":${passengers}`},"msg":"request"}\n`,
+    );
+  };
   // Buffered lines must not wait for the next 64 KB when traffic is low.
   const timer = setInterval(() => destination.flush(), 1000);
   timer.unref();
   return {
     logger,
+    access,
     flush: () => {
       clearInterval(timer);
       destination.flushSync();

@@ -90,10 +90,17 @@ export class Metrics {
     labelNames: ['feature'] as const,
     registers: [this.registry],
   });
+  // The two window gauges join the registry with the window's first passenger: before that
+  // there is nothing to export, and a 0 would read as a real (and alarming) rate.
   readonly servedPositiveRate = new client.Gauge({
     name: 'titanic_served_positive_rate',
     help: 'Share of passengers predicted to survive in the drift window',
-    registers: [this.registry],
+    registers: [],
+  });
+  readonly servedMeanProbability = new client.Gauge({
+    name: 'titanic_served_mean_probability',
+    help: 'Mean predicted survival probability in the drift window (compare with model.json trainingPositiveRate)',
+    registers: [],
   });
 
   readonly #http = new Map<string, HttpChildren>();
@@ -117,6 +124,25 @@ export class Metrics {
     }
     children.count.inc();
     children.duration.observe(seconds);
+  }
+
+  /** The drift gauges from the window's current state (at scrape time). */
+  setWindow(window: {
+    psi(): { feature: string; value: number }[];
+    positiveRate(): number | undefined;
+    meanProbability(): number | undefined;
+  }): void {
+    this.featurePsi.reset();
+    for (const { feature, value } of window.psi()) this.featurePsi.set({ feature }, value);
+    const rate = window.positiveRate();
+    const mean = window.meanProbability();
+    if (rate === undefined || mean === undefined) return;
+    if (!this.registry.getSingleMetric('titanic_served_positive_rate')) {
+      this.registry.registerMetric(this.servedPositiveRate);
+      this.registry.registerMetric(this.servedMeanProbability);
+    }
+    this.servedPositiveRate.set(rate);
+    this.servedMeanProbability.set(mean);
   }
 
   /** Children for one model version, resolved once. */

@@ -1,42 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningInference, startInference } from '../../src/start.ts';
-import {
-  createSchema,
-  type Json,
-  PASSENGER,
-  postJson,
-  sample,
-  type TestSchema,
-  testEnv,
-  waitFor,
-} from '../support.ts';
+import { describe, expect, it } from 'vitest';
+import { startInference } from '../../src/start.ts';
+import { type Json, PASSENGER, postJson, sample, serveForTests, testEnv, waitFor } from '../support.ts';
 
-let db: TestSchema;
-let server: RunningInference;
-let base: string;
-
-beforeAll(async () => {
-  db = await createSchema();
-  server = await startInference(
-    testEnv({ DATABASE_URL: db.url, ENVIRONMENT: 'dev', IMAGE_VERSION: 'test-1' }),
-  );
-  base = server.url;
-  await server.databaseReady;
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const served = serveForTests({ ENVIRONMENT: 'dev', IMAGE_VERSION: 'test-1' });
 
 describe('POST /v1/predict', () => {
   it('answers one passenger with the exact shape and echoes the request id', async () => {
-    const r = await postJson(`${base}/v1/predict`, PASSENGER, { 'x-request-id': 'abc-123' });
+    const r = await postJson(`${served.url}/v1/predict`, PASSENGER, { 'x-request-id': 'abc-123' });
     expect(r.status).toBe(200);
     expect(Object.keys(r.json).sort()).toEqual(['model', 'probability', 'requestId', 'survived']);
     expect(r.json.requestId).toBe('abc-123');
     expect(r.headers.get('x-request-id')).toBe('abc-123');
-    expect(r.json.model).toEqual({ name: 'titanic', version: server.modelVersion });
+    expect(r.json.model).toEqual({ name: 'titanic', version: served.server.modelVersion });
     expect(r.json.probability).toBeGreaterThanOrEqual(0);
     expect(r.json.probability).toBeLessThanOrEqual(1);
     expect(r.json.survived).toBe(r.json.probability >= 0.5);
@@ -44,7 +19,7 @@ describe('POST /v1/predict', () => {
   });
 
   it('generates a request id when none (or a malformed one) is sent', async () => {
-    const r = await postJson(`${base}/v1/predict`, PASSENGER, { 'x-request-id': 'bad id with spaces' });
+    const r = await postJson(`${served.url}/v1/predict`, PASSENGER, { 'x-request-id': 'bad id with spaces' });
     expect(r.json.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.headers.get('x-request-id')).toBe(r.json.requestId);
   });
@@ -64,12 +39,12 @@ describe('POST /v1/predict', () => {
         name: 'Doe, Master. J',
       },
     ];
-    const batch = await postJson(`${base}/v1/predict`, { passengers });
+    const batch = await postJson(`${served.url}/v1/predict`, { passengers });
     expect(batch.status).toBe(200);
     expect(Object.keys(batch.json).sort()).toEqual(['model', 'predictions', 'requestId']);
     expect(batch.json.predictions).toHaveLength(3);
     for (const [i, p] of passengers.entries()) {
-      const single = await postJson(`${base}/v1/predict`, p);
+      const single = await postJson(`${served.url}/v1/predict`, p);
       expect(batch.json.predictions[i]).toEqual({
         survived: single.json.survived,
         probability: single.json.probability,
@@ -80,49 +55,52 @@ describe('POST /v1/predict', () => {
 
   it('names each bad field with its path', async () => {
     const bad = { passengers: [PASSENGER, PASSENGER, PASSENGER, { ...PASSENGER, pclass: 4 }] };
-    const r = await postJson(`${base}/v1/predict`, bad);
+    const r = await postJson(`${served.url}/v1/predict`, bad);
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('invalid_request');
     expect(r.json.error.issues).toEqual([
       { path: 'passengers.3.pclass', message: 'pclass must be 1, 2 or 3' },
     ]);
-    const unknown = await postJson(`${base}/v1/predict`, { ...PASSENGER, colour: 'blue' });
+    const unknown = await postJson(`${served.url}/v1/predict`, { ...PASSENGER, colour: 'blue' });
     expect(unknown.status).toBe(400);
     expect(unknown.json.error.issues[0].message).toContain('colour');
-    const age = await postJson(`${base}/v1/predict`, { ...PASSENGER, age: 150 });
+    const age = await postJson(`${served.url}/v1/predict`, { ...PASSENGER, age: 150 });
     expect(age.json.error.issues).toEqual([{ path: 'age', message: 'age must be at most 120' }]);
   });
 
   it('refuses empty and oversized batches, bodies over 1 MB, non-JSON and broken JSON', async () => {
-    expect((await postJson(`${base}/v1/predict`, { passengers: [] })).status).toBe(400);
+    expect((await postJson(`${served.url}/v1/predict`, { passengers: [] })).status).toBe(400);
     const many = {
       passengers: Array.from({ length: 10_001 }, () => ({ pclass: 1, sex: 'male', sibsp: 0, parch: 0 })),
     };
-    const tooMany = await postJson(`${base}/v1/predict`, many);
+    const tooMany = await postJson(`${served.url}/v1/predict`, many);
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.error.message).toMatch(/passengers|valid/);
-    const big = await postJson(`${base}/v1/predict`, `{"passengers":[],"pad":"${'x'.repeat(1_100_000)}"}`);
+    const big = await postJson(
+      `${served.url}/v1/predict`,
+      `{"passengers":[],"pad":"${'x'.repeat(1_100_000)}"}`,
+    );
     expect(big.status).toBe(413);
     expect(big.json.error.code).toBe('payload_too_large');
-    const text = await fetch(`${base}/v1/predict`, {
+    const text = await fetch(`${served.url}/v1/predict`, {
       method: 'POST',
       body: 'hello',
       headers: { 'content-type': 'text/plain' },
     });
     expect(text.status).toBe(415);
     expect(((await text.json()) as Json).error.code).toBe('unsupported_media_type');
-    const broken = await postJson(`${base}/v1/predict`, '{"pclass":');
+    const broken = await postJson(`${served.url}/v1/predict`, '{"pclass":');
     expect(broken.status).toBe(400);
     expect(broken.json.error.message).toMatch(/not valid JSON/);
-    const array = await postJson(`${base}/v1/predict`, '[1,2]');
+    const array = await postJson(`${served.url}/v1/predict`, '[1,2]');
     expect(array.status).toBe(400);
   });
 
   it('answers unknown paths and wrong methods with JSON 404 and 405', async () => {
-    const missing = await fetch(`${base}/v1/nothing`);
+    const missing = await fetch(`${served.url}/v1/nothing`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as Json).error.code).toBe('not_found');
-    const wrong = await fetch(`${base}/v1/predict`);
+    const wrong = await fetch(`${served.url}/v1/predict`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toContain('POST');
     expect(((await wrong.json()) as Json).error.code).toBe('method_not_allowed');
@@ -131,7 +109,7 @@ describe('POST /v1/predict', () => {
 
 describe('operations endpoints', () => {
   it('publishes the contract metrics', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${served.url}/metrics`)).text();
     for (const name of [
       'http_requests_total',
       'http_request_duration_seconds_bucket',
@@ -146,6 +124,7 @@ describe('operations endpoints', () => {
       'titanic_prediction_log_flush_errors_total',
       'titanic_feature_psi',
       'titanic_served_positive_rate',
+      'titanic_served_mean_probability',
       'titanic_model_ready',
       'process_resident_memory_bytes',
     ])
@@ -154,21 +133,21 @@ describe('operations endpoints', () => {
     expect(sample(text, 'titanic_model_ready')).toBe(1);
     expect(text).toMatch(
       new RegExp(
-        `titanic_model_info\\{version="${server.modelVersion}",sha256="[0-9a-f]{64}",image="test-1"\\} 1`,
+        `titanic_model_info\\{version="${served.server.modelVersion}",sha256="[0-9a-f]{64}",image="test-1"\\} 1`,
       ),
     );
     expect(text).toContain('titanic_feature_psi{feature="sex_female"}');
   });
 
   it('serves an OpenAPI document generated from the schemas, the reference page and the web page', async () => {
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as Json;
+    const doc = (await (await fetch(`${served.url}/openapi.json`)).json()) as Json;
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/predict', '/v2/models/{model}/infer']),
     );
     expect(doc.components.schemas.Passenger.properties.pclass).toBeDefined();
     for (const path of ['/', '/docs', '/app.js', '/docs/swagger-ui-bundle.js']) {
-      const r = await fetch(`${base}${path}`);
+      const r = await fetch(`${served.url}${path}`);
       expect(r.status, path).toBe(200);
       expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
     }
@@ -176,21 +155,24 @@ describe('operations endpoints', () => {
 
   it('writes one prediction log row per request to PostgreSQL', async () => {
     const r = await postJson(
-      `${base}/v1/predict`,
+      `${served.url}/v1/predict`,
       { passengers: [PASSENGER, PASSENGER] },
       { 'x-request-id': 'log-check' },
     );
     expect(r.status).toBe(200);
     await waitFor(
       async () =>
-        (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'log-check'")).rowCount === 1,
+        (await served.db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'log-check'"))
+          .rowCount === 1,
     );
-    const { rows } = await db.pool.query("SELECT * FROM prediction_log WHERE request_id = 'log-check'");
+    const { rows } = await served.db.pool.query(
+      "SELECT * FROM prediction_log WHERE request_id = 'log-check'",
+    );
     const row = rows[0];
     expect(row).toMatchObject({
       environment: 'dev',
       image_version: 'test-1',
-      model_version: server.modelVersion,
+      model_version: served.server.modelVersion,
       api: 'v1',
       passengers: 2,
     });
@@ -198,7 +180,7 @@ describe('operations endpoints', () => {
     expect(row.probabilities).toHaveLength(2);
     expect(row.labels).toEqual([r.json.predictions[0].survived, r.json.predictions[1].survived]);
     expect(row.latency_ms).toBeGreaterThan(0);
-    const view = await db.pool.query(
+    const view = await served.db.pool.query(
       "SELECT position, label FROM prediction_log_passenger WHERE request_id = 'log-check' ORDER BY position",
     );
     expect(view.rows.map((v) => v.position)).toEqual([0, 1]);
@@ -206,25 +188,30 @@ describe('operations endpoints', () => {
 
   it('logs the passengers as the server understood them, even for a body with a repeated key', async () => {
     const text = `{"passengers":[{"x":1}],\n "passengers" : [${JSON.stringify(PASSENGER)}] }`;
-    expect((await postJson(`${base}/v1/predict`, text, { 'x-request-id': 'dup-key' })).status).toBe(200);
+    expect((await postJson(`${served.url}/v1/predict`, text, { 'x-request-id': 'dup-key' })).status).toBe(
+      200,
+    );
     await waitFor(
       async () =>
-        (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'dup-key'")).rowCount === 1,
+        (await served.db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'dup-key'")).rowCount ===
+        1,
     );
-    const { rows } = await db.pool.query("SELECT input FROM prediction_log WHERE request_id = 'dup-key'");
+    const { rows } = await served.db.pool.query(
+      "SELECT input FROM prediction_log WHERE request_id = 'dup-key'",
+    );
     expect(rows[0].input).toEqual([PASSENGER]);
   });
 
   it('counts a row PostgreSQL refuses as dropped (rejected) and still writes the others', async () => {
-    const metrics = async () => (await fetch(`${base}/metrics`)).text();
+    const metrics = async () => (await fetch(`${served.url}/metrics`)).text();
     const before = sample(await metrics(), 'titanic_prediction_log_dropped_total', 'reason="rejected"');
     // jsonb cannot hold U+0000: the row fails as data, not as an outage.
     const bad = await postJson(
-      `${base}/v1/predict`,
+      `${served.url}/v1/predict`,
       { ...PASSENGER, name: 'Nul, Mr. \u0000' },
       { 'x-request-id': 'nul' },
     );
-    const good = await postJson(`${base}/v1/predict`, PASSENGER, { 'x-request-id': 'after-nul' });
+    const good = await postJson(`${served.url}/v1/predict`, PASSENGER, { 'x-request-id': 'after-nul' });
     expect([bad.status, good.status]).toEqual([200, 200]);
     await waitFor(
       async () =>
@@ -232,7 +219,8 @@ describe('operations endpoints', () => {
     );
     await waitFor(
       async () =>
-        (await db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'after-nul'")).rowCount === 1,
+        (await served.db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'after-nul'"))
+          .rowCount === 1,
     );
   });
 });
@@ -242,7 +230,7 @@ describe('API keys and rate limits', () => {
     const key = 'k'.repeat(20);
     const guarded = await startInference(
       testEnv({
-        DATABASE_URL: db.url,
+        DATABASE_URL: served.db.url,
         API_KEYS: `${key},${'z'.repeat(24)}`,
         RATE_LIMIT_RPS: '1',
         RATE_LIMIT_BURST: '2',

@@ -1,19 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningInference, startInference } from '../../src/start.ts';
-import { createSchema, PASSENGER, postJson, type TestSchema, testEnv } from '../support.ts';
+import { describe, expect, it } from 'vitest';
+import { PASSENGER, postJson, serveForTests } from '../support.ts';
 
-let db: TestSchema;
-let server: RunningInference;
-
-beforeAll(async () => {
-  db = await createSchema();
-  server = await startInference(testEnv({ DATABASE_URL: db.url }));
-});
-afterAll(async () => {
-  await server?.stop();
-  await db?.drop();
-});
+const served = serveForTests();
 
 const FIELDS = Object.keys(PASSENGER).concat(['name', 'cabin', 'ticket']);
 
@@ -57,7 +46,7 @@ const contentType = fc.oneof(
 );
 
 async function check(path: string, body: string, type: string, v2: boolean) {
-  const r = await fetch(`${server.url}${path}`, {
+  const r = await fetch(`${served.server.url}${path}`, {
     method: 'POST',
     headers: type ? { 'content-type': type } : {},
     body,
@@ -93,7 +82,7 @@ describe('malformed bodies (property-based)', () => {
   });
 
   it('is still up and serving afterwards', async () => {
-    expect((await fetch(`${server.url}/v2/health/live`)).status).toBe(200);
-    expect((await postJson(`${server.url}/v1/predict`, PASSENGER)).status).toBe(200);
+    expect((await fetch(`${served.server.url}/v2/health/live`)).status).toBe(200);
+    expect((await postJson(`${served.server.url}/v1/predict`, PASSENGER)).status).toBe(200);
   });
 });

@@ -1,15 +1,11 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningInference, startInference } from '../../src/start.ts';
-import { createSchema, type TestSchema, testEnv } from '../support.ts';
+import { serveForTests } from '../support.ts';
 
-let db: TestSchema;
-let server: RunningInference;
+const served = serveForTests();
 let browser: Browser;
 
 beforeAll(async () => {
-  db = await createSchema();
-  server = await startInference(testEnv({ DATABASE_URL: db.url }));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -26,8 +22,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  await db?.drop();
 });
 
 describe('web page', () => {
@@ -36,15 +30,15 @@ describe('web page', () => {
     const page = await context.newPage();
     const outside: string[] = [];
     page.on('request', (r) => {
-      if (!r.url().startsWith(server.url)) outside.push(r.url());
+      if (!r.url().startsWith(served.server.url)) outside.push(r.url());
     });
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
       // The bad age's 400 is the expected answer; anything else is a fault of the page.
       if (m.type() === 'error' && !m.text().includes('status of 400')) consoleErrors.push(m.text());
     });
-    await page.goto(`${server.url}/`);
-    await expect.poll(() => page.textContent('#model-version')).toBe(server.modelVersion);
+    await page.goto(`${served.server.url}/`);
+    await expect.poll(() => page.textContent('#model-version')).toBe(served.server.modelVersion);
 
     await page.selectOption('#pclass', '1');
     await page.selectOption('#sex', 'female');
@@ -59,7 +53,7 @@ describe('web page', () => {
     const percent = Number((await page.textContent('#probability'))!.replace('%', ''));
     expect(percent).toBeGreaterThan(50);
     expect(await page.textContent('#verdict')).toBe('Likely survived');
-    expect(await page.textContent('#result-model')).toBe(server.modelVersion);
+    expect(await page.textContent('#result-model')).toBe(served.server.modelVersion);
     const width = await page.$eval('#meter-fill', (el) => (el as HTMLElement).style.width);
     expect(width).toBe(`${percent}%`);
 
@@ -68,7 +62,7 @@ describe('web page', () => {
     await expect.poll(() => page.textContent('[data-error-for="age"]')).toBe('age must be at most 120');
     expect(await page.getAttribute('#age', 'aria-invalid')).toBe('true');
 
-    await page.goto(`${server.url}/docs`);
+    await page.goto(`${served.server.url}/docs`);
     await page.getByText('/v1/predict', { exact: true }).first().waitFor();
     expect(outside).toEqual([]);
     expect(consoleErrors).toEqual([]);

@@ -1,0 +1,88 @@
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { LogEntry } from './prediction-log.ts';
+
+/** The per-process values every row carries. */
+export interface LogRows {
+  readonly environment: string;
+  readonly modelVersion: string;
+  readonly imageVersion: string;
+  readonly threshold: number;
+}
+
+const COLUMNS =
+  'request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms';
+
+// COPY in text format: PostgreSQL parses each value once (the JSON text straight into jsonb),
+// which measured 2.6 times cheaper on the server than the INSERT below for the same rows; that
+// CPU is shared with the request path.
+const COPY = `COPY prediction_log (${COLUMNS}) FROM STDIN`;
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A value for COPY's text format: backslash, tab, newline and return escaped. */
+function copyText(value: string): string {
+  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
+}
+
+/** Probabilities and labels as array element lists (`nil` for a non-finite probability). */
+function arrays(e: LogEntry, threshold: number, nil: string, yes: string, no: string): [string, string] {
+  let p = '';
+  let l = '';
+  for (let j = 0; j < e.probabilities.length; j++) {
+    const v = e.probabilities[j]!;
+    const sep = j === 0 ? '' : ',';
+    p += sep + (Number.isFinite(v) ? v : nil);
+    l += sep + (v >= threshold ? yes : no);
+  }
+  return [p, l];
+}
+
+export async function writeByCopy(pool: pg.Pool, batch: readonly LogEntry[], o: LogRows): Promise<void> {
+  const fixed = `\t${copyText(o.environment)}\t${copyText(o.modelVersion)}\t${copyText(o.imageVersion)}\t`;
+  let text = '';
+  for (const e of batch) {
+    const [p, l] = arrays(e, o.threshold, 'NULL', 't', 'f');
+    text += `${copyText(e.requestId)}\t${new Date(e.at).toISOString()}${fixed}${e.api}\t${e.passengers}\t${copyText(e.input)}\t{${p}}\t{${l}}\t${e.latencyMs}\n`;
+  }
+  const client = await pool.connect();
+  // A checked-out client reports a broken connection as an 'error' event (the pool listens only
+  // while it is idle); unheard, that event would end the process. The COPY fails with it too.
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  try {
+    await pipeline([text], client.query(copyFrom(COPY)));
+    client.release();
+  } catch (err) {
+    // A failed COPY may leave the connection mid-protocol: never hand it out again.
+    client.release(err as Error);
+    throw err;
+  } finally {
+    client.off('error', ignore);
+  }
+}
+
+// One statement with a fixed parameter list, prepared once per connection: the rows travel as
+// one JSON document assembled from the already-serialised inputs (no per-value escaping) and
+// json_to_recordset turns it back into rows on the server.
+const INSERT = `INSERT INTO prediction_log (${COLUMNS})
+SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms
+FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real)`;
+
+export async function writeByInsert(pool: pg.Pool, batch: readonly LogEntry[], o: LogRows): Promise<void> {
+  let json = '[';
+  for (let i = 0; i < batch.length; i++) {
+    const e = batch[i]!;
+    const [p, l] = arrays(e, o.threshold, 'null', 'true', 'false');
+    json += `${i === 0 ? '' : ','}{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":${e.input},"p":[${p}],"l":[${l}],"ms":${e.latencyMs}}`;
+  }
+  json += ']';
+  await pool.query({
+    name: 'titanic-insert-prediction-log',
+    text: INSERT,
+    values: [o.environment, o.modelVersion, o.imageVersion, json],
+  });
+}

@@ -4,8 +4,9 @@ import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
+import { httpService } from '../http-service.ts';
 import { emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
-import { ConfigMap, Deployment, type IDeployment, Ingress, Service } from '../kinds.ts';
+import { ConfigMap, Deployment, type IDeployment, Ingress } from '../kinds.ts';
 import { labels, selectorLabels } from '../labels.ts';
 import { dashboards } from './dashboards/index.ts';
 import { grafanaDashboardProvider, grafanaDatasources } from './provisioning.ts';
@@ -56,16 +57,7 @@ export class GrafanaChart extends Chart {
       ConfigMap({ metadata: { name: 'grafana-dashboards', namespace: ns, labels: meta }, data: boards }),
     );
     emit(this, grafanaDeployment(env, meta, configHash));
-    emit(
-      this,
-      Service({
-        metadata: { name: NAMES.grafana, namespace: ns, labels: meta },
-        spec: {
-          selector: selectorLabels({ name: NAMES.grafana, env: env.name }),
-          ports: [{ name: 'http', port: PORTS.grafana, targetPort: 'http', protocol: 'TCP' }],
-        },
-      }),
-    );
+    emit(this, httpService(env, NAMES.grafana, PORTS.grafana, meta));
     const host = env.monitoring.grafanaHost;
     if (host) {
       const tls = env.ingress.tls;

@@ -1,5 +1,6 @@
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES, PORTS, WAVES } from '../constants.ts';
+import { httpService } from '../http-service.ts';
 import { SYNC_WAVE } from '../k8s.ts';
 import {
   HorizontalPodAutoscaler,
@@ -10,7 +11,6 @@ import {
   type IService,
   type IServiceAccount,
   PodDisruptionBudget,
-  Service,
   ServiceAccount,
 } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
@@ -26,14 +26,7 @@ export function inferenceServiceAccount(env: Environment, labels: Labels): IServ
 }
 
 export function inferenceService(env: Environment, labels: Labels): IService {
-  return Service({
-    metadata: { name: NAMES.inference, namespace: env.namespace, labels },
-    spec: {
-      type: 'ClusterIP',
-      selector: selectorLabels({ name: NAMES.inference, env: env.name }),
-      ports: [{ name: 'http', port: PORTS.inference, targetPort: 'http', protocol: 'TCP' }],
-    },
-  });
+  return httpService(env, NAMES.inference, PORTS.inference, labels);
 }
 
 export function inferenceAutoscaler(env: Environment, labels: Labels): IHorizontalPodAutoscaler {

@@ -1,7 +1,8 @@
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS } from '../constants.ts';
+import { httpService } from '../http-service.ts';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
-import { Deployment, type IDeployment, type IService, Service } from '../kinds.ts';
+import { Deployment, type IDeployment, type IService } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
 
 type Labels = Record<string, string>;
@@ -10,13 +11,7 @@ export const ALERTMANAGER_CONFIG_MAP = 'alertmanager-config';
 export const WEBHOOK_TOKEN_FILE = '/etc/alertmanager/secrets/token';
 
 export function alertmanagerService(env: Environment, labels: Labels): IService {
-  return Service({
-    metadata: { name: NAMES.alertmanager, namespace: env.namespace, labels },
-    spec: {
-      selector: selectorLabels({ name: NAMES.alertmanager, env: env.name }),
-      ports: [{ name: 'http', port: PORTS.alertmanager, targetPort: 'http', protocol: 'TCP' }],
-    },
-  });
+  return httpService(env, NAMES.alertmanager, PORTS.alertmanager, labels);
 }
 
 export function alertmanagerDeployment(env: Environment, labels: Labels, configHash: string): IDeployment {

@@ -1,5 +1,6 @@
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS } from '../constants.ts';
+import { httpService } from '../http-service.ts';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
 import {
   Deployment,
@@ -9,7 +10,6 @@ import {
   PersistentVolumeClaim,
   Role,
   RoleBinding,
-  Service,
   ServiceAccount,
 } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
@@ -49,13 +49,7 @@ export function prometheusStorage(env: Environment, labels: Labels): IPersistent
 }
 
 export function prometheusService(env: Environment, labels: Labels): IService {
-  return Service({
-    metadata: { name: NAMES.prometheus, namespace: env.namespace, labels },
-    spec: {
-      selector: selectorLabels({ name: NAMES.prometheus, env: env.name }),
-      ports: [{ name: 'http', port: PORTS.prometheus, targetPort: 'http', protocol: 'TCP' }],
-    },
-  });
+  return httpService(env, NAMES.prometheus, PORTS.prometheus, labels);
 }
 
 export function prometheusDeployment(env: Environment, labels: Labels, configHash: string): IDeployment {

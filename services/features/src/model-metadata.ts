@@ -17,6 +17,12 @@ export const calibrationBinSchema = z.object({
   observedRateStd: z.number().nullable().optional(),
 });
 
+/**
+ * A passenger is predicted to have survived when the probability is at least this. Training
+ * reports accuracy at it and the server labels predictions with it: one definition for both.
+ */
+export const DECISION_THRESHOLD = 0.5;
+
 /** Model versions sort as strings and read as dates: 2026.11.25-1, 2026.11.25-2, … */
 export const MODEL_VERSION_PATTERN = /^\d{4}\.\d{2}\.\d{2}-\d+$/;
 
@@ -51,3 +57,24 @@ export const modelMetadataSchema = z.looseObject({
   trainingHistograms: z.array(featureHistogramSchema),
 });
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
+
+export type ParsedModelMetadata =
+  | { readonly ok: true; readonly meta: ModelMetadata }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Parses the text of a registry entry; `path` names the file in the reason, together with the
+ * first offending key, so every reader (synth, alert rules, promoter, server) says the same thing.
+ */
+export function parseModelMetadata(text: string, path: string): ParsedModelMetadata {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `${path} is not valid JSON` };
+  }
+  const parsed = modelMetadataSchema.safeParse(json);
+  if (parsed.success) return { ok: true, meta: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, reason: `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
+}

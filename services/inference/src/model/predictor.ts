@@ -1,4 +1,10 @@
-import { type EncoderParams, encodeBatch, FEATURE_COUNT, type Passenger } from '@titanic/features';
+import {
+  DECISION_THRESHOLD,
+  type EncoderParams,
+  encodeBatch,
+  FEATURE_COUNT,
+  type Passenger,
+} from '@titanic/features';
 import type { DriftWindow } from '../telemetry/drift-window.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { Batcher } from './batcher.ts';
@@ -10,19 +16,13 @@ const SELF_TEST: Passenger[] = [
   { pclass: 3, sex: 'male', age: null, sibsp: 0, parch: 0, fare: null, embarked: null },
 ];
 
-function thresholdOf(model: LoadedModel): number {
-  const candidates = [(model.metadata as Record<string, unknown>).threshold, model.metadata.params.threshold];
-  const found = candidates.find((t): t is number => typeof t === 'number' && t > 0 && t < 1);
-  return found ?? 0.5;
-}
-
 /**
  * Encoding, batched inference and the per-prediction bookkeeping (metrics, drift window) for
  * both APIs. Everything about the model comes from its files.
  */
 export class Predictor {
   readonly version: string;
-  readonly threshold: number;
+  readonly threshold = DECISION_THRESHOLD;
   readonly featureCount = FEATURE_COUNT;
   readonly #encoder: EncoderParams;
   readonly #batcher: Batcher;
@@ -34,7 +34,6 @@ export class Predictor {
     options: { metrics: Metrics; drift: DriftWindow; maxRows: number },
   ) {
     this.version = model.metadata.version;
-    this.threshold = thresholdOf(model);
     this.#encoder = model.metadata.encoder;
     this.#drift = options.drift;
     this.#counters = options.metrics.forModel(this.version);

@@ -1,3 +1,4 @@
+import { DECISION_THRESHOLD } from '@titanic/features';
 export interface CalibrationBin {
   readonly lower: number;
   readonly upper: number;
@@ -15,7 +16,7 @@ export interface ScoreSet {
 
 const EPS = 1e-15;
 
-export function accuracy(y: ArrayLike<number>, p: ArrayLike<number>, threshold = 0.5): number {
+export function accuracy(y: ArrayLike<number>, p: ArrayLike<number>, threshold = DECISION_THRESHOLD): number {
   let ok = 0;
   for (let i = 0; i < y.length; i++) if ((p[i]! >= threshold ? 1 : 0) === y[i]) ok++;
   return ok / y.length;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { modelMetadataSchema } from '@titanic/features';
+import { parseModelMetadata } from '@titanic/features';
 import { EnvironmentError, environmentFile } from '../environments/load.ts';
 import type { Environment } from '../environments/schema.ts';
 
@@ -25,20 +25,13 @@ export async function readModelMetadata(root: string, env: Environment): Promise
       `model.version: expected a version in the registry, but ${path} does not exist`,
     ]);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new EnvironmentError(file, [`model.version: ${path} is not valid JSON`]);
-  }
-  const meta = modelMetadataSchema.safeParse(parsed);
-  if (!meta.success) {
-    throw new EnvironmentError(file, [`model.version: ${path} does not match the model.json schema`]);
-  }
-  if (meta.data.files.onnx.sha256 !== env.model.sha256) {
+  const parsed = parseModelMetadata(text, path);
+  if (!parsed.ok) throw new EnvironmentError(file, [`model.version: ${parsed.reason}`]);
+  const meta = parsed.meta;
+  if (meta.files.onnx.sha256 !== env.model.sha256) {
     throw new EnvironmentError(file, [
-      `model.sha256: expected ${meta.data.files.onnx.sha256} (files.onnx.sha256 of ${path})`,
+      `model.sha256: expected ${meta.files.onnx.sha256} (files.onnx.sha256 of ${path})`,
     ]);
   }
-  return { text, trainingPositiveRate: meta.data.trainingPositiveRate };
+  return { text, trainingPositiveRate: meta.trainingPositiveRate };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { modelMetadataSchema } from '@titanic/features';
+import { parseModelMetadata } from '@titanic/features';
 import type { Environment } from '../../../environments/schema.ts';
 
 /**
@@ -20,10 +20,7 @@ export function trainingPositiveRate(env: Environment, modelsDir: string): numbe
         `pins ${env.model.version}: train it with npm run train or pin a version that exists`,
     );
   }
-  const parsed = modelMetadataSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}; re-run the trainer`);
-  }
-  return parsed.data.trainingPositiveRate;
+  const parsed = parseModelMetadata(text, file);
+  if (!parsed.ok) throw new Error(`${parsed.reason}; re-run the trainer`);
+  return parsed.meta.trainingPositiveRate;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MODEL_VERSION_PATTERN, type ModelMetadata, modelMetadataSchema } from '@titanic/features';
+import { MODEL_VERSION_PATTERN, type ModelMetadata, parseModelMetadata } from '@titanic/features';
 import type { Repository } from './github.ts';
 
 export type ModelLookup =
@@ -17,26 +17,17 @@ export async function readModel(
   const dir = `models/${name}/${version}`;
   const text = await repo.readText(ref, `${dir}/model.json`);
   if (text === undefined) return { ok: false, reason: `${dir}/model.json does not exist` };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: `${dir}/model.json is not valid JSON` };
-  }
-  const parsed = modelMetadataSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { ok: false, reason: `${dir}/model.json: ${issue.path.join('.')}: ${issue.message}` };
-  }
+  const parsed = parseModelMetadata(text, `${dir}/model.json`);
+  if (!parsed.ok) return parsed;
   let onnxSha256: string | undefined;
   if (files) {
-    const blob = files.get(`${dir}/${parsed.data.files.onnx.path.split('/').pop()}`);
-    if (!blob) return { ok: false, reason: `${dir}/${parsed.data.files.onnx.path} does not exist` };
+    const blob = files.get(`${dir}/${parsed.meta.files.onnx.path.split('/').pop()}`);
+    if (!blob) return { ok: false, reason: `${dir}/${parsed.meta.files.onnx.path} does not exist` };
     onnxSha256 = createHash('sha256')
       .update(await repo.blob(blob))
       .digest('hex');
   }
-  return { ok: true, meta: parsed.data, onnxSha256 };
+  return { ok: true, meta: parsed.meta, onnxSha256 };
 }
 
 /** Registered versions of a model, newest first (versions sort as strings by design). */

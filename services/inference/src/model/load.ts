@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { FEATURE_NAMES, type ModelMetadata, modelMetadataSchema } from '@titanic/features';
+import { FEATURE_NAMES, type ModelMetadata, parseModelMetadata } from '@titanic/features';
 import * as ort from 'onnxruntime-node';
 import { ModelLoadError } from '../errors.ts';
 
@@ -22,18 +22,9 @@ async function readOrFail(path: string, what: string): Promise<Buffer> {
 }
 
 function parseMetadata(bytes: Buffer, path: string): ModelMetadata {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new ModelLoadError(`${path} is not valid JSON`);
-  }
-  const parsed = modelMetadataSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ModelLoadError(`${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  const parsed = parseModelMetadata(bytes.toString('utf8'), path);
+  if (!parsed.ok) throw new ModelLoadError(parsed.reason);
+  return parsed.meta;
 }
 
 /**

@@ -4,10 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { alertRules } from '../../charts/prometheus/alert-rules.ts';
-import { alertmanagerConfig } from '../../charts/prometheus/alertmanager-config.ts';
-import { prometheusConfig } from '../../charts/prometheus/config.ts';
 import { loadEnvironment, REPO_ROOT } from '../../environments/load.ts';
 import { createSchema, type TestSchema } from '../../services/inference/test/support.ts';
 import type { PromoterContext } from '../../services/promoter/src/context.ts';
@@ -18,8 +14,8 @@ import { WorkingCopy } from '../../services/promoter/test/support/fixture-repo.t
 import { FakeGitHub } from '../../services/promoter/test/support/github/server.ts';
 import { OciRegistry } from '../../services/promoter/test/support/oci-registry.ts';
 import { runTraining } from '../../services/trainer/src/run.ts';
-import { type RunningProcess, startProcess, waitFor, waitReady } from '../observability/e2e/processes.ts';
-import { PrometheusApi } from '../observability/e2e/prometheus-api.ts';
+import { startMonitoringStack } from '../observability/e2e/monitoring-stack.ts';
+import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
 import { Deployer, type DeploymentPlan, readDeployment } from './support/deployer.ts';
 import { freePort } from './support/ports.ts';
@@ -238,68 +234,21 @@ describe('the GitOps loop', () => {
         });
         cleanups.push(() => promoter.stop());
         const hook = `${promoter.url}/hooks/alertmanager`;
-        const [promPort, amPort] = [await freePort(), await freePort()];
-        await writeFile(
-          join(work, 'alertmanager.yml'),
-          stringify(
-            alertmanagerConfig({
-              namespace: env.namespace,
-              promoterUrl: hook,
-              credentialsFile: tokenFile,
-              groupWait: '1s',
-              groupInterval: '1s',
-              repeatInterval: '1h',
-            }),
-          ),
-        );
-        const alertmanager = startProcess('/usr/bin/prometheus-alertmanager', [
-          `--config.file=${join(work, 'alertmanager.yml')}`,
-          `--storage.path=${join(work, 'alertmanager-data')}`,
-          `--web.listen-address=127.0.0.1:${amPort}`,
-          '--cluster.listen-address=',
-        ]);
-        cleanups.push(() => alertmanager.stop());
         const meta = modelMetadataSchema.parse(
           JSON.parse(
             await readFile(join(clone.dir, 'models/titanic', trained.version, 'model.json'), 'utf8'),
           ),
         );
-        const rules = join(work, 'rules.yaml');
-        await writeFile(
-          rules,
-          stringify(
-            alertRules(env, {
-              forOverride: '3s',
-              evaluationInterval: '1s',
-              trainingPositiveRate: meta.trainingPositiveRate,
-            }),
-          ),
-        );
-        const config = prometheusConfig({
-          env: env.name,
-          namespace: env.namespace,
-          ruleFiles: [rules],
-          scrapeInterval: '1s',
-          evaluationInterval: '1s',
-          static: { inference: [`127.0.0.1:${port}`], alertmanager: [`127.0.0.1:${amPort}`] },
+        const stack = await startMonitoringStack({
+          dir: work,
+          env,
+          inference: `127.0.0.1:${port}`,
+          webhookUrl: hook,
+          credentialsFile: tokenFile,
+          trainingPositiveRate: meta.trainingPositiveRate,
         });
-        await writeFile(join(work, 'prometheus.yml'), stringify(config));
-        const prometheus: RunningProcess = startProcess('/usr/bin/prometheus', [
-          `--config.file=${join(work, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(work, 'prometheus-data')}`,
-          `--web.listen-address=127.0.0.1:${promPort}`,
-        ]);
-        cleanups.push(() => prometheus.stop());
-        const api = new PrometheusApi(`http://127.0.0.1:${promPort}`);
-        await Promise.all([
-          waitReady(prometheus, `${api.baseUrl}/-/ready`),
-          waitReady(alertmanager, `http://127.0.0.1:${amPort}/-/ready`),
-        ]);
-        await waitFor(
-          'Prometheus to scrape the service',
-          async () => (await api.targetsUp()) >= 1 || undefined,
-          15_000,
-        );
+        cleanups.push(() => stack.stop());
+        const { api, alertmanager } = stack;
         return { api, promoter, alertmanager };
       },
     );

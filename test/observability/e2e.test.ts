@@ -4,21 +4,17 @@ import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { alertRules } from '../../charts/prometheus/alert-rules.ts';
-import { alertmanagerConfig } from '../../charts/prometheus/alertmanager-config.ts';
-import { prometheusConfig } from '../../charts/prometheus/config.ts';
 import { loadEnvironment } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema.ts';
 import { type RunningInference, startInference } from '../../services/inference/src/start.ts';
 import { expandGrafanaVariables, panelQueries } from './dashboard-queries.ts';
-import { type RunningProcess, startOnFreePort, waitFor } from './e2e/processes.ts';
-import { PrometheusApi } from './e2e/prometheus-api.ts';
+import { startMonitoringStack } from './e2e/monitoring-stack.ts';
+import { type RunningProcess, waitFor } from './e2e/processes.ts';
+import type { PrometheusApi } from './e2e/prometheus-api.ts';
 import { predict, skewedPassengers, trainingPassengers } from './e2e/traffic.ts';
 import { startWebhookReceiver } from './e2e/webhook-receiver.ts';
 
-const PROMETHEUS = '/usr/bin/prometheus';
-const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const DATABASE = 'postgres://postgres@127.0.0.1:5432/test';
 const TOKEN = `e2e-${Math.random().toString(36).slice(2)}`;
 const SCHEMA = `obs_e2e_${process.pid}_${Date.now()}`;
@@ -62,63 +58,15 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   const tokenFile = join(dir, 'webhook-token');
   await writeFile(tokenFile, TOKEN, { mode: 0o600 });
-  await writeFile(
-    join(dir, 'alertmanager.yml'),
-    stringify(
-      alertmanagerConfig({
-        namespace: env.namespace,
-        promoterUrl: receiver.url,
-        credentialsFile: tokenFile,
-        groupWait: '1s',
-        groupInterval: '1s',
-        repeatInterval: '1h',
-      }),
-    ),
-  );
-  const am = await startOnFreePort(
-    ALERTMANAGER,
-    (port) => [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'alertmanager-data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    '/-/ready',
-  );
-  alertmanager = am.proc;
-
-  const rules = join(dir, 'rules.yaml');
-  await writeFile(
-    rules,
-    stringify(
-      alertRules(env, { forOverride: '3s', evaluationInterval: '1s', trainingPositiveRate: trainingRate }),
-    ),
-  );
-  const config = prometheusConfig({
-    env: env.name,
-    namespace: env.namespace,
-    ruleFiles: [rules],
-    scrapeInterval: '1s',
-    evaluationInterval: '1s',
-    static: { inference: [new URL(inference.url).host], alertmanager: [`127.0.0.1:${am.port}`] },
+  const stack = await startMonitoringStack({
+    dir,
+    env,
+    inference: new URL(inference.url).host,
+    webhookUrl: receiver.url,
+    credentialsFile: tokenFile,
+    trainingPositiveRate: trainingRate,
   });
-  await writeFile(join(dir, 'prometheus.yml'), stringify(config));
-  const prom = await startOnFreePort(
-    PROMETHEUS,
-    (port) => [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    '/-/ready',
-  );
-  prometheus = prom.proc;
-  api = new PrometheusApi(`http://127.0.0.1:${prom.port}`);
-  await waitFor(
-    'the inference target to be scraped',
-    async () => (await api.targetsUp()) >= 1 || undefined,
-    15_000,
-  );
+  ({ prometheus, alertmanager, api } = stack);
 });
 
 afterAll(async () => {

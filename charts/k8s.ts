@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import { stringify } from 'yaml';
 
 interface KubernetesObject {
   readonly apiVersion: string;
@@ -63,4 +65,17 @@ export function restrictedPod(uid: number): IPodSecurityContext {
 /** The image reference a pod pulls: the digest wins when present, the tag stays for humans. */
 export function imageRef(repository: string, tag: string, digest?: string): string {
   return digest ? `${repository}:${tag}@${digest}` : `${repository}:${tag}`;
+}
+
+/** YAML for ConfigMap payloads: sorted keys and no line folding, so renders are byte-stable. */
+export function configYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, sortMapEntries: true });
+}
+
+/**
+ * A short hash of configuration text, put on a pod template annotation so a config change rolls
+ * the pods (mounted ConfigMaps alone would not restart the process).
+ */
+export function configHash(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
 }

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
 import { httpService } from '../http-service.ts';
-import { emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { configHash, configYaml, emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { ConfigMap, Deployment, type IDeployment, Ingress } from '../kinds.ts';
 import { labels, selectorLabels } from '../labels.ts';
 import { dashboards } from './dashboards/index.ts';
@@ -16,8 +14,6 @@ export interface GrafanaChartProps {
   /** File name → dashboard JSON; default `dashboards()` (pass it to build once for all environments). */
   readonly dashboards?: Record<string, unknown>;
 }
-
-const yaml = (o: unknown) => stringify(o, { lineWidth: 0, sortMapEntries: true });
 
 /** Grafana with the environment's Prometheus as datasource and the dashboards from code. */
 export class GrafanaChart extends Chart {
@@ -31,12 +27,9 @@ export class GrafanaChart extends Chart {
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([file, json]) => [file, `${JSON.stringify(json, null, 2)}\n`]),
     );
-    const datasources = yaml(grafanaDatasources(ns));
-    const provider = yaml(grafanaDashboardProvider());
-    const configHash = createHash('sha256')
-      .update([datasources, provider, ...Object.values(boards)].join('\0'))
-      .digest('hex')
-      .slice(0, 16);
+    const datasources = configYaml(grafanaDatasources(ns));
+    const provider = configYaml(grafanaDashboardProvider());
+    const hash = configHash(datasources, provider, ...Object.values(boards));
 
     emit(
       this,
@@ -56,7 +49,7 @@ export class GrafanaChart extends Chart {
       this,
       ConfigMap({ metadata: { name: 'grafana-dashboards', namespace: ns, labels: meta }, data: boards }),
     );
-    emit(this, grafanaDeployment(env, meta, configHash));
+    emit(this, grafanaDeployment(env, meta, hash));
     emit(this, httpService(env, NAMES.grafana, PORTS.grafana, meta));
     const host = env.monitoring.grafanaHost;
     if (host) {

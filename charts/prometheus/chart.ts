@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES } from '../constants.ts';
-import { emit } from '../k8s.ts';
+import { configHash, configYaml, emit } from '../k8s.ts';
 import { ConfigMap } from '../kinds.ts';
 import { labels } from '../labels.ts';
 import { alertRules } from './alert-rules.ts';
@@ -34,9 +32,6 @@ export interface PrometheusChartProps {
   readonly promoterUrl?: string;
 }
 
-const yaml = (o: unknown) => stringify(o, { lineWidth: 0, sortMapEntries: true });
-const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
-
 /** Prometheus scraping this namespace, its alert rules, and Alertmanager routing to the promoter. */
 export class PrometheusChart extends Chart {
   constructor(scope: Construct, id: string, props: PrometheusChartProps) {
@@ -51,11 +46,11 @@ export class PrometheusChart extends Chart {
     });
     const am = labels({ name: NAMES.alertmanager, env: env.name, version: '0.27.0', component: 'alerting' });
 
-    const config = yaml(
+    const config = configYaml(
       prometheusConfig({ env: env.name, namespace: ns, ruleFiles: [`${RULES_DIR}/*.yaml`] }),
     );
-    const rules = yaml(alertRules(env, { trainingPositiveRate: props.trainingPositiveRate }));
-    const amConfig = yaml(
+    const rules = configYaml(alertRules(env, { trainingPositiveRate: props.trainingPositiveRate }));
+    const amConfig = configYaml(
       alertmanagerConfig({
         namespace: ns,
         promoterUrl: props.promoterUrl,
@@ -80,7 +75,7 @@ export class PrometheusChart extends Chart {
     );
     emit(this, prometheusStorage(env, prom));
     // The hash rolls the pod when configuration changes, since subPath mounts never refresh.
-    emit(this, prometheusDeployment(env, prom, hash(config, rules)));
+    emit(this, prometheusDeployment(env, prom, configHash(config, rules)));
     emit(this, prometheusService(env, prom));
     emit(
       this,
@@ -89,7 +84,7 @@ export class PrometheusChart extends Chart {
         data: { 'alertmanager.yml': amConfig },
       }),
     );
-    emit(this, alertmanagerDeployment(env, am, hash(amConfig)));
+    emit(this, alertmanagerDeployment(env, am, configHash(amConfig)));
     emit(this, alertmanagerService(env, am));
   }
 }

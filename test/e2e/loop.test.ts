@@ -6,12 +6,10 @@ import { modelMetadataSchema } from '@titanic/features';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironment, REPO_ROOT } from '../../environments/load.ts';
 import { createSchema, type TestSchema } from '../../services/inference/test/support.ts';
-import type { PromoterContext } from '../../services/promoter/src/context.ts';
-import { createClient, Repository } from '../../services/promoter/src/github.ts';
 import { promote } from '../../services/promoter/src/promote.ts';
-import { RegistryClient } from '../../services/promoter/src/registry.ts';
 import { WorkingCopy } from '../../services/promoter/test/support/fixture-repo.ts';
 import { FakeGitHub } from '../../services/promoter/test/support/github/server.ts';
+import { testContext } from '../../services/promoter/test/support/harness.ts';
 import { OciRegistry } from '../../services/promoter/test/support/oci-registry.ts';
 import { runTraining } from '../../services/trainer/src/run.ts';
 import { startMonitoringStack } from '../observability/e2e/monitoring-stack.ts';
@@ -69,25 +67,10 @@ describe('the GitOps loop', () => {
         const seeded = await seedFromProject(github.repoDir);
         await registry.pushImage('titanic-ml/titanic-inference', seeded.pins[ENV]!.image);
         const log: string[] = [];
-        const client = createClient({
-          token: github.token,
-          owner: github.coordinates.owner,
-          repo: github.coordinates.repo,
-          apiUrl: github.url,
-          retryBaseMs: 5,
-          writePacingMs: 0,
+        const { client, ctx } = testContext(github, registry, {
           log: (l) => log.push(l),
-        });
-        const ctx: PromoterContext = {
-          repo: new Repository(client, github.coordinates.owner, github.coordinates.repo),
-          registry: new RegistryClient({
-            urlOverride: registry.url,
-            username: registry.username,
-            password: registry.password,
-          }),
           now: () => new Date(),
-          log: (l) => log.push(l),
-        };
+        });
         const merge = async (pull: number) => {
           const { data } = await client.rest.pulls.merge({
             owner: github.coordinates.owner,

@@ -34,6 +34,34 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** The bot's context against the fake GitHub and the registry, built as the CLI builds it (no pacing, fast retries). */
+export function testContext(
+  github: FakeGitHub,
+  registry: OciRegistry,
+  options: { log: (line: string) => void; now: () => Date },
+): { client: ReturnType<typeof createClient>; ctx: PromoterContext } {
+  const client = createClient({
+    token: github.token,
+    owner: github.coordinates.owner,
+    repo: github.coordinates.repo,
+    apiUrl: github.url,
+    retryBaseMs: 5,
+    writePacingMs: 0,
+    log: options.log,
+  });
+  const ctx: PromoterContext = {
+    repo: new Repository(client, github.coordinates.owner, github.coordinates.repo),
+    registry: new RegistryClient({
+      urlOverride: registry.url,
+      username: registry.username,
+      password: registry.password,
+    }),
+    now: options.now,
+    log: options.log,
+  };
+  return { client, ctx };
+}
+
 function models(): FixtureModel[] {
   const tampered = fixtureModel(V.tampered, 0.9);
   return [
@@ -74,34 +102,14 @@ export async function startHarness(): Promise<Harness> {
     seeded,
   );
   await seed.dispose();
-  const client = createClient({
-    token: github.token,
-    owner: github.coordinates.owner,
-    repo: github.coordinates.repo,
-    apiUrl: github.url,
-    retryBaseMs: 5,
-    writePacingMs: 0,
-    log: (l) => h.logs.push(l),
-  });
-  const repo = new Repository(client, github.coordinates.owner, github.coordinates.repo);
-  const registryClient = new RegistryClient({
-    urlOverride: registry.url,
-    username: registry.username,
-    password: registry.password,
-  });
+  const { ctx: base } = testContext(github, registry, { log: (l) => h.logs.push(l), now: () => h.clock });
   const clones: WorkingCopy[] = [];
   return Object.assign(h, {
     github,
     registry,
     seeded,
     digests,
-    ctx: (overrides: Partial<PromoterContext> = {}) => ({
-      repo,
-      registry: registryClient,
-      now: () => h.clock,
-      log: (l: string) => h.logs.push(l),
-      ...overrides,
-    }),
+    ctx: (overrides: Partial<PromoterContext> = {}) => ({ ...base, ...overrides }),
     clone: async () => {
       const c = await WorkingCopy.clone(github.repoDir);
       clones.push(c);

@@ -1,4 +1,4 @@
-import type { K8sObject, Manifest } from './types.ts';
+import type { Finding, K8sObject, Manifest } from './types.ts';
 
 export interface Container {
   readonly name?: string;
@@ -52,6 +52,24 @@ export function allContainers(pod: PodSpec): { container: Container; init: boole
     ...(pod.initContainers ?? []).map((container) => ({ container, init: true })),
     ...(pod.containers ?? []).map((container) => ({ container, init: false })),
   ];
+}
+
+/**
+ * A finding per message `check` returns for each container (init containers included) of every
+ * manifest that has a pod spec: the loop the per-container rules share.
+ */
+export function containerFindings(
+  manifests: readonly Manifest[],
+  check: (container: Container, manifest: Manifest) => readonly string[],
+): Finding[] {
+  const out: Finding[] = [];
+  for (const manifest of manifests) {
+    const pod = podSpecOf(manifest.object);
+    if (!pod) continue;
+    for (const { container } of allContainers(pod))
+      for (const message of check(container, manifest)) out.push({ manifest, message });
+  }
+  return out;
 }
 
 export function ref(m: Manifest): string {

@@ -1,4 +1,4 @@
-import { allContainers, podSpecOf, WORKLOAD_KINDS } from '../pods.ts';
+import { allContainers, containerFindings, podSpecOf, WORKLOAD_KINDS } from '../pods.ts';
 import type { Finding, Rule } from '../types.ts';
 
 export const requestsAndLimits: Rule = {
@@ -6,19 +6,12 @@ export const requestsAndLimits: Rule = {
   reason: 'Without requests the scheduler and the HPA are blind; without limits one pod can starve a node.',
   fix: 'Set resources.requests and resources.limits for cpu and memory on every container, init containers included.',
   check(manifests) {
-    const out: Finding[] = [];
-    for (const m of manifests) {
-      const pod = podSpecOf(m.object);
-      if (!pod) continue;
-      for (const { container: c } of allContainers(pod)) {
-        const missing = (['requests', 'limits'] as const).flatMap((kind) =>
-          (['cpu', 'memory'] as const).filter((r) => !c.resources?.[kind]?.[r]).map((r) => `${kind}.${r}`),
-        );
-        if (missing.length > 0)
-          out.push({ manifest: m, message: `container "${c.name}" lacks resources ${missing.join(', ')}` });
-      }
-    }
-    return out;
+    return containerFindings(manifests, (c) => {
+      const missing = (['requests', 'limits'] as const).flatMap((kind) =>
+        (['cpu', 'memory'] as const).filter((r) => !c.resources?.[kind]?.[r]).map((r) => `${kind}.${r}`),
+      );
+      return missing.length > 0 ? [`container "${c.name}" lacks resources ${missing.join(', ')}`] : [];
+    });
   },
 };
 
@@ -57,20 +50,13 @@ export const pinnedImages: Rule = {
     'An untagged or `latest` image changes under a running deployment and breaks `git revert` as a rollback.',
   fix: 'Use an explicit release tag (e.g. postgres:16.4) or a digest; never `latest`.',
   check(manifests) {
-    const out: Finding[] = [];
-    for (const m of manifests) {
-      const pod = podSpecOf(m.object);
-      if (!pod) continue;
-      for (const { container: c } of allContainers(pod)) {
-        const { tag, digest } = imageParts(c.image ?? '');
-        if (!c.image) out.push({ manifest: m, message: `container "${c.name}" has no image` });
-        else if (!digest && !tag)
-          out.push({ manifest: m, message: `container "${c.name}" image ${c.image} has no tag` });
-        else if (tag === 'latest' && !digest)
-          out.push({ manifest: m, message: `container "${c.name}" image ${c.image} uses latest` });
-      }
-    }
-    return out;
+    return containerFindings(manifests, (c) => {
+      const { tag, digest } = imageParts(c.image ?? '');
+      if (!c.image) return [`container "${c.name}" has no image`];
+      if (!digest && !tag) return [`container "${c.name}" image ${c.image} has no tag`];
+      if (tag === 'latest' && !digest) return [`container "${c.name}" image ${c.image} uses latest`];
+      return [];
+    });
   },
 };
 

@@ -42,6 +42,8 @@ function isPermanent(err: unknown): boolean {
 /** Large requests make large rows: a statement carries about this much input at most. */
 const BATCH_BYTES = 512 * 1024;
 
+const MAX_BACKOFF_MS = 1000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -164,7 +166,7 @@ export class PredictionLog {
         await this.#writeOneByOne(batch);
         return;
       }
-      this.#backoff = Math.min(5000, Math.max(100, this.#backoff * 2));
+      this.#backOff();
       this.#warn(err, batch.length);
     }
   }
@@ -176,7 +178,7 @@ export class PredictionLog {
         this.#o.metrics.logWritten.inc();
       } catch (err) {
         if (!isPermanent(err)) {
-          this.#backoff = Math.min(5000, Math.max(100, this.#backoff * 2));
+          this.#backOff();
           this.#warn(err, 1);
           return;
         }
@@ -188,6 +190,14 @@ export class PredictionLog {
       }
       this.#remove(1);
     }
+  }
+
+  /**
+   * Doubles the retry delay, 100 ms up to 1 s: the queue fills at the request rate while the
+   * database is away, so a recovered database is written to again within a second.
+   */
+  #backOff(): void {
+    this.#backoff = Math.min(MAX_BACKOFF_MS, Math.max(100, this.#backoff * 2));
   }
 
   #remove(count: number): void {

@@ -41,20 +41,40 @@ function arrays(e: LogEntry, threshold: number, nil: string, yes: string, no: st
   return [p, l];
 }
 
-export async function writeByCopy(pool: pg.Pool, batch: readonly LogEntry[], o: LogRows): Promise<void> {
+/**
+ * How rows are encoded when queued and written when flushed: COPY text for PostgreSQL, JSON
+ * objects for the prepared INSERT. Encoding happens once, at enqueue time.
+ */
+export interface RowFormat {
+  /** The entry as one row (with its terminator). */
+  encode(entry: LogEntry): string;
+  /** The request id of an encoded row (for the warning about a rejected row). */
+  requestId(row: Buffer): string;
+  write(pool: pg.Pool, rows: readonly Buffer[]): Promise<void>;
+}
+
+export function copyFormat(o: LogRows): RowFormat {
   const fixed = `\t${copyText(o.environment)}\t${copyText(o.modelVersion)}\t${copyText(o.imageVersion)}\t`;
-  let text = '';
-  for (const e of batch) {
-    const [p, l] = arrays(e, o.threshold, 'NULL', 't', 'f');
-    text += `${copyText(e.requestId)}\t${new Date(e.at).toISOString()}${fixed}${e.api}\t${e.passengers}\t${copyText(e.input)}\t{${p}}\t{${l}}\t${e.latencyMs}\n`;
-  }
+  return {
+    encode(e) {
+      const [p, l] = arrays(e, o.threshold, 'NULL', 't', 'f');
+      return `${copyText(e.requestId)}\t${new Date(e.at).toISOString()}${fixed}${e.api}\t${e.passengers}\t${copyText(e.input)}\t{${p}}\t{${l}}\t${e.latencyMs}\n`;
+    },
+    requestId(row) {
+      return row.toString('utf8', 0, row.indexOf(9));
+    },
+    write: writeByCopy,
+  };
+}
+
+async function writeByCopy(pool: pg.Pool, rows: readonly Buffer[]): Promise<void> {
   const client = await pool.connect();
   // A checked-out client reports a broken connection as an 'error' event (the pool listens only
   // while it is idle); unheard, that event would end the process. The COPY fails with it too.
   const ignore = () => undefined;
   client.on('error', ignore);
   try {
-    await pipeline([text], client.query(copyFrom(COPY)));
+    await pipeline(rows, client.query(copyFrom(COPY)));
     client.release();
   } catch (err) {
     // A failed COPY may leave the connection mid-protocol: never hand it out again.
@@ -72,17 +92,24 @@ const INSERT = `INSERT INTO prediction_log (${COLUMNS})
 SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms
 FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real)`;
 
-export async function writeByInsert(pool: pg.Pool, batch: readonly LogEntry[], o: LogRows): Promise<void> {
-  let json = '[';
-  for (let i = 0; i < batch.length; i++) {
-    const e = batch[i]!;
-    const [p, l] = arrays(e, o.threshold, 'null', 'true', 'false');
-    json += `${i === 0 ? '' : ','}{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":${e.input},"p":[${p}],"l":[${l}],"ms":${e.latencyMs}}`;
-  }
-  json += ']';
-  await pool.query({
-    name: 'titanic-insert-prediction-log',
-    text: INSERT,
-    values: [o.environment, o.modelVersion, o.imageVersion, json],
-  });
+export function insertFormat(o: LogRows): RowFormat {
+  return {
+    encode(e) {
+      const [p, l] = arrays(e, o.threshold, 'null', 'true', 'false');
+      return `{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":${e.input},"p":[${p}],"l":[${l}],"ms":${e.latencyMs}},`;
+    },
+    requestId(row) {
+      return (JSON.parse(row.toString('utf8', 0, row.length - 1)) as { r: string }).r;
+    },
+    async write(pool, rows) {
+      const json = Buffer.concat(rows as Buffer[]);
+      // Rows end in a comma: the last one becomes the closing bracket.
+      json[json.length - 1] = 0x5d;
+      await pool.query({
+        name: 'titanic-insert-prediction-log',
+        text: INSERT,
+        values: [o.environment, o.modelVersion, o.imageVersion, `[${json.toString('utf8')}`],
+      });
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { writeByCopy, writeByInsert } from './log-writers.ts';
+import { copyFormat, insertFormat, type RowFormat } from './log-writers.ts';
+import { RowQueue } from './row-queue.ts';
 
 export interface LogEntry {
   readonly requestId: string;
@@ -24,6 +25,7 @@ export interface PredictionLogOptions {
   readonly imageVersion: string;
   readonly threshold: number;
   readonly maxRows: number;
+  /** Bound on the queued rows' encoded size. */
   readonly maxBytes: number;
   readonly batchMax: number;
   readonly flushMs: number;
@@ -39,7 +41,7 @@ function isPermanent(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
-/** Large requests make large rows: a statement carries about this much input at most. */
+/** Large requests make large rows: a statement carries about this many bytes of rows at most. */
 const BATCH_BYTES = 512 * 1024;
 
 const MAX_BACKOFF_MS = 1000;
@@ -48,14 +50,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The asynchronous, batched, bounded writer of the prediction log. Predictions never wait on
- * it: entries queue in memory and are written in multi-row inserts. While Postgres is away the
+ * it: each entry is encoded as its row when queued (outside the JavaScript heap, see RowQueue)
+ * and rows are written many per statement. While Postgres is away the
  * queue holds what fits (retrying with backoff) and counts what does not; on shutdown it flushes
  * until a deadline and counts the rest. Written + dropped always equals enqueued.
  */
 export class PredictionLog {
   readonly #o: PredictionLogOptions;
-  #queue: LogEntry[] = [];
-  #bytes = 0;
+  readonly #format: RowFormat;
+  readonly #queue = new RowQueue();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #started = false;
@@ -65,10 +68,11 @@ export class PredictionLog {
 
   constructor(options: PredictionLogOptions) {
     this.#o = options;
+    this.#format = (options.copy ? copyFormat : insertFormat)(options);
   }
 
   get depth(): number {
-    return this.#queue.length;
+    return this.#queue.rows;
   }
 
   /** Begin writing (after the migrations ran); entries queued before are kept. */
@@ -82,13 +86,13 @@ export class PredictionLog {
       this.#drop('shutdown', 1);
       return;
     }
-    if (this.#queue.length >= this.#o.maxRows || this.#bytes + entry.input.length > this.#o.maxBytes) {
+    // The input dominates a row's size: checked before encoding so a full queue costs nothing.
+    if (this.#queue.rows >= this.#o.maxRows || this.#queue.bytes + entry.input.length > this.#o.maxBytes) {
       this.#drop('queue_full', 1);
       return;
     }
-    this.#queue.push(entry);
-    this.#bytes += entry.input.length;
-    this.#o.metrics.logQueueDepth.set(this.#queue.length);
+    // The depth gauge is set when /metrics is scraped, not on this hot path.
+    this.#queue.push(this.#format.encode(entry));
     this.#schedule(this.#full() ? 0 : this.#o.flushMs);
   }
 
@@ -100,23 +104,21 @@ export class PredictionLog {
     const deadline = Date.now() + timeoutMs;
     const flushAll = async () => {
       if (this.#flushing) await this.#flushing;
-      while (this.#started && this.#queue.length > 0 && Date.now() < deadline) {
-        const before = this.#queue.length;
+      while (this.#started && this.#queue.rows > 0 && Date.now() < deadline) {
+        const before = this.#queue.rows;
         await this.#flushOnce();
-        if (this.#queue.length >= before) await sleep(Math.min(200, Math.max(0, deadline - Date.now())));
+        if (this.#queue.rows >= before) await sleep(Math.min(200, Math.max(0, deadline - Date.now())));
       }
     };
     await Promise.race([flushAll(), sleep(timeoutMs)]);
-    const left = this.#queue.length;
-    this.#queue = [];
-    this.#bytes = 0;
+    const left = this.#queue.clear();
     if (left > 0) this.#drop('shutdown', left);
     this.#o.metrics.logQueueDepth.set(0);
   }
 
   /** Enough queued for a full statement: write now rather than after flushMs. */
   #full(): boolean {
-    return this.#queue.length >= this.#o.batchMax || this.#bytes >= BATCH_BYTES;
+    return this.#queue.rows >= this.#o.batchMax || this.#queue.bytes >= BATCH_BYTES;
   }
 
   #drop(reason: DropReason, rows: number): void {
@@ -133,48 +135,37 @@ export class PredictionLog {
       this.#timer = undefined;
       this.#flushing = this.#flushOnce().finally(() => {
         this.#flushing = undefined;
-        if (this.#queue.length > 0) this.#schedule(this.#backoff || (this.#full() ? 0 : this.#o.flushMs));
+        if (this.#queue.rows > 0) this.#schedule(this.#backoff || (this.#full() ? 0 : this.#o.flushMs));
       });
     }, delay);
     this.#timer.unref();
   }
 
-  /** The oldest entries up to batchMax rows and about BATCH_BYTES of input (at least one row). */
-  #nextBatch(): LogEntry[] {
-    let bytes = 0;
-    let count = 0;
-    const limit = Math.min(this.#queue.length, this.#o.batchMax);
-    while (count < limit && (count === 0 || bytes + this.#queue[count]!.input.length <= BATCH_BYTES)) {
-      bytes += this.#queue[count]!.input.length;
-      count++;
-    }
-    return this.#queue.slice(0, count);
-  }
-
   async #flushOnce(): Promise<void> {
-    const batch = this.#nextBatch();
-    if (batch.length === 0) return;
+    const batch = this.#queue.peek(this.#o.batchMax, BATCH_BYTES);
+    if (batch.rows === 0) return;
     try {
-      await this.#write(batch);
-      this.#remove(batch.length);
-      this.#o.metrics.logWritten.inc(batch.length);
+      await this.#format.write(this.#o.pool, batch.buffers);
+      this.#remove(batch.rows);
+      this.#o.metrics.logWritten.inc(batch.rows);
       this.#backoff = 0;
     } catch (err) {
       this.#o.metrics.logFlushErrors.inc();
       if (isPermanent(err)) {
         // One bad row must not hold back the others: write them one by one, drop only the culprits.
-        await this.#writeOneByOne(batch);
+        await this.#writeOneByOne(batch.rows);
         return;
       }
       this.#backOff();
-      this.#warn(err, batch.length);
+      this.#warn(err, batch.rows);
     }
   }
 
-  async #writeOneByOne(batch: LogEntry[]): Promise<void> {
-    for (const entry of batch) {
+  async #writeOneByOne(rows: number): Promise<void> {
+    for (let i = 0; i < rows; i++) {
+      const row = this.#queue.peek(1, 0);
       try {
-        await this.#write([entry]);
+        await this.#format.write(this.#o.pool, row.buffers);
         this.#o.metrics.logWritten.inc();
       } catch (err) {
         if (!isPermanent(err)) {
@@ -184,7 +175,7 @@ export class PredictionLog {
         }
         this.#drop('rejected', 1);
         this.#o.logger.warn(
-          { requestId: entry.requestId, err: (err as Error).message },
+          { requestId: this.#format.requestId(Buffer.concat(row.buffers)), err: (err as Error).message },
           'prediction log row rejected',
         );
       }
@@ -201,8 +192,8 @@ export class PredictionLog {
   }
 
   #remove(count: number): void {
-    for (const e of this.#queue.splice(0, count)) this.#bytes -= e.input.length;
-    this.#o.metrics.logQueueDepth.set(this.#queue.length);
+    this.#queue.shift(count);
+    this.#o.metrics.logQueueDepth.set(this.#queue.rows);
   }
 
   #warn(err: unknown, rows: number): void {
@@ -214,13 +205,9 @@ export class PredictionLog {
         err: (err as Error).message,
         code: (err as { code?: string }).code,
         rows,
-        queued: this.#queue.length,
+        queued: this.#queue.rows,
       },
       'prediction log write failed; rows stay queued and are retried',
     );
-  }
-
-  #write(batch: readonly LogEntry[]): Promise<void> {
-    return (this.#o.copy ? writeByCopy : writeByInsert)(this.#o.pool, batch, this.#o);
   }
 }

@@ -5,12 +5,12 @@ import { type Pinned, startPinned } from './processes.ts';
 export const DEFAULT_DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** The sum of a metric's samples (all label sets) on the service's /metrics. */
-export async function metric(url: string, name: string): Promise<number> {
+/** The sum of a metric's samples (all label sets, or those whose labels contain `labels`). */
+export async function metric(url: string, name: string, labels = ''): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text
     .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .filter((l) => (l.startsWith(`${name}{`) && l.includes(labels)) || (!labels && l.startsWith(`${name} `)))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 

@@ -57,12 +57,8 @@ export class Predictor {
     const probabilities = await this.#batcher.predict(features, rows);
     (api === 'v1' ? this.#counters.v1Size : this.#counters.v2Size).observe(rows);
     let survived = 0;
-    const histogram = this.#counters.probability;
-    for (let i = 0; i < rows; i++) {
-      const p = probabilities[i]!;
-      if (p >= this.threshold) survived++;
-      histogram.observe(p);
-    }
+    for (let i = 0; i < rows; i++) if (probabilities[i]! >= this.threshold) survived++;
+    this.#counters.probability.observeMany(probabilities, rows);
     if (survived > 0) this.#counters.survived.inc(survived);
     if (rows - survived > 0) this.#counters.died.inc(rows - survived);
     this.#drift.add(features, rows, probabilities, this.threshold);

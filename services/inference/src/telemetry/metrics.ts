@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { BulkHistogram } from './bulk-histogram.ts';
 
 const SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000];
 
@@ -32,10 +33,10 @@ export class Metrics {
     labelNames: ['model_version', 'outcome'] as const,
     registers: [this.registry],
   });
-  readonly probability = new client.Histogram({
+  // Observed a whole request at a time (up to 10,000 passengers): see BulkHistogram.
+  readonly probability = new BulkHistogram({
     name: 'titanic_prediction_probability',
     help: 'Predicted survival probability',
-    labelNames: ['model_version'] as const,
     buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
     registers: [this.registry],
   });
@@ -154,7 +155,7 @@ export class Metrics {
     return {
       survived,
       died,
-      probability: this.probability.labels({ model_version: version }),
+      probability: this.probability.series({ model_version: version }),
       v1Size: this.requestBatchSize.labels({ api: 'v1' }),
       v2Size: this.requestBatchSize.labels({ api: 'v2' }),
     };

@@ -46,8 +46,8 @@ function arrays(e: LogEntry, threshold: number, nil: string, yes: string, no: st
  * objects for the prepared INSERT. Encoding happens once, at enqueue time.
  */
 export interface RowFormat {
-  /** The entry as one row (with its terminator). */
-  encode(entry: LogEntry): string;
+  /** The entry as one row (with its terminator), in parts: before the input, the input, after it. */
+  encode(entry: LogEntry): [string, string, string];
   /** The request id of an encoded row (for the warning about a rejected row). */
   requestId(row: Buffer): string;
   write(pool: pg.Pool, rows: readonly Buffer[]): Promise<void>;
@@ -58,7 +58,11 @@ export function copyFormat(o: LogRows): RowFormat {
   return {
     encode(e) {
       const [p, l] = arrays(e, o.threshold, 'NULL', 't', 'f');
-      return `${copyText(e.requestId)}\t${new Date(e.at).toISOString()}${fixed}${e.api}\t${e.passengers}\t${copyText(e.input)}\t{${p}}\t{${l}}\t${e.latencyMs}\n`;
+      return [
+        `${copyText(e.requestId)}\t${new Date(e.at).toISOString()}${fixed}${e.api}\t${e.passengers}\t`,
+        copyText(e.input),
+        `\t{${p}}\t{${l}}\t${e.latencyMs}\n`,
+      ];
     },
     requestId(row) {
       return row.toString('utf8', 0, row.indexOf(9));
@@ -96,7 +100,11 @@ export function insertFormat(o: LogRows): RowFormat {
   return {
     encode(e) {
       const [p, l] = arrays(e, o.threshold, 'null', 'true', 'false');
-      return `{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":${e.input},"p":[${p}],"l":[${l}],"ms":${e.latencyMs}},`;
+      return [
+        `{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":`,
+        e.input,
+        `,"p":[${p}],"l":[${l}],"ms":${e.latencyMs}},`,
+      ];
     },
     requestId(row) {
       return (JSON.parse(row.toString('utf8', 0, row.length - 1)) as { r: string }).r;

@@ -92,7 +92,7 @@ export class PredictionLog {
       return;
     }
     // The depth gauge is set when /metrics is scraped, not on this hot path.
-    this.#queue.push(this.#format.encode(entry));
+    this.#queue.push(...this.#format.encode(entry));
     this.#schedule(this.#full() ? 0 : this.#o.flushMs);
   }
 

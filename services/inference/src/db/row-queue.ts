@@ -57,21 +57,30 @@ export class RowQueue {
     return this.#bytes;
   }
 
-  /** Appends a row; returns its size in bytes. */
-  push(row: string): number {
-    // UTF-8 needs at most three bytes per UTF-16 code unit.
-    const room = row.length * 3;
+  /**
+   * Appends one row made of `parts` (written one after the other: a large request's input is
+   * copied into the buffer once, never first into a joined string); returns its size in bytes.
+   */
+  push(...parts: string[]): number {
+    let length = 0;
+    for (const part of parts) length += part.length;
     let tail = this.#chunks.at(-1);
-    if (!tail?.fits(room)) {
-      tail = this.#chunk(room);
-      this.#chunks.push(tail);
+    // UTF-8 needs at most three bytes per UTF-16 code unit; the exact size is measured only when
+    // that bound does not fit (a large row), so a chunk is never allocated for nothing.
+    if (!tail?.fits(length * 3)) {
+      let size = 0;
+      for (const part of parts) size += Buffer.byteLength(part, 'utf8');
+      if (!tail?.fits(size)) {
+        tail = this.#chunk(size);
+        this.#chunks.push(tail);
+      }
     }
-    const size = tail.bytes.write(row, tail.written, 'utf8');
-    tail.written += size;
+    const start = tail.written;
+    for (const part of parts) tail.written += tail.bytes.write(part, tail.written, 'utf8');
     tail.ends[tail.rows++] = tail.written;
     this.#rows++;
-    this.#bytes += size;
-    return size;
+    this.#bytes += tail.written - start;
+    return tail.written - start;
   }
 
   /**

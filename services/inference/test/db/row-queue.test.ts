@@ -44,7 +44,8 @@ describe('RowQueue', () => {
   });
 
   it('behaves as an array of strings under any sequence of push, peek, shift and clear', () => {
-    const row = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 300 }));
+    const part = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 300 }));
+    const row = fc.array(part, { minLength: 1, maxLength: 3 });
     const op = fc.oneof(
       { arbitrary: fc.record({ push: row }), weight: 6 },
       {
@@ -63,8 +64,8 @@ describe('RowQueue', () => {
         let model: string[] = [];
         for (const o of ops) {
           if ('push' in o) {
-            q.push(o.push);
-            model.push(o.push);
+            q.push(...o.push);
+            model.push(o.push.join(''));
           } else if ('peek' in o) {
             const [maxRows, maxBytes] = o.peek;
             const batch = q.peek(maxRows, maxBytes);

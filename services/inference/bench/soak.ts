@@ -77,8 +77,9 @@ async function main(): Promise<boolean> {
     const checks = [
       ['RSS growth < 10 %', rssGrowth < 0.1, `${(100 * rssGrowth).toFixed(1)} %`],
       [
-        'p99 within 20 % of the first minute',
-        Math.abs(p99Change) <= 0.2,
+        // Growth is what a leak or a backed-up queue shows; a tail that shrinks once warm is fine.
+        'p99 grows ≤ 20 % over the first minute',
+        p99Change <= 0.2,
         `${(100 * p99Change).toFixed(1)} %`,
       ],
       ['0 errors', errors === 0, String(errors)],

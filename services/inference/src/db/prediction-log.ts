@@ -51,9 +51,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The asynchronous, batched, bounded writer of the prediction log. Predictions never wait on
  * it: each entry is encoded as its row when queued (outside the JavaScript heap, see RowQueue)
- * and rows are written many per statement. While Postgres is away the
- * queue holds what fits (retrying with backoff) and counts what does not; on shutdown it flushes
- * until a deadline and counts the rest. Written + dropped always equals enqueued.
+ * and rows are written many per statement. While Postgres is away the queue holds what fits
+ * (retrying with backoff) and counts what does not; on shutdown it flushes until a deadline and
+ * counts the rest. Written + dropped always equals enqueued.
  */
 export class PredictionLog {
   readonly #o: PredictionLogOptions;

@@ -1,4 +1,5 @@
-import { psi } from '@titanic/features';
+import { binIndex, psi } from '@titanic/features';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DriftWindow } from '../../src/telemetry/drift-window.ts';
 
@@ -68,5 +69,53 @@ describe('DriftWindow', () => {
     const w = new DriftWindow({ size: 2, features: ['a'], histograms });
     w.add(Float32Array.from([1]), 1, [0.9], 0.5);
     expect(w.psi().map((p) => p.feature)).toEqual(['a']);
+  });
+
+  it('equals PSI, positive rate and mean computed afresh from the last `size` rows, for any adds', () => {
+    const features = ['x', 'a', 'b', 'c'];
+    const hist = [
+      { feature: 'c', edges: [-1, 0, 2.5, 7, 100], counts: [5, 10, 20, 30, 25, 10] },
+      ...histograms,
+    ];
+    const row = fc.tuple(
+      fc.float({ noNaN: true, min: -10, max: 10 }),
+      fc.constantFrom(0, 0.5, 1),
+      fc.integer({ min: -1, max: 4 }),
+      fc.float({ noNaN: true, min: -5, max: 200 }),
+    );
+    const batch = fc.array(fc.tuple(row, fc.float({ min: 0, max: 1, noNaN: true })), {
+      minLength: 1,
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(batch, { minLength: 1, maxLength: 8 }),
+        (size, batches) => {
+          const w = new DriftWindow({ size, features, histograms: hist });
+          const seen: { values: number[]; p: number }[] = [];
+          for (const b of batches) {
+            const values = Float32Array.from(b.flatMap(([r]) => r));
+            const probabilities = Float32Array.from(b.map(([, p]) => p));
+            w.add(values, b.length, probabilities, 0.5);
+            b.forEach((_, i) => {
+              seen.push({ values: Array.from(values.subarray(i * 4, i * 4 + 4)), p: probabilities[i]! });
+            });
+          }
+          const window = seen.slice(-size);
+          expect(w.length).toBe(window.length);
+          const expected = hist.map((h) => {
+            const column = features.indexOf(h.feature);
+            const counts = new Array(h.edges.length + 1).fill(0);
+            for (const r of window) counts[binIndex(h.edges, r.values[column]!)]++;
+            return { feature: h.feature, value: psi(h.counts, counts) };
+          });
+          expect(w.psi()).toEqual(expected);
+          expect(w.positiveRate()).toBe(window.filter((r) => r.p >= 0.5).length / window.length);
+          expect(w.meanProbability()).toBeCloseTo(window.reduce((n, r) => n + r.p, 0) / window.length, 5);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -41,14 +41,6 @@ function isPermanent(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
-/**
- * Large requests make large rows: a statement carries about this many bytes of rows at most.
- * One statement is in flight at a time, so it must be big enough to keep up with 1,000-passenger
- * requests (PostgreSQL spends ~4.5 ms parsing each such row into jsonb); the rows are sent from
- * the queue's buffers, not copied.
- */
-const BATCH_BYTES = 4 * 1024 * 1024;
-
 const MAX_BACKOFF_MS = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,7 +115,7 @@ export class PredictionLog {
 
   /** Enough queued for a full statement: write now rather than after flushMs. */
   #full(): boolean {
-    return this.#queue.rows >= this.#o.batchMax || this.#queue.bytes >= BATCH_BYTES;
+    return this.#queue.rows >= this.#o.batchMax || this.#queue.bytes >= this.#format.statementBytes;
   }
 
   #drop(reason: DropReason, rows: number): void {
@@ -147,7 +139,7 @@ export class PredictionLog {
   }
 
   async #flushOnce(): Promise<void> {
-    const batch = this.#queue.peek(this.#o.batchMax, BATCH_BYTES);
+    const batch = this.#queue.peek(this.#o.batchMax, this.#format.statementBytes);
     if (batch.rows === 0) return;
     try {
       await this.#format.write(this.#o.pool, batch.buffers);

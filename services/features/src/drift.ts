@@ -14,16 +14,20 @@ export const featureHistogramSchema = z
   .refine((h) => h.counts.length === h.edges.length + 1, 'counts must have one more entry than edges');
 export type FeatureHistogram = z.infer<typeof featureHistogramSchema>;
 
-/** Index of the bin `value` falls in (binary search over sorted edges). */
-export function binIndex(edges: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = edges.length;
+/**
+ * Index of the bin `value` falls in: the first edge at or above it (binary search over sorted
+ * edges), or the edge count when it is above them all. With `from`/`to`, the edges are
+ * `edges[from..to)` of a larger flat array and the index is relative to `from`.
+ */
+export function binIndex(edges: ArrayLike<number>, value: number, from = 0, to = edges.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (value <= edges[mid]!) hi = mid;
     else lo = mid + 1;
   }
-  return lo;
+  return lo - from;
 }
 
 /** Edges at the distinct deciles of `values`: few bins for binary features, ten for continuous ones. */

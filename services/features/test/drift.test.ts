@@ -9,6 +9,14 @@ describe('drift helpers', () => {
     expect(binIndex([1, 2, 3], 9)).toBe(3);
   });
 
+  it('bins within a slice of a flat edge array, relative to its start', () => {
+    const flat = Float64Array.of(0.5, 1, 2, 3, 7);
+    // Edges [1, 2, 3] at flat[1..4).
+    expect([0, 1, 1.5, 9].map((v) => binIndex(flat, v, 1, 4))).toEqual([0, 0, 1, 3]);
+    // An empty slice has one bin.
+    expect(binIndex(flat, 5, 4, 4)).toBe(0);
+  });
+
   it('uses few bins for binary features and about ten for continuous ones', () => {
     expect(quantileEdges([0, 0, 1, 1, 0])).toEqual([0]);
     expect(quantileEdges(Array.from({ length: 100 }, (_, i) => i))).toHaveLength(9);

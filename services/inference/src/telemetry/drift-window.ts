@@ -1,4 +1,4 @@
-import { type FeatureHistogram, psi } from '@titanic/features';
+import { binIndex, type FeatureHistogram, psi } from '@titanic/features';
 
 interface Tracked {
   readonly feature: string;
@@ -15,7 +15,7 @@ export class DriftWindow {
   readonly #tracked: Tracked[];
   // Every tracked feature's column, bin edges and window counts in flat typed arrays: a
   // 1,000-passenger request bins 39,000 values, and this layout keeps that loop free of
-  // property look-ups (it measured 3 to 4 times faster than one object per feature).
+  // property look-ups (it measured over twice as fast as one object per feature).
   readonly #columns: Int32Array;
   /** Feature t's edges are #edges[#edgeStart[t] .. #edgeStart[t + 1]). */
   readonly #edgeStart: Int32Array;
@@ -79,16 +79,7 @@ export class DriftWindow {
         const first = edgeStart[t]!;
         const offset = first + t;
         if (evict) actual[offset + bins[base + t]!]!--;
-        // The first edge at or above the value (binIndex, inlined over the flat edges).
-        const value = features[at + columns[t]!]!;
-        let lo = first;
-        let hi = edgeStart[t + 1]!;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (value <= edges[mid]!) hi = mid;
-          else lo = mid + 1;
-        }
-        const bin = lo - first;
+        const bin = binIndex(edges, features[at + columns[t]!]!, first, edgeStart[t + 1]!);
         bins[base + t] = bin;
         actual[offset + bin]!++;
       }

@@ -1,3 +1,4 @@
+import { binIndex } from '@titanic/features';
 import { createRng } from '../rng.ts';
 
 /**
@@ -57,17 +58,6 @@ function binEdges(X: Float32Array, rows: readonly number[], F: number, maxBins: 
   return edges;
 }
 
-function binOf(edges: Float32Array, v: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v <= edges[mid]!) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 export function fitGbdt(
   X: Float32Array,
   y: ArrayLike<number>,
@@ -82,7 +72,7 @@ export function fitGbdt(
   // Each cell holds its slot in a flat [feature, bin] histogram, so the hot loop is a plain add.
   const slots = new Uint32Array(n * F);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < F; j++) slots[i * F + j] = j * maxB + binOf(edges[j]!, X[rows[i]! * F + j]!);
+    for (let j = 0; j < F; j++) slots[i * F + j] = j * maxB + binIndex(edges[j]!, X[rows[i]! * F + j]!);
   }
   let pos = 0;
   for (const r of rows) pos += y[r]!;

@@ -9,6 +9,7 @@ import {
   type BenchSchema,
   createBenchSchema,
   DEFAULT_DATABASE_URL,
+  drainLog,
   metric,
   startService,
 } from './service.ts';
@@ -165,9 +166,7 @@ async function settle(
   schema: BenchSchema,
   before: Awaited<ReturnType<typeof serviceCounters>>,
 ) {
-  const deadline = Date.now() + 60_000;
-  while ((await metric(service.url, 'titanic_prediction_log_queue_depth')) > 0 && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 200));
+  await drainLog(service.url);
   const after = await serviceCounters(service.url, schema);
   return {
     predicted: after.predicted - before.predicted,

@@ -14,6 +14,13 @@ export async function metric(url: string, name: string, labels = ''): Promise<nu
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
+/** Waits (up to a minute) until the service's prediction log queue is empty. */
+export async function drainLog(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await metric(url, 'titanic_prediction_log_queue_depth')) > 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
+}
+
 export interface BenchSchema {
   readonly admin: pg.Pool;
   readonly name: string;

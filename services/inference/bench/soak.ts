@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBundles } from './build.ts';
 import { passengers } from './passengers.ts';
-import { createBenchSchema, DEFAULT_DATABASE_URL, metric, startService } from './service.ts';
+import { createBenchSchema, DEFAULT_DATABASE_URL, drainLog, metric, startService } from './service.ts';
 import { type WrkResult, wrk } from './wrk.ts';
 
 /**
@@ -58,9 +58,7 @@ async function main(): Promise<boolean> {
         `${String(row.seconds).padStart(5)} s  ${Math.round(w.rps)} req/s  errors ${w.non2xx + w.socketErrors}  p50 ${w.p50Ms.toFixed(2)} ms  p99 ${w.p99Ms.toFixed(2)} ms  RSS ${row.rssMb.toFixed(0)} MB`,
       );
     }
-    const deadline = Date.now() + 60_000;
-    while ((await metric(service.url, 'titanic_prediction_log_queue_depth')) > 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 200));
+    await drainLog(service.url);
     const predicted = (await metric(service.url, 'titanic_request_batch_size_count')) - predictedBefore;
     const dropped = await metric(service.url, 'titanic_prediction_log_dropped_total');
     const logged = await schema.loggedRows();

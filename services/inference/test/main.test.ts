@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInference } from '../src/start.ts';
@@ -54,26 +55,31 @@ describe('the server process', () => {
 
     const auth = { authorization: `Bearer ${KEY}` };
     const big = { passengers: Array.from({ length: 5000 }, () => PASSENGER) };
-    let signalled = 0;
-    const timed = (p: ReturnType<typeof postJson>) => p.then((r) => ({ ...r, at: performance.now() }));
+    const timed = <T>(p: Promise<T>) => p.then((r) => ({ ...r, at: performance.now() }));
     const inFlight = [
       ...Array.from({ length: 20 }, (_, i) =>
         timed(postJson(`${url}/v1/predict`, PASSENGER, { ...auth, 'x-request-id': `term-${i}` })),
       ),
       ...Array.from({ length: 3 }, () => timed(postJson(`${url}/v1/predict`, big, auth))),
     ];
+    // One request whose body is only half sent when the signal lands: in flight however fast the
+    // server answers the others.
+    const slow = startSlowPost(`${url}/v1/predict`, JSON.stringify(PASSENGER), auth);
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    // Connections are open and the large batches still being answered when the signal lands.
-    await new Promise((r) => setTimeout(r, 150));
-    signalled = performance.now();
+    await slow.headersSent;
+    await new Promise((r) => setTimeout(r, 100));
+    const signalled = performance.now();
     child.kill('SIGTERM');
-    const results = await Promise.all(inFlight);
+    await new Promise((r) => setTimeout(r, 100));
+    slow.finish();
+    const results = await Promise.all([...inFlight, timed(slow.response)]);
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
-    expect(results.some((r) => r.at > signalled)).toBe(true);
+    expect(results.at(-1)!.at).toBeGreaterThan(signalled);
+    expect(JSON.parse(results.at(-1)!.text)).toMatchObject({ survived: expect.any(Boolean) });
     expect(await exited).toBe(0);
 
     const rows = Number((await db.pool.query('SELECT count(*) FROM prediction_log')).rows[0].count);
-    expect(rows).toBe(23);
+    expect(rows).toBe(24);
     const lines = stdout
       .trim()
       .split('\n')
@@ -97,3 +103,23 @@ describe('the server process', () => {
     await stopping;
   });
 });
+
+/** A POST whose body is sent in two halves: the second only when `finish` is called. */
+function startSlowPost(url: string, body: string, headers: Record<string, string>) {
+  const half = Math.floor(body.length / 2);
+  const req = request(url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+  });
+  const headersSent = new Promise<void>((resolve) => req.write(body.slice(0, half), () => resolve()));
+  return { headersSent, response, finish: () => req.end(body.slice(half)) };
+}

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isoTimeFormatter } from '../telemetry/iso-time.ts';
 import type { LogEntry } from './prediction-log.ts';
 
 /** The per-process values every row carries. */
@@ -67,12 +68,13 @@ const INSERT_STATEMENT_BYTES = 512 * 1024;
 
 export function copyFormat(o: LogRows): RowFormat {
   const fixed = `\t${copyText(o.environment)}\t${copyText(o.modelVersion)}\t${copyText(o.imageVersion)}\t`;
+  const isoTime = isoTimeFormatter();
   return {
     statementBytes: COPY_STATEMENT_BYTES,
     encode(e) {
       const [p, l] = arrays(e, o.threshold, 'NULL', 't', 'f');
       return [
-        `${copyText(e.requestId)}\t${new Date(e.at).toISOString()}${fixed}${e.api}\t${e.passengers}\t`,
+        `${copyText(e.requestId)}\t${isoTime(e.at)}${fixed}${e.api}\t${e.passengers}\t`,
         copyText(e.input),
         `\t{${p}}\t{${l}}\t${e.latencyMs}\n`,
       ];

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { isoTimeFormatter } from './iso-time.ts';
 import { LineBuffer } from './line-buffer.ts';
 
 export type Logger = pino.Logger;
@@ -55,18 +56,11 @@ export function createLogger(
   // Per request the generic path (a log object, redaction, a serialiser) cost more than the
   // line itself; these fields are fixed and hold no secrets.
   const base_ = JSON.stringify({ service: 'titanic-inference', ...base }).slice(1, -1);
-  // Many requests share a millisecond under load: format its timestamp once.
-  let lastMs = 0;
-  let lastTime = '';
+  const isoTime = isoTimeFormatter();
   const access: AccessLog = (level, requestId, method, route, status, ms, passengers) => {
     if (!logger.isLevelEnabled(level)) return;
-    const now = Date.now();
-    if (now !== lastMs) {
-      lastMs = now;
-      lastTime = new Date(now).toISOString();
-    }
     destination.write(
-      `{"level":"${level}","time":"${lastTime}",${base_},"requestId":${JSON.stringify(requestId)},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"ms":${ms}${passengers === undefined ? '' : `,"passengers":${passengers}`},"msg":"request"}\n`,
+      `{"level":"${level}","time":"${isoTime(Date.now())}",${base_},"requestId":${JSON.stringify(requestId)},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"ms":${ms}${passengers === undefined ? '' : `,"passengers":${passengers}`},"msg":"request"}\n`,
     );
   };
   // Buffered lines must not wait for the next 64 KB when traffic is low.

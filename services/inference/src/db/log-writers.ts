@@ -1,4 +1,5 @@
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isoTimeFormatter } from '../telemetry/iso-time.ts';
@@ -53,7 +54,21 @@ export interface RowFormat {
   encode(entry: LogEntry): [string, string, string];
   /** The request id of an encoded row (for the warning about a rejected row). */
   requestId(row: Buffer): string;
+  /** One statement carrying these rows. */
   write(pool: pg.Pool, rows: readonly Buffer[]): Promise<void>;
+  /**
+   * A statement left open while rows are sent into it as they arrive (COPY), so the database
+   * parses them in small steps instead of in one burst per statement; absent: `write` only.
+   */
+  open?(pool: pg.Pool): Promise<RowStream>;
+}
+
+/** An open statement: rows sent into it are stored together when it finishes. */
+export interface RowStream {
+  /** Sends rows; resolves when the connection can take more. */
+  send(rows: readonly Buffer[]): Promise<void>;
+  /** Ends the statement; resolves once the database has committed every row sent. */
+  finish(): Promise<void>;
 }
 
 /**
@@ -82,26 +97,51 @@ export function copyFormat(o: LogRows): RowFormat {
     requestId(row) {
       return row.toString('utf8', 0, row.indexOf(9));
     },
-    write: writeByCopy,
+    async write(pool, rows) {
+      const stream = await openCopy(pool);
+      await stream.send(rows);
+      await stream.finish();
+    },
+    open: openCopy,
   };
 }
 
-async function writeByCopy(pool: pg.Pool, rows: readonly Buffer[]): Promise<void> {
+async function openCopy(pool: pg.Pool): Promise<RowStream> {
   const client = await pool.connect();
   // A checked-out client reports a broken connection as an 'error' event (the pool listens only
   // while it is idle); unheard, that event would end the process. The COPY fails with it too.
   const ignore = () => undefined;
   client.on('error', ignore);
-  try {
-    await pipeline(rows, client.query(copyFrom(COPY)));
-    client.release();
-  } catch (err) {
-    // A failed COPY may leave the connection mid-protocol: never hand it out again.
-    client.release(err as Error);
-    throw err;
-  } finally {
-    client.off('error', ignore);
-  }
+  const copy = client.query(copyFrom(COPY));
+  // The connection goes back to the pool once the COPY has committed ('finish', after
+  // PostgreSQL's ReadyForQuery) or failed; a failure before `finish` surfaces in `send`.
+  let failure: Error | undefined;
+  const done = finished(copy).then(
+    () => {
+      client.off('error', ignore);
+      client.release();
+    },
+    (err: Error) => {
+      failure = err;
+      client.off('error', ignore);
+      // A failed COPY may leave the connection mid-protocol: never hand it out again.
+      client.release(err);
+      throw err;
+    },
+  );
+  done.catch(() => undefined);
+  return {
+    async send(rows) {
+      if (failure) throw failure;
+      let room = true;
+      for (const row of rows) room = copy.write(row);
+      if (!room) await Promise.race([once(copy, 'drain'), done]);
+    },
+    finish() {
+      copy.end();
+      return done;
+    },
+  };
 }
 
 // One statement with a fixed parameter list, prepared once per connection: the rows travel as

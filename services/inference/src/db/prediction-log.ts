@@ -43,6 +43,9 @@ function isPermanent(err: unknown): boolean {
 
 const MAX_BACKOFF_MS = 1000;
 
+/** How often an open statement is sent the rows queued since (see `#stream`). */
+const SEND_EVERY_MS = 5;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -57,6 +60,7 @@ export class PredictionLog {
   readonly #format: RowFormat;
   readonly #queue = new RowQueue();
   #timer: NodeJS.Timeout | undefined;
+  #timerDelay = 0;
   #flushing: Promise<void> | undefined;
   #started = false;
   #closed = false;
@@ -90,7 +94,7 @@ export class PredictionLog {
     }
     // The depth gauge is set when /metrics is scraped, not on this hot path.
     this.#queue.push(...this.#format.encode(entry));
-    this.#schedule(this.#full() ? 0 : this.#o.flushMs);
+    this.#schedule(this.#full() || this.#format.open ? 0 : this.#o.flushMs);
   }
 
   /** Writes what it can within `timeoutMs`, then counts the remainder as dropped. */
@@ -125,37 +129,83 @@ export class PredictionLog {
   #schedule(delay: number): void {
     if (!this.#started || this.#closed || this.#flushing) return;
     if (this.#timer) {
-      if (delay > 0) return;
+      // A due timer stays; a retry's backoff is never cut short by new rows.
+      if (delay > 0 || this.#timerDelay === 0 || this.#backoff > 0) return;
       clearTimeout(this.#timer);
     }
+    this.#timerDelay = delay;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#flushing = this.#flushOnce().finally(() => {
         this.#flushing = undefined;
-        if (this.#queue.rows > 0) this.#schedule(this.#backoff || (this.#full() ? 0 : this.#o.flushMs));
+        if (this.#queue.rows > 0)
+          this.#schedule(this.#backoff || (this.#full() || this.#format.open ? 0 : this.#o.flushMs));
       });
     }, delay);
     this.#timer.unref();
   }
 
   async #flushOnce(): Promise<void> {
-    const batch = this.#queue.peek(this.#o.batchMax, this.#format.statementBytes);
-    if (batch.rows === 0) return;
+    if (this.#queue.rows === 0) return;
+    // Rows the statement carries, known also when it fails (for the one-by-one retry).
+    const statement = { rows: 0 };
     try {
-      await this.#format.write(this.#o.pool, batch.buffers);
-      this.#remove(batch.rows);
-      this.#o.metrics.logWritten.inc(batch.rows);
+      if (this.#format.open) await this.#stream(this.#format.open, statement);
+      else await this.#writeStatement(statement);
+      this.#remove(statement.rows);
+      this.#o.metrics.logWritten.inc(statement.rows);
       this.#backoff = 0;
     } catch (err) {
       this.#o.metrics.logFlushErrors.inc();
-      if (isPermanent(err)) {
+      if (isPermanent(err) && statement.rows > 0) {
         // One bad row must not hold back the others: write them one by one, drop only the culprits.
-        await this.#writeOneByOne(batch.rows);
+        await this.#writeOneByOne(statement.rows);
         return;
       }
       this.#backOff();
-      this.#warn(err, batch.rows);
+      this.#warn(err, Math.max(statement.rows, 1));
     }
+  }
+
+  /** One statement with what is queued. */
+  async #writeStatement(statement: { rows: number }): Promise<void> {
+    const batch = this.#queue.peek(this.#o.batchMax, this.#format.statementBytes);
+    statement.rows = batch.rows;
+    await this.#format.write(this.#o.pool, batch.buffers);
+  }
+
+  /**
+   * One statement kept open for up to flushMs (or batchMax rows, or statementBytes), sent the
+   * rows queued since every few milliseconds: the database parses rows as they come instead of
+   * in one burst per statement, a burst that stalls whatever shares its core (on a 2-core
+   * machine, the server or its clients). Rows stay queued until the statement commits.
+   */
+  async #stream(open: NonNullable<RowFormat['open']>, statement: { rows: number }): Promise<void> {
+    const deadline = Date.now() + this.#o.flushMs;
+    const stream = await open(this.#o.pool);
+    let bytes = 0;
+    for (;;) {
+      const batch = this.#queue.peek(
+        this.#o.batchMax - statement.rows,
+        this.#format.statementBytes - bytes,
+        statement.rows,
+      );
+      if (batch.rows > 0) {
+        statement.rows += batch.rows;
+        bytes += batch.bytes;
+        await stream.send(batch.buffers);
+      }
+      const left = deadline - Date.now();
+      if (
+        statement.rows >= this.#o.batchMax ||
+        bytes >= this.#format.statementBytes ||
+        this.#closed ||
+        left <= 0
+      )
+        break;
+      await sleep(Math.min(SEND_EVERY_MS, left));
+    }
+    await stream.finish();
   }
 
   async #writeOneByOne(rows: number): Promise<void> {

@@ -84,16 +84,19 @@ export class RowQueue {
   }
 
   /**
-   * The oldest rows, at least one when any is queued, up to `maxRows` and, past the first row,
-   * `maxBytes`. Nothing is removed: `shift` does that once the rows are stored.
+   * The oldest rows after the first `skip` (those already sent), at least one when any is
+   * there, up to `maxRows` and, past the first row, `maxBytes`. Nothing is removed: `shift` does
+   * that once the rows are stored.
    */
-  peek(maxRows: number, maxBytes: number): RowBatch {
+  peek(maxRows: number, maxBytes: number, skip = 0): RowBatch {
     const buffers: Buffer[] = [];
     let rows = 0;
     let bytes = 0;
     for (const chunk of this.#chunks) {
-      let row = chunk.head;
-      const from = chunk.start(row);
+      const first = chunk.head + Math.min(skip, chunk.rows - chunk.head);
+      skip -= first - chunk.head;
+      if (first === chunk.rows) continue;
+      let row = first;
       while (row < chunk.rows && rows < maxRows) {
         const size = chunk.ends[row]! - chunk.start(row);
         if (rows > 0 && bytes + size > maxBytes) break;
@@ -101,7 +104,7 @@ export class RowQueue {
         rows++;
         row++;
       }
-      if (row > chunk.head) buffers.push(chunk.bytes.subarray(from, chunk.start(row)));
+      if (row > first) buffers.push(chunk.bytes.subarray(chunk.start(first), chunk.start(row)));
       if (row < chunk.rows) break;
     }
     return { buffers, rows, bytes };

@@ -43,14 +43,18 @@ describe('RowQueue', () => {
     expect(text(batch)).toBe(before);
   });
 
-  it('behaves as an array of strings under any sequence of push, peek, shift and clear', () => {
+  it('behaves as an array of strings under any sequence of push, peek (after sent rows), shift and clear', () => {
     const part = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 300 }));
     const row = fc.array(part, { minLength: 1, maxLength: 3 });
     const op = fc.oneof(
       { arbitrary: fc.record({ push: row }), weight: 6 },
       {
         arbitrary: fc.record({
-          peek: fc.tuple(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 0, max: 3000 })),
+          peek: fc.tuple(
+            fc.integer({ min: 1, max: 50 }),
+            fc.integer({ min: 0, max: 3000 }),
+            fc.integer({ min: 0, max: 60 }),
+          ),
         }),
         weight: 2,
       },
@@ -67,11 +71,12 @@ describe('RowQueue', () => {
             q.push(...o.push);
             model.push(o.push.join(''));
           } else if ('peek' in o) {
-            const [maxRows, maxBytes] = o.peek;
-            const batch = q.peek(maxRows, maxBytes);
+            const [maxRows, maxBytes, skip] = o.peek;
+            const batch = q.peek(maxRows, maxBytes, skip);
+            const after = model.slice(skip);
             let rows = 0;
             let bytes = 0;
-            for (const r of model) {
+            for (const r of after) {
               const size = Buffer.byteLength(r);
               if (rows === maxRows || (rows > 0 && bytes + size > maxBytes)) break;
               rows++;
@@ -79,7 +84,7 @@ describe('RowQueue', () => {
             }
             expect(batch.rows).toBe(rows);
             expect(batch.bytes).toBe(bytes);
-            expect(text(batch)).toBe(model.slice(0, rows).join(''));
+            expect(text(batch)).toBe(after.slice(0, rows).join(''));
           } else if ('shift' in o) {
             q.shift(o.shift);
             model = model.slice(o.shift);

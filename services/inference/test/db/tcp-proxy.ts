@@ -1,9 +1,14 @@
 import { connect, createServer, type Socket } from 'node:net';
 
-/** A TCP proxy to a real server that a test can cut (every connection reset, new ones refused) and restore. */
+/**
+ * A TCP proxy to a real server that a test can cut (every connection reset, new ones refused)
+ * and restore; it also keeps what clients sent (as latin1 text) for tests that check when bytes
+ * reached the server.
+ */
 export async function startProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
   let cut = false;
+  let sent = '';
   const server = createServer((client) => {
     if (cut) return client.destroy();
     const upstream = connect(target.port, target.host);
@@ -12,6 +17,9 @@ export async function startProxy(target: { host: string; port: number }) {
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
     }
+    client.on('data', (d: Buffer) => {
+      sent += d.toString('latin1');
+    });
     client.pipe(upstream).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
@@ -27,6 +35,8 @@ export async function startProxy(target: { host: string; port: number }) {
     restore() {
       cut = false;
     },
+    /** Everything clients have sent so far. */
+    sent: () => sent,
     close() {
       for (const s of sockets) s.destroy();
       return new Promise<void>((r) => server.close(() => r()));

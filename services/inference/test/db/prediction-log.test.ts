@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInference } from '../../src/start.ts';
+import {
+  createSchema,
+  PASSENGER,
+  postJson,
+  type TestSchema,
+  testEnv,
+  waitFor,
+  withSearchPath,
+} from '../support.ts';
+import { startProxy } from './tcp-proxy.ts';
+
+let db: TestSchema;
+beforeAll(async () => {
+  db = await createSchema();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const logged = async (requestId: string) =>
+  Number(
+    (await db.pool.query('SELECT count(*) FROM prediction_log WHERE request_id = $1', [requestId])).rows[0]
+      .count,
+  );
+
+describe('prediction log statements', () => {
+  it('send each row within milliseconds into a statement that stays open, and commit the rows together', async () => {
+    const proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
+    const url = withSearchPath(`postgres://postgres@127.0.0.1:${proxy.port}/test`, db.name);
+    // One statement stays open for up to 3 s: long enough to see rows arrive before it commits.
+    const server = await startInference(testEnv({ DATABASE_URL: url, PREDICTION_LOG_FLUSH_MS: '3000' }));
+    try {
+      await server.databaseReady;
+      const first = await postJson(`${server.url}/v1/predict`, PASSENGER, { 'x-request-id': 'stream-first' });
+      expect(first.status).toBe(200);
+      const sentAt = Date.now();
+      await waitFor(() => proxy.sent().includes('stream-first'), 1000);
+      const arrivedMs = Date.now() - sentAt;
+      const second = await postJson(`${server.url}/v1/predict`, PASSENGER, {
+        'x-request-id': 'stream-second',
+      });
+      expect(second.status).toBe(200);
+      await waitFor(() => proxy.sent().includes('stream-second'), 1000);
+      // Both rows are at the database, inside one COPY that has not committed yet.
+      expect(arrivedMs).toBeLessThan(500);
+      expect(await logged('stream-first')).toBe(0);
+      expect(proxy.sent().match(/COPY prediction_log/g)?.length).toBe(1);
+
+      await waitFor(async () => (await logged('stream-first')) === 1, 10_000);
+      expect(await logged('stream-second')).toBe(1);
+    } finally {
+      await server.stop();
+      await proxy.close();
+    }
+  });
+});

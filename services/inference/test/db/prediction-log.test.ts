@@ -55,4 +55,30 @@ describe('prediction log statements', () => {
       await proxy.close();
     }
   });
+
+  it('retries a lost database with backoff however many rows arrive meanwhile', async () => {
+    const proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
+    const url = withSearchPath(`postgres://postgres@127.0.0.1:${proxy.port}/test`, db.name);
+    // Ten rows make a full statement: every request then asks for an immediate write.
+    const server = await startInference(testEnv({ DATABASE_URL: url, PREDICTION_LOG_BATCH_MAX: '10' }));
+    try {
+      await server.databaseReady;
+      proxy.cut();
+      const before = proxy.connections();
+      const until = Date.now() + 2000;
+      let answered = 0;
+      while (Date.now() < until) {
+        const r = await postJson(`${server.url}/v1/predict`, PASSENGER);
+        expect(r.status).toBe(200);
+        answered++;
+      }
+      // Backoff 100, 200, 400, 800 ms…: a handful of attempts in 2 s, not one per request.
+      expect(answered).toBeGreaterThan(100);
+      expect(proxy.connections() - before).toBeLessThanOrEqual(8);
+    } finally {
+      proxy.restore();
+      await server.stop();
+      await proxy.close();
+    }
+  });
 });

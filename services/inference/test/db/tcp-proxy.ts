@@ -9,7 +9,9 @@ export async function startProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
   let cut = false;
   let sent = '';
+  let connections = 0;
   const server = createServer((client) => {
+    connections++;
     if (cut) return client.destroy();
     const upstream = connect(target.port, target.host);
     for (const s of [client, upstream]) {
@@ -37,6 +39,8 @@ export async function startProxy(target: { host: string; port: number }) {
     },
     /** Everything clients have sent so far. */
     sent: () => sent,
+    /** Connections clients opened so far (refused ones included). */
+    connections: () => connections,
     close() {
       for (const s of sockets) s.destroy();
       return new Promise<void>((r) => server.close(() => r()));

@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInference } from '../../src/start.ts';
-import {
-  createSchema,
-  PASSENGER,
-  postJson,
-  sample,
-  type TestSchema,
-  testEnv,
-  waitFor,
-  withSearchPath,
-} from '../support.ts';
-import { startProxy } from './tcp-proxy.ts';
+import { createSchema, PASSENGER, postJson, sample, type TestSchema, waitFor } from '../support.ts';
+import { serveThroughProxy } from './tcp-proxy.ts';
 
 let db: TestSchema;
 beforeAll(async () => {
@@ -22,13 +12,11 @@ afterAll(async () => {
 
 describe('prediction log during a database outage', () => {
   it('never fails a prediction; rows written + rows dropped = predictions made', async () => {
-    const proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
-    const url = withSearchPath(`postgres://postgres@127.0.0.1:${proxy.port}/test`, db.name);
-    const server = await startInference(
-      testEnv({ DATABASE_URL: url, PREDICTION_LOG_QUEUE_MAX: '200', PREDICTION_LOG_BATCH_MAX: '50' }),
-    );
+    const { proxy, server, close } = await serveThroughProxy(db.name, {
+      PREDICTION_LOG_QUEUE_MAX: '200',
+      PREDICTION_LOG_BATCH_MAX: '50',
+    });
     try {
-      await server.databaseReady;
       const total = 1200;
       let started = 0;
       let completed = 0;
@@ -64,16 +52,12 @@ describe('prediction log during a database outage', () => {
       expect(rows).toBeGreaterThanOrEqual(written);
       expect(rows - written).toBeLessThanOrEqual(50);
     } finally {
-      await server.stop();
-      await proxy.close();
+      await close();
     }
   });
 
   it('flushes the queue on stop and counts what it could not write', async () => {
-    const proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
-    const url = withSearchPath(`postgres://postgres@127.0.0.1:${proxy.port}/test`, db.name);
-    const server = await startInference(testEnv({ DATABASE_URL: url, SHUTDOWN_TIMEOUT_MS: '1500' }));
-    await server.databaseReady;
+    const { proxy, server } = await serveThroughProxy(db.name, { SHUTDOWN_TIMEOUT_MS: '1500' });
     proxy.cut();
     for (let i = 0; i < 20; i++)
       expect((await postJson(`${server.url}/v1/predict`, PASSENGER)).status).toBe(200);

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInference } from '../../src/start.ts';
-import {
-  createSchema,
-  PASSENGER,
-  postJson,
-  type TestSchema,
-  testEnv,
-  waitFor,
-  withSearchPath,
-} from '../support.ts';
-import { startProxy } from './tcp-proxy.ts';
+import { createSchema, PASSENGER, postJson, type TestSchema, waitFor } from '../support.ts';
+import { serveThroughProxy } from './tcp-proxy.ts';
 
 let db: TestSchema;
 beforeAll(async () => {
@@ -27,12 +18,9 @@ const logged = async (requestId: string) =>
 
 describe('prediction log statements', () => {
   it('send each row within milliseconds into a statement that stays open, and commit the rows together', async () => {
-    const proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
-    const url = withSearchPath(`postgres://postgres@127.0.0.1:${proxy.port}/test`, db.name);
     // One statement stays open for up to 3 s: long enough to see rows arrive before it commits.
-    const server = await startInference(testEnv({ DATABASE_URL: url, PREDICTION_LOG_FLUSH_MS: '3000' }));
+    const { proxy, server, close } = await serveThroughProxy(db.name, { PREDICTION_LOG_FLUSH_MS: '3000' });
     try {
-      await server.databaseReady;
       const first = await postJson(`${server.url}/v1/predict`, PASSENGER, { 'x-request-id': 'stream-first' });
       expect(first.status).toBe(200);
       const sentAt = Date.now();
@@ -51,18 +39,14 @@ describe('prediction log statements', () => {
       await waitFor(async () => (await logged('stream-first')) === 1, 10_000);
       expect(await logged('stream-second')).toBe(1);
     } finally {
-      await server.stop();
-      await proxy.close();
+      await close();
     }
   });
 
   it('retries a lost database with backoff however many rows arrive meanwhile', async () => {
-    const proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
-    const url = withSearchPath(`postgres://postgres@127.0.0.1:${proxy.port}/test`, db.name);
     // Ten rows make a full statement: every request then asks for an immediate write.
-    const server = await startInference(testEnv({ DATABASE_URL: url, PREDICTION_LOG_BATCH_MAX: '10' }));
+    const { proxy, server, close } = await serveThroughProxy(db.name, { PREDICTION_LOG_BATCH_MAX: '10' });
     try {
-      await server.databaseReady;
       proxy.cut();
       const before = proxy.connections();
       const until = Date.now() + 2000;
@@ -76,9 +60,7 @@ describe('prediction log statements', () => {
       expect(answered).toBeGreaterThan(100);
       expect(proxy.connections() - before).toBeLessThanOrEqual(8);
     } finally {
-      proxy.restore();
-      await server.stop();
-      await proxy.close();
+      await close();
     }
   });
 });

@@ -1,4 +1,6 @@
 import { connect, createServer, type Socket } from 'node:net';
+import { type RunningInference, startInference } from '../../src/start.ts';
+import { testEnv, withSearchPath } from '../support.ts';
 
 /**
  * A TCP proxy to a real server that a test can cut (every connection reset, new ones refused)
@@ -44,6 +46,32 @@ export async function startProxy(target: { host: string; port: number }) {
     close() {
       for (const s of sockets) s.destroy();
       return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/**
+ * The service logging to the test schema through a proxy to the real PostgreSQL, started with
+ * these extra variables; resolves once its log is ready. `close` stops both.
+ */
+export async function serveThroughProxy(schema: string, env: Record<string, string> = {}) {
+  const proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
+  const url = withSearchPath(`postgres://postgres@127.0.0.1:${proxy.port}/test`, schema);
+  let server: RunningInference;
+  try {
+    server = await startInference(testEnv({ DATABASE_URL: url, ...env }));
+    await server.databaseReady;
+  } catch (err) {
+    await proxy.close();
+    throw err;
+  }
+  return {
+    proxy,
+    server,
+    async close() {
+      proxy.restore();
+      await server.stop();
+      await proxy.close();
     },
   };
 }

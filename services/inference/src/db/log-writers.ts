@@ -54,13 +54,8 @@ export interface RowFormat {
   encode(entry: LogEntry): [string, string, string];
   /** The request id of an encoded row (for the warning about a rejected row). */
   requestId(row: Buffer): string;
-  /** One statement carrying these rows. */
-  write(pool: pg.Pool, rows: readonly Buffer[]): Promise<void>;
-  /**
-   * A statement left open while rows are sent into it as they arrive (COPY), so the database
-   * parses them in small steps instead of in one burst per statement; absent: `write` only.
-   */
-  open?(pool: pg.Pool): Promise<RowStream>;
+  /** Starts a statement that stores the rows sent into it when it finishes. */
+  open(pool: pg.Pool): Promise<RowStream>;
 }
 
 /** An open statement: rows sent into it are stored together when it finishes. */
@@ -97,11 +92,8 @@ export function copyFormat(o: LogRows): RowFormat {
     requestId(row) {
       return row.toString('utf8', 0, row.indexOf(9));
     },
-    async write(pool, rows) {
-      const stream = await openCopy(pool);
-      await stream.send(rows);
-      await stream.finish();
-    },
+    // Rows go to PostgreSQL as they are sent, so it parses them in small steps rather than in
+    // one burst per statement.
     open: openCopy,
   };
 }
@@ -165,15 +157,24 @@ export function insertFormat(o: LogRows): RowFormat {
     requestId(row) {
       return (JSON.parse(row.toString('utf8', 0, row.length - 1)) as { r: string }).r;
     },
-    async write(pool, rows) {
-      const json = Buffer.concat(rows as Buffer[]);
-      // Rows end in a comma: the last one becomes the closing bracket.
-      json[json.length - 1] = 0x5d;
-      await pool.query({
-        name: 'titanic-insert-prediction-log',
-        text: INSERT,
-        values: [o.environment, o.modelVersion, o.imageVersion, `[${json.toString('utf8')}`],
-      });
+    // PGlite executes in this process: the rows are collected and run as one statement at the end.
+    async open(pool) {
+      const rows: Buffer[] = [];
+      return {
+        async send(more) {
+          rows.push(...more);
+        },
+        async finish() {
+          const json = Buffer.concat(rows);
+          // Rows end in a comma: the last one becomes the closing bracket.
+          json[json.length - 1] = 0x5d;
+          await pool.query({
+            name: 'titanic-insert-prediction-log',
+            text: INSERT,
+            values: [o.environment, o.modelVersion, o.imageVersion, `[${json.toString('utf8')}`],
+          });
+        },
+      };
     },
   };
 }

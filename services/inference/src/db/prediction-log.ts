@@ -43,7 +43,7 @@ function isPermanent(err: unknown): boolean {
 
 const MAX_BACKOFF_MS = 1000;
 
-/** How often an open statement is sent the rows queued since (see `#stream`). */
+/** How often an open statement is sent the rows queued since (see `#flushOnce`). */
 const SEND_EVERY_MS = 5;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,7 +60,6 @@ export class PredictionLog {
   readonly #format: RowFormat;
   readonly #queue = new RowQueue();
   #timer: NodeJS.Timeout | undefined;
-  #timerDelay = 0;
   #flushing: Promise<void> | undefined;
   #started = false;
   #closed = false;
@@ -94,7 +93,7 @@ export class PredictionLog {
     }
     // The depth gauge is set when /metrics is scraped, not on this hot path.
     this.#queue.push(...this.#format.encode(entry));
-    this.#schedule(this.#full() || this.#format.open ? 0 : this.#o.flushMs);
+    this.#schedule(0);
   }
 
   /** Writes what it can within `timeoutMs`, then counts the remainder as dropped. */
@@ -117,102 +116,73 @@ export class PredictionLog {
     this.#o.metrics.logQueueDepth.set(0);
   }
 
-  /** Enough queued for a full statement: write now rather than after flushMs. */
-  #full(): boolean {
-    return this.#queue.rows >= this.#o.batchMax || this.#queue.bytes >= this.#format.statementBytes;
-  }
-
   #drop(reason: DropReason, rows: number): void {
     this.#o.metrics.logDropped.inc({ reason }, rows);
   }
 
+  /**
+   * Starts a statement after `delay` unless one is open or already due; a pending timer is either
+   * due or a retry's backoff, which new rows must not cut short.
+   */
   #schedule(delay: number): void {
-    if (!this.#started || this.#closed || this.#flushing) return;
-    if (this.#timer) {
-      // A due timer stays; a retry's backoff is never cut short by new rows.
-      if (delay > 0 || this.#timerDelay === 0 || this.#backoff > 0) return;
-      clearTimeout(this.#timer);
-    }
-    this.#timerDelay = delay;
+    if (!this.#started || this.#closed || this.#flushing || this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#flushing = this.#flushOnce().finally(() => {
         this.#flushing = undefined;
-        if (this.#queue.rows > 0)
-          this.#schedule(this.#backoff || (this.#full() || this.#format.open ? 0 : this.#o.flushMs));
+        if (this.#queue.rows > 0) this.#schedule(this.#backoff);
       });
     }, delay);
     this.#timer.unref();
   }
 
+  /**
+   * One statement, open from the first queued row for up to flushMs (or batchMax rows, or
+   * statementBytes) and sent the rows queued since every few milliseconds. Rows stay queued until
+   * it commits; a permanent error retries its rows one by one, anything else backs off.
+   */
   async #flushOnce(): Promise<void> {
     if (this.#queue.rows === 0) return;
-    // Rows the statement carries, known also when it fails (for the one-by-one retry).
-    const statement = { rows: 0 };
+    let rows = 0;
     try {
-      if (this.#format.open) await this.#stream(this.#format.open, statement);
-      else await this.#writeStatement(statement);
-      this.#remove(statement.rows);
-      this.#o.metrics.logWritten.inc(statement.rows);
+      const deadline = Date.now() + this.#o.flushMs;
+      const statement = await this.#format.open(this.#o.pool);
+      let bytes = 0;
+      for (;;) {
+        const batch = this.#queue.peek(this.#o.batchMax - rows, this.#format.statementBytes - bytes, rows);
+        if (batch.rows > 0) {
+          rows += batch.rows;
+          bytes += batch.bytes;
+          await statement.send(batch.buffers);
+        }
+        const left = deadline - Date.now();
+        if (rows >= this.#o.batchMax || bytes >= this.#format.statementBytes || this.#closed || left <= 0)
+          break;
+        await sleep(Math.min(SEND_EVERY_MS, left));
+      }
+      await statement.finish();
+      this.#remove(rows);
+      this.#o.metrics.logWritten.inc(rows);
       this.#backoff = 0;
     } catch (err) {
       this.#o.metrics.logFlushErrors.inc();
-      if (isPermanent(err) && statement.rows > 0) {
+      if (isPermanent(err) && rows > 0) {
         // One bad row must not hold back the others: write them one by one, drop only the culprits.
-        await this.#writeOneByOne(statement.rows);
+        await this.#writeOneByOne(rows);
         return;
       }
       this.#backOff();
-      this.#warn(err, Math.max(statement.rows, 1));
+      this.#warn(err, Math.max(rows, 1));
     }
-  }
-
-  /** One statement with what is queued. */
-  async #writeStatement(statement: { rows: number }): Promise<void> {
-    const batch = this.#queue.peek(this.#o.batchMax, this.#format.statementBytes);
-    statement.rows = batch.rows;
-    await this.#format.write(this.#o.pool, batch.buffers);
-  }
-
-  /**
-   * One statement kept open for up to flushMs (or batchMax rows, or statementBytes), sent the
-   * rows queued since every few milliseconds: the database parses rows as they come instead of
-   * in one burst per statement, a burst that stalls whatever shares its core (on a 2-core
-   * machine, the server or its clients). Rows stay queued until the statement commits.
-   */
-  async #stream(open: NonNullable<RowFormat['open']>, statement: { rows: number }): Promise<void> {
-    const deadline = Date.now() + this.#o.flushMs;
-    const stream = await open(this.#o.pool);
-    let bytes = 0;
-    for (;;) {
-      const batch = this.#queue.peek(
-        this.#o.batchMax - statement.rows,
-        this.#format.statementBytes - bytes,
-        statement.rows,
-      );
-      if (batch.rows > 0) {
-        statement.rows += batch.rows;
-        bytes += batch.bytes;
-        await stream.send(batch.buffers);
-      }
-      const left = deadline - Date.now();
-      if (
-        statement.rows >= this.#o.batchMax ||
-        bytes >= this.#format.statementBytes ||
-        this.#closed ||
-        left <= 0
-      )
-        break;
-      await sleep(Math.min(SEND_EVERY_MS, left));
-    }
-    await stream.finish();
   }
 
   async #writeOneByOne(rows: number): Promise<void> {
     for (let i = 0; i < rows; i++) {
       const row = this.#queue.peek(1, 0);
       try {
-        await this.#format.write(this.#o.pool, row.buffers);
+        const statement = await this.#format.open(this.#o.pool);
+        await statement.send(row.buffers);
+        await statement.finish();
         this.#o.metrics.logWritten.inc();
       } catch (err) {
         if (!isPermanent(err)) {

@@ -6,14 +6,15 @@
 #   docker build -f services/inference/modelcar.Dockerfile --build-arg MODEL_VERSION=2026.11.25-2 \
 #     -t ghcr.io/titanic-ml/titanic-model:2026.11.25-2 .
 
-# --- verify: the file must be the one its model.json records, or the build fails ---
-FROM node:20-slim AS verify
+# --- verify: the file must be the one its model.json records, or the build fails. image/modelcar.sh
+# is the step the image test (test/image/) runs too. Base: official node:24-slim by digest, as in
+# services/inference/Dockerfile.
+FROM node:24-slim@sha256:cd84903a12dbd26b46f1f3b8144a2568c41c5d37ddd0c7a80a34c7a19786b35f AS verify
 ARG MODEL_VERSION
-WORKDIR /model
-COPY models/titanic/${MODEL_VERSION}/model.onnx models/titanic/${MODEL_VERSION}/model.json ./
-RUN node -e "const c=require('crypto'),f=require('fs');const m=JSON.parse(f.readFileSync('model.json'));\
-const h=c.createHash('sha256').update(f.readFileSync('model.onnx')).digest('hex');\
-if(m.version!==process.env.MODEL_VERSION||h!==m.files.onnx.sha256){console.error('model.onnx does not match model.json');process.exit(1)}"
+WORKDIR /src
+COPY models/titanic/${MODEL_VERSION}/model.onnx models/titanic/${MODEL_VERSION}/model.json models/titanic/${MODEL_VERSION}/
+COPY services/inference/image/modelcar.sh services/inference/image/
+RUN sh services/inference/image/modelcar.sh . "${MODEL_VERSION}" /image
 
 # --- the image: the model file and nothing else. The pod's init container brings its own static
 # busybox (charts/inference/deployment.ts) to copy it out, so no shell or user database is needed.
@@ -21,5 +22,5 @@ FROM scratch
 ARG MODEL_VERSION
 LABEL org.opencontainers.image.title="titanic-model" \
       org.opencontainers.image.version="${MODEL_VERSION}"
-COPY --from=verify --chown=10001:10001 /model/model.onnx /models/model.onnx
+COPY --from=verify --chown=10001:10001 /image/models/model.onnx /models/model.onnx
 USER 10001:10001

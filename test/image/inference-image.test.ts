@@ -1,0 +1,141 @@
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSchema,
+  PASSENGER,
+  POSTGRES_URL,
+  type TestSchema,
+} from '../../services/inference/test/support.ts';
+import { type ImageRoot, imageSource } from './image-roots.ts';
+import { type RunningContainer, TestPod } from './kubelet.ts';
+import { container, type HttpProbe, httpProbes, imageTag, readRenderedPod } from './pod-spec.ts';
+import { requireSandboxTools } from './sandbox.ts';
+
+// The inference image as each environment's rendered Deployment runs it: the filesystem built by
+// services/inference/image/build.sh (what the Dockerfile runs), the init containers' own commands
+// filling /model from the modelcar image, then the server as uid 10001 on a read-only root with
+// exactly the manifest's env, command and args. Test values: test/image/README.md.
+
+const API_KEY = 'image-test-key-0123456789abcdef';
+const work = await mkdtemp(join(tmpdir(), 'image-test-'));
+// The pod user (uid 10001) must be able to reach the images and volumes below it.
+await chmod(work, 0o755);
+let images: ((ref: string) => Promise<ImageRoot>) | undefined;
+
+beforeAll(() => {
+  requireSandboxTools();
+  images = imageSource(work);
+});
+
+describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs it', (env) => {
+  let schema: TestSchema;
+  let pod: TestPod;
+  let server: RunningContainer;
+  let probes: HttpProbe[];
+  const probeResults: string[] = [];
+
+  beforeAll(async () => {
+    schema = await createSchema();
+    const rendered = await readRenderedPod(env, 'inference');
+    const db = new URL(POSTGRES_URL);
+    pod = await TestPod.create(rendered, {
+      dir: await mkdtemp(join(work, `pod-${env}-`)),
+      images: images!,
+      values: { secrets: { 'inference-database/url': schema.url, 'inference-api-keys/keys': API_KEY } },
+    });
+    await pod.runInitContainers();
+    server = await pod.start('inference', [
+      { port: Number(db.port || 5432), host: db.hostname, hostPort: Number(db.port || 5432) },
+    ]);
+    probes = httpProbes(container(rendered, 'inference'));
+    const startup = probes.find((p) => p.kind === 'startup') ?? probes[0]!;
+    await server.waitUntilOk(startup.port, startup.path, startup.budgetMs);
+  });
+
+  afterAll(async () => {
+    if (probeResults.length > 0)
+      console.log(`dist/${env} inference image probes:\n  ${probeResults.join('\n  ')}`);
+    await pod?.dispose();
+    await schema?.drop();
+  });
+
+  it('runs as uid 10001 with a read-only root: only the writable emptyDir mounts can be written', async () => {
+    const pid = await server.pid();
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const uid = process.getuid?.() === 0 ? 10001 : process.getuid?.();
+    expect(status).toMatch(new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}$`, 'm'));
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+    expect(cmdline[0]).toBe('node');
+    const writable = (await readFile(`/proc/${pid}/mountinfo`, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' '))
+      .filter((f) => f[5]!.split(',').includes('rw'))
+      .map((f) => f[4]!)
+      .filter((mount) => !['/proc', '/dev'].some((m) => mount === m || mount.startsWith(`${m}/`)));
+    const emptyDirs = (server.spec.volumeMounts ?? [])
+      .filter((m) => !m.readOnly && pod.rendered.spec.volumes?.find((v) => v.name === m.name)?.emptyDir)
+      .map((m) => m.mountPath);
+    expect(writable.sort()).toEqual(emptyDirs.sort());
+  });
+
+  it('answers 200 on every probe path of the manifest', async () => {
+    expect(probes.map((p) => p.kind).sort()).toEqual(['liveness', 'readiness', 'startup']);
+    for (const probe of probes) {
+      const answer = await server.http(probe.port, probe.path, { headers: probe.headers });
+      probeResults.push(
+        `${probe.kind} GET :${probe.port}${probe.path} -> ${answer.status} ${answer.body.slice(0, 80)}`,
+      );
+      expect(answer.status, `${probe.kind} probe ${probe.path}`).toBe(200);
+    }
+    const annotations = pod.rendered.annotations;
+    const scrape = await server.http(
+      Number(annotations['prometheus.io/port']),
+      annotations['prometheus.io/path']!,
+    );
+    probeResults.push(
+      `scrape GET :${annotations['prometheus.io/port']}${annotations['prometheus.io/path']} -> ${scrape.status}`,
+    );
+    expect(scrape.status).toBe(200);
+    expect(scrape.body).toMatch(/^titanic_model_ready(\{[^}]*\})? 1$/m);
+  });
+
+  it('predicts with the pinned model and logs the prediction to PostgreSQL', async () => {
+    const port = server.spec.ports![0]!.containerPort;
+    const answer = await server.http(port, '/v1/predict', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify(PASSENGER),
+    });
+    probeResults.push(`POST :${port}/v1/predict -> ${answer.status} ${answer.body.slice(0, 120)}`);
+    expect(answer.status, answer.body).toBe(200);
+    const body = JSON.parse(answer.body);
+    const modelcar = pod.rendered.spec.initContainers!.find((c) => c.name === 'modelcar')!;
+    expect(body.model).toEqual({ name: 'titanic', version: imageTag(modelcar.image!) });
+    expect(body.probability).toBeGreaterThan(0);
+    expect(body.probability).toBeLessThan(1);
+    // The log writer creates its table on first use (undefined_table until then) and writes
+    // asynchronously: wait for the row.
+    for (;;) {
+      const logged = await schema.pool
+        .query('SELECT count(*)::int AS n FROM prediction_log')
+        .then(({ rows }) => rows[0].n as number)
+        .catch((err: { code?: string }) => {
+          if (err.code === '42P01') return 0;
+          throw err;
+        });
+      if (logged > 0) break;
+      if (server.output().includes('"level":50')) throw new Error(server.output());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  it('stops on SIGTERM with exit code 0, as the kubelet stops it', async () => {
+    const exit = await server.stop('SIGTERM');
+    expect(exit, server.output()).toEqual({ code: 0, signal: null });
+  });
+});
+
+afterAll(() => rm(work, { recursive: true, force: true }));

@@ -100,6 +100,8 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
     );
     expect(scrape.status).toBe(200);
     expect(scrape.body).toMatch(/^titanic_model_ready(\{[^}]*\})? 1$/m);
+    // The node the image stand-in carries is the one running these tests (Node 20 or 24).
+    expect(scrape.body).toContain(`nodejs_version_info{version="${process.version}"`);
   });
 
   it('predicts with the pinned model and logs the prediction to PostgreSQL', async () => {

@@ -129,7 +129,11 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
           throw err;
         });
       if (logged > 0) break;
-      if (server.output().includes('"level":50')) throw new Error(server.output());
+      const metrics = (await server.http(port, '/metrics')).body;
+      if (/^titanic_prediction_log_(dropped|flush_errors)_total(\{[^}]*\})? [1-9]/m.test(metrics))
+        throw new Error(
+          `the prediction log failed:\n${metrics.match(/^titanic_prediction_log.*$/gm)?.join('\n')}\n${server.output()}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   });

@@ -138,7 +138,16 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
     }
   });
 
-  it('stops on SIGTERM with exit code 0, as the kubelet stops it', async () => {
+  it('runs the preStop hook while still ready, then exits 0 on SIGTERM, as the kubelet stops it', async () => {
+    const hook = server.spec.lifecycle?.preStop?.exec?.command;
+    if (hook) {
+      const ran = pod.run('inference', hook);
+      const probe = probes.find((p) => p.kind === 'readiness')!;
+      expect((await server.http(probe.port, probe.path)).status).toBe(200);
+      const result = await ran;
+      probeResults.push(`preStop ${JSON.stringify(hook)} -> exit ${result.code}`);
+      expect(result, result.output).toMatchObject({ code: 0, signal: null });
+    }
     const exit = await server.stop('SIGTERM');
     expect(exit, server.output()).toEqual({ code: 0, signal: null });
   });

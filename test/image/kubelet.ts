@@ -157,10 +157,15 @@ export class TestPod {
     return { box, env };
   }
 
-  /** Runs a container to completion (an init container), returning its exit and output. */
-  async run(name: string): Promise<Ran> {
-    const { box, env } = await this.sandbox(container(this.rendered, name));
-    const spawned = spawnCaptured(asUser(box.uid, box.gid, containerCommand(box)), env);
+  /**
+   * Runs a container to completion (an init container), returning its exit and output. With
+   * `argv`, runs that instead in a sandbox like the container's (same filesystem, mounts, env and
+   * user), as a lifecycle hook's `exec` runs.
+   */
+  async run(name: string, argv?: readonly string[]): Promise<Ran> {
+    const sandbox = await this.sandbox(container(this.rendered, name));
+    const box = argv ? { ...sandbox.box, argv } : sandbox.box;
+    const spawned = spawnCaptured(asUser(box.uid, box.gid, containerCommand(box)), sandbox.env);
     this.running.push(spawned);
     const exit = await spawned.exited;
     return { ...exit, output: spawned.output() };

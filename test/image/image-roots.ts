@@ -68,6 +68,10 @@ async function inferenceDeps(): Promise<string> {
   await rm(staging, { recursive: true, force: true });
   await sh([BUILD, 'deps', REPO_ROOT, staging]);
   await rename(staging, dir).catch(async () => rm(staging, { recursive: true, force: true }));
+  // One install is ~350 MB (onnxruntime ships binaries for every platform): keep only this key's.
+  for (const entry of await readdir(CACHE))
+    if (/^deps-[0-9a-f]+$/.test(entry) && join(CACHE, entry) !== dir)
+      await rm(join(CACHE, entry), { recursive: true, force: true });
   return done;
 }
 

@@ -82,13 +82,15 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       process.stdout.write(`${values.json ? JSON.stringify(data, null, 2) : text}\n`);
     switch (command) {
       case 'promote': {
-        const r = await promote(context(env), {
+        // Arguments first: a usage error is reported as one before any configuration is read.
+        const request = {
           env: envOption(values.env),
           ...(values.model ? { model: values.model } : {}),
           ...(values.image ? { image: values.image } : {}),
           ...(values.from ? { from: envOption(values.from) } : {}),
           ...(values['allow-regression'] ? { allowRegression: values['allow-regression'] } : {}),
-        });
+        };
+        const r = await promote(context(env), request);
         const gates = r.gates
           .map((g) => `  ${g.ok ? 'pass' : 'FAIL'}  ${g.gate.padEnd(6)} ${g.detail}`)
           .join('\n');
@@ -103,13 +105,14 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return r.status === 'refused' ? 1 : 0;
       }
       case 'rollback': {
-        const r = await rollback(context(env), {
+        const request = {
           env: envOption(values.env),
           ...(values.to ? { to: values.to } : {}),
           ...(values.reason ? { reason: values.reason } : {}),
           hold: values.hold,
           by: env.GITHUB_ACTOR ?? env.USER ?? 'promoter',
-        });
+        };
+        const r = await rollback(context(env), request);
         print(`${r.status} ${r.pull.url}: reverts ${r.reverted} (${r.branch})`, r);
         output('pull-request', r.pull.url, env);
         return 0;

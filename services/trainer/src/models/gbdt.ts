@@ -77,9 +77,15 @@ const binCache = new WeakMap<Float32Array, WeakMap<readonly number[], Map<number
 
 function binned(X: Float32Array, rows: readonly number[], F: number, maxBins: number): Binned {
   let byRows = binCache.get(X);
-  if (!byRows) binCache.set(X, (byRows = new WeakMap()));
+  if (!byRows) {
+    byRows = new WeakMap();
+    binCache.set(X, byRows);
+  }
   let byBins = byRows.get(rows);
-  if (!byBins) byRows.set(rows, (byBins = new Map()));
+  if (!byBins) {
+    byBins = new Map();
+    byRows.set(rows, byBins);
+  }
   const cached = byBins.get(maxBins);
   if (cached) return cached;
   const edges = binEdges(X, rows, F, maxBins);

@@ -103,7 +103,7 @@ export function loadTrainingCsv(text: string, origin = 'training data'): Labelle
       relax_column_count: true,
       info: true,
       raw: true,
-    }) as ParsedRecord[];
+    }) as unknown as ParsedRecord[];
   } catch (err) {
     throw new TrainerError(`${origin}: not a valid CSV file: ${(err as Error).message}`);
   }

@@ -29,12 +29,7 @@ export function fairnessSection(m: Metrics): string[] {
     '',
     ...sliceTable(m.fairness),
     '',
-    'Sex and ticket class are the strongest predictors because the 1912 evacuation followed "women and children',
-    'first" and third-class passengers had worse access to the boats. The model reproduces these historical',
-    'disparities on purpose, as a description of what happened: it predicts survival for most women and few men,',
-    'so its error rates differ by group (most of its mistakes on women are false positives, on men false',
-    'negatives). It encodes no judgement about anyone, and reusing its scores for any decision about living people',
-    'would be discriminatory.',
+    ...disparitySentence(m.fairness),
     '',
   ];
 }
@@ -64,7 +59,7 @@ export function travelGroupSection(m: Metrics): string[] {
       '',
       '| model | accuracy | ROC AUC | log loss | Brier |',
       '| --- | --- | --- | --- | --- |',
-      row('with group features (shipped)', b.withGroups),
+      row('champion, with group features', b.withGroups),
       row('without group features', b.withoutGroups),
       '',
     );
@@ -113,5 +108,27 @@ export function calibrationComments(m: Metrics): string[] {
       return `- Bin ${b.lower.toFixed(1)}–${b.upper.toFixed(1)}: predicted ${p.toFixed(3)}, observed ${b.observedRate!.toFixed(3)}; ${verdict}.`;
     }),
     '',
+  ];
+}
+
+function disparitySentence(slices: readonly Slice[]): string[] {
+  const get = (name: string) => slices.find((s) => s.slice === name);
+  const [f, mm, c1, c3] = [get('sex=female'), get('sex=male'), get('pclass=1'), get('pclass=3')];
+  const figures =
+    f && mm && c1 && c3
+      ? [
+          `It predicts survival for women ${f.meanPredicted.toFixed(2)} on average against ${mm.meanPredicted.toFixed(2)} for men, and`,
+          `${c1.meanPredicted.toFixed(2)} in first class against ${c3.meanPredicted.toFixed(2)} in third, close to what happened`,
+          `(${f.observedRate.toFixed(2)}, ${mm.observedRate.toFixed(2)}, ${c1.observedRate.toFixed(2)}, ${c3.observedRate.toFixed(2)}). Its errors differ by group accordingly:`,
+          `a woman who died is predicted to survive at a rate of ${rate(f.falsePositiveRate)} (men: ${rate(mm.falsePositiveRate)}), and a man who`,
+          `survived is recognised at a rate of ${rate(mm.truePositiveRate)} (women: ${rate(f.truePositiveRate)}).`,
+        ]
+      : [];
+  return [
+    'The 1912 evacuation followed "women and children first" and third-class passengers had worse access to the',
+    'boats; the model reproduces these historical disparities on purpose, as a description of what happened.',
+    ...figures,
+    'It encodes no judgement about anyone, and reusing its scores for any decision about living people would be',
+    'discriminatory.',
   ];
 }

@@ -59,10 +59,6 @@ describe('drift baselines', () => {
     const fresh = encodeBatch(unseen, model.encoder);
     const a = psiByFeature(baseline, replayed);
     const b = psiByFeature(baseline, fresh);
-      Object.entries(a)
-        .map(([f, v]) => f + '=' + v.toFixed(3) + '/' + b[f]!.toFixed(3))
-        .join(' '),
-    );
     expect(over(a)).toEqual([]);
     expect(over(b)).toEqual([]);
   });

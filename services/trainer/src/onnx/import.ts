@@ -26,14 +26,14 @@ export function readScoringModel(bytes: Uint8Array): ScoringModel {
   if (!graph) throw new Error('readScoringModel: the file has no graph');
   if (!model.opsetImport.some((o) => !o.domain && Number(o.version) === ONNX_OPSET))
     throw new Error(`readScoringModel: expected opset ${ONNX_OPSET}`);
-  const init = new Map(graph.initializer.map((t) => [t.name, t]));
+  const init = new Map((graph.initializer ?? []).map((t) => [t.name, t]));
   const bias = floats(init.get('bias') ?? undefined);
   if (bias.length !== 1) throw new Error('readScoringModel: expected a one-value bias initializer');
   const weights = init.has('weights') ? floats(init.get('weights') ?? undefined) : null;
-  const ensemble = graph.node.find((n) => n.opType === 'TreeEnsembleRegressor');
+  const ensemble = (graph.node ?? []).find((n) => n.opType === 'TreeEnsembleRegressor');
   const trees: Tree[] = [];
   if (ensemble) {
-    const attr = new Map(ensemble.attribute.map((a) => [a.name, a]));
+    const attr = new Map((ensemble.attribute ?? []).map((a) => [a.name, a]));
     const ints = (name: string) => (attr.get(name)?.ints ?? []).map(Number);
     const fl = (name: string) => Array.from(attr.get(name)?.floats ?? []);
     const modes = (attr.get('nodes_modes')?.strings ?? []).map((s) => new TextDecoder().decode(s));

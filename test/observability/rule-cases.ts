@@ -156,15 +156,16 @@ export function ruleCases(
       },
     },
     ModelFeatureDrift: {
+      // A travel-group feature: every feature is watched, the group look-ups included.
       fire: {
         series: [
           ...warm,
           {
-            series: `titanic_feature_psi${labels({ ...pod, feature: 'age' })}`,
+            series: `titanic_feature_psi${labels({ ...pod, feature: 'group_has_known' })}`,
             values: gauge(a.psi.threshold * 2, samples),
           },
         ],
-        labels: { ...versioned, feature: 'age' },
+        labels: { ...versioned, feature: 'group_has_known' },
         value: a.psi.threshold * 2,
       },
       quiet: {
@@ -175,10 +176,10 @@ export function ruleCases(
             series: `titanic_feature_psi${labels({ ...pod, feature: 'age' })}`,
             values: gauge(a.psi.threshold / 2, samples),
           },
-          // Group look-up features differ from training by design and must not page.
+          // Group look-up features are watched like the others: under the threshold, quiet.
           {
             series: `titanic_feature_psi${labels({ ...pod, feature: 'group_survival' })}`,
-            values: gauge(a.psi.threshold * 4, samples),
+            values: gauge(a.psi.threshold / 2, samples),
           },
           // Too few passengers scored for PSI to mean anything.
           {

@@ -1,9 +1,11 @@
-import { GROUP_FEATURES, type RuleContext } from './context.ts';
+import type { RuleContext } from './context.ts';
 import { fromWarmPods, inferenceSelector, withModelVersion } from './selectors.ts';
 import type { AlertDefinition } from './types.ts';
 
 /**
- * Input drift and prediction shift of the served model against its own training data.
+ * Input drift and prediction shift of the served model against its own training data. Drift
+ * covers every feature, the travel-group look-ups included: the model's baselines are out-of-fold
+ * encodings, which is what serving produces for passengers outside the training data.
  * Prediction shift compares the mean predicted probability, not the share predicted "survived":
  * for a calibrated model the mean probability estimates the survival rate, so on training-like
  * traffic it sits at the training rate instead of a threshold-dependent offset from it.
@@ -11,12 +13,11 @@ import type { AlertDefinition } from './types.ts';
 export function modelAlerts({ env, trainingPositiveRate }: RuleContext): AlertDefinition[] {
   const t = env.monitoring.alerts;
   const sel = inferenceSelector(env.name);
-  const passengerFeatures = inferenceSelector(env.name, `feature!~"${GROUP_FEATURES}"`);
   const rate = trainingPositiveRate;
   return [
     {
       alert: 'ModelFeatureDrift',
-      expr: `max by (env, model_version, feature) (${withModelVersion(fromWarmPods(`titanic_feature_psi${passengerFeatures}`, env.name), env.name)}) > ${t.psi.threshold}`,
+      expr: `max by (env, model_version, feature) (${withModelVersion(fromWarmPods(`titanic_feature_psi${sel}`, env.name), env.name)}) > ${t.psi.threshold}`,
       for: t.psi.for,
       severity: 'critical',
       rollback: true,

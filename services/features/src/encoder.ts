@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { EMPTY_GROUPS, fitGroups, groupStats, groupTableSchema, isWomanOrChild } from './groups.ts';
+import {
+  EMPTY_GROUPS,
+  fitGroups,
+  groupStats,
+  groupTableSchema,
+  isWomanOrChild,
+  memberIdOf,
+} from './groups.ts';
 import type { Passenger } from './passenger.ts';
 import { TITLES, type Title, titleOf } from './title.ts';
 
@@ -101,15 +108,17 @@ function deckOf(cabin: string | null | undefined): string | null {
 
 /**
  * Writes one passenger's features into `out` at `offset` (float32, the model's precision).
- * `self` is the passenger's member id in `params.groups` when it was a training row (so its own
- * outcome is left out of its group features); -1 for everyone else.
+ * `self` is the passenger's member id in `params.groups` (its own outcome is left out of its
+ * group features), -1 for a passenger outside the table. Left undefined, it is looked up by
+ * identity (groups.ts `identityKey`): a training passenger sent to the server is encoded
+ * leave-one-out, exactly as cross-validation and the training matrix saw it.
  */
 export function encodeInto(
   p: Passenger,
   params: EncoderParams,
   out: Float32Array,
   offset: number,
-  self = -1,
+  self?: number,
 ): void {
   const title = titleOf(p.name, p.sex, p.age);
   const age = p.age ?? params.ageMedianByTitle[title] ?? params.ageMedian;
@@ -118,7 +127,8 @@ export function encodeInto(
   const family = p.sibsp + p.parch + 1;
   const deck = deckOf(p.cabin);
   const female = p.sex === 'female' ? 1 : 0;
-  const g = groupStats(p, params.groups ?? EMPTY_GROUPS, self);
+  const groups = params.groups ?? EMPTY_GROUPS;
+  const g = groupStats(p, groups, self ?? memberIdOf(p, groups));
   const wc = isWomanOrChild(p);
   const wcSurvival = g.knownWomenChildren ? g.survivedWomenChildren / g.knownWomenChildren : 0.5;
   const wcOutcome =
@@ -165,9 +175,9 @@ export function encodeInto(
 }
 
 /**
- * Row-major [N, F] float32 matrix: the ONNX model's input tensor data. Serving passes no
- * `selfIds`; training passes each row's member id in `params.groups` (or -1) so no row sees
- * its own label.
+ * Row-major [N, F] float32 matrix: the ONNX model's input tensor data. Training passes each
+ * row's member id in `params.groups` (or -1 for a held-out row) so no row sees its own label;
+ * serving passes nothing and training passengers are recognised by identity instead.
  */
 export function encodeBatch(
   passengers: readonly Passenger[],
@@ -176,7 +186,7 @@ export function encodeBatch(
 ): Float32Array {
   const out = new Float32Array(passengers.length * FEATURE_COUNT);
   for (let i = 0; i < passengers.length; i++)
-    encodeInto(passengers[i]!, params, out, i * FEATURE_COUNT, selfIds ? selfIds[i]! : -1);
+    encodeInto(passengers[i]!, params, out, i * FEATURE_COUNT, selfIds?.[i]);
   return out;
 }
 

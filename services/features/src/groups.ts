@@ -14,6 +14,8 @@ export const groupTableSchema = z.object({
   members: z.array(z.tuple([z.number().int().min(0).max(1), z.number().int().min(0).max(1)])),
   ticket: z.record(z.string(), z.array(z.number().int().nonnegative())),
   family: z.record(z.string(), z.array(z.number().int().nonnegative())),
+  /** identityKey → member id of each training passenger that has one (see identityKey). */
+  identity: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type GroupTable = z.infer<typeof groupTableSchema>;
 
@@ -31,14 +33,43 @@ export function familyKey(p: Passenger): string | null {
   return `${surname}|${p.pclass}|${Math.round(p.fare * 10)}`;
 }
 
+/**
+ * Who a passenger is, for recognising a training passenger at serving time: the name (trimmed,
+ * inner spaces collapsed, lower case), the ticket (as ticketKey), the class and the sex. All
+ * four must be present. Age, fare, port and cabin are left out on purpose: clients often omit or
+ * round them, and a training passenger sent with a missing age must still not see its own outcome.
+ * Name and ticket together are unique in the 1912 list, so a new passenger never collides.
+ */
+export function identityKey(p: Passenger): string | null {
+  const name = p.name?.trim().toLowerCase().replace(/\s+/g, ' ');
+  const ticket = ticketKey(p);
+  if (!name || !ticket) return null;
+  return `${name}|${ticket}|${p.pclass}|${p.sex}`;
+}
+
+/** The training member id of `p` (-1 for anyone not in the training passengers). */
+export function memberIdOf(p: Passenger, groups: GroupTable): number {
+  if (!groups.identity) return -1;
+  const key = identityKey(p);
+  return key !== null && Object.hasOwn(groups.identity, key) ? groups.identity[key]! : -1;
+}
+
 /** Women and children were boarded first; their fate within a group is the telling signal. */
 export function isWomanOrChild(p: Passenger): boolean {
   return p.sex === 'female' || titleOf(p.name, p.sex, p.age) === 'Master' || (p.age != null && p.age < 14);
 }
 
 export function fitGroups(rows: readonly Passenger[], labels: ArrayLike<number>): GroupTable {
-  const table: GroupTable = { members: [], ticket: {}, family: {} };
+  const table: GroupTable = { members: [], ticket: {}, family: {}, identity: {} };
+  const identity = table.identity!;
+  const ambiguous = new Set<string>();
   rows.forEach((p, id) => {
+    const key = identityKey(p);
+    if (key !== null) {
+      // Two training rows with one identity cannot be told apart at serving: recognise neither.
+      if (Object.hasOwn(identity, key)) ambiguous.add(key);
+      else identity[key] = id;
+    }
     table.members.push([labels[id] ? 1 : 0, isWomanOrChild(p) ? 1 : 0]);
     const t = ticketKey(p);
     if (t) {
@@ -51,6 +82,7 @@ export function fitGroups(rows: readonly Passenger[], labels: ArrayLike<number>)
       table.family[f].push(id);
     }
   });
+  for (const key of ambiguous) delete identity[key];
   return table;
 }
 

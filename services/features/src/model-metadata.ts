@@ -15,6 +15,42 @@ export const calibrationBinSchema = z.object({
   observedRate: z.number().nullable(),
   /** Spread (standard deviation) of the observed rate across CV folds; null with fewer than two folds. */
   observedRateStd: z.number().nullable().optional(),
+  /** Passengers in the bin per CV repeat (`count` pools every repeat's predictions). */
+  passengersPerRepeat: z.number().nonnegative().optional(),
+});
+
+/** One group of passengers (by sex, class, travel group) scored on out-of-fold predictions. */
+export const sliceMetricsSchema = z.object({
+  slice: z.string(),
+  passengers: z.number().nonnegative(),
+  accuracy: z.number(),
+  truePositiveRate: z.number().nullable(),
+  falsePositiveRate: z.number().nullable(),
+  meanPredicted: z.number(),
+  observedRate: z.number(),
+  rocAuc: z.number().nullable(),
+  logLoss: z.number(),
+});
+
+/** Out-of-fold permutation importance of one passenger field. */
+export const fieldImportanceSchema = z.object({
+  field: z.string(),
+  rocAucDrop: foldStatSchema,
+  logLossRise: foldStatSchema,
+});
+
+const scoreStatsSchema = z.object({
+  accuracy: foldStatSchema,
+  rocAuc: foldStatSchema,
+  logLoss: foldStatSchema,
+  brier: foldStatSchema,
+});
+
+/** The champion with and without the travel-group features, refitted on the same folds. */
+export const noGroupBaselineSchema = z.object({
+  folds: z.number().int().positive(),
+  withGroups: scoreStatsSchema,
+  withoutGroups: scoreStatsSchema,
 });
 
 /**
@@ -50,8 +86,14 @@ export const modelMetadataSchema = z.looseObject({
       rocAuc: foldStatSchema,
       logLoss: foldStatSchema,
       brier: foldStatSchema,
+      /** ROC AUC of every out-of-fold prediction pooled (the ROC plot); the mean above is per fold. */
+      pooledRocAuc: z.number().optional(),
     }),
     calibration: z.array(calibrationBinSchema),
+    importance: z.array(fieldImportanceSchema).optional(),
+    fairness: z.array(sliceMetricsSchema).optional(),
+    travelGroups: z.array(sliceMetricsSchema).optional(),
+    noGroupBaseline: noGroupBaselineSchema.optional(),
   }),
   trainingPositiveRate: z.number().min(0).max(1),
   trainingHistograms: z.array(featureHistogramSchema),

@@ -106,10 +106,24 @@ describe('encode', () => {
     // Row 3 travels alone: its own survival must not show up.
     const alone = asTraining.subarray(3 * FEATURE_COUNT, 4 * FEATURE_COUNT);
     expect(alone[col('group_has_known')]).toBe(0);
-    // Served (not a training row), the same passenger sees every known member, itself included.
-    const served = encode(rows[3]!, params);
-    expect(served[col('group_survival')]).toBe(1);
-    expect(served[col('group_known_members')]).toBe(1);
+  });
+
+  it('encodes a served training passenger exactly as the training matrix did', () => {
+    const asTraining = encodeBatch(rows, params, [0, 1, 2, 3, 4]);
+    expect(encodeBatch(rows, params)).toEqual(asTraining);
+    // Omitted age, fare and port do not hide who the passenger is.
+    const bare = encode({ ...rows[3]!, age: null, fare: null, embarked: null }, params);
+    expect(bare[col('group_has_known')]).toBe(0);
+  });
+
+  it('shows a new passenger of a known group every known member', () => {
+    // A second passenger on ticket T2 who was not in training: both members count.
+    const newcomer = encode({ ...rows[2]!, name: 'B, Miss. Q', sex: 'female', age: 12 }, params);
+    expect(newcomer[col('group_known_members')]).toBe(2);
+    expect(newcomer[col('group_survival')]).toBe(1);
+    // Same name and ticket but another class is another person.
+    const other = encode({ ...rows[0]!, pclass: 2 }, params);
+    expect(other[col('group_known_members')]).toBe(2);
   });
 
   it('treats prototype-like tickets as unknown groups', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { familyKey, fitGroups, groupStats, isWomanOrChild, ticketKey } from '../src/groups.ts';
+import {
+  familyKey,
+  fitGroups,
+  groupStats,
+  identityKey,
+  isWomanOrChild,
+  memberIdOf,
+  ticketKey,
+} from '../src/groups.ts';
 import type { Passenger } from '../src/passenger.ts';
 
 const p = (over: Partial<Passenger>): Passenger => ({
@@ -50,5 +58,26 @@ describe('travel groups', () => {
     });
     expect(groupStats(rows[3]!, table, 3).known).toBe(0);
     expect(groupStats(p({ ticket: 'T3' }), table).known).toBe(1);
+  });
+
+  it('recognises a training passenger by name, ticket, class and sex', () => {
+    const rows = [
+      p({ name: 'Braund, Mr. Owen Harris', ticket: 'A/5 21171' }),
+      p({ name: 'Twin, Mr. A', ticket: 'T9' }),
+      p({ name: 'twin,  Mr. A', ticket: 't9' }), // the same identity twice: ambiguous
+      p({ name: 'No Ticket, Mr. A' }),
+    ];
+    const table = fitGroups(rows, [0, 1, 0, 1]);
+    expect(identityKey(rows[0]!)).toBe('braund, mr. owen harris|A/5 21171|3|male');
+    expect(identityKey(rows[3]!)).toBeNull();
+    expect(memberIdOf(p({ name: ' Braund,  Mr. Owen Harris', ticket: 'a/5  21171', age: null }), table)).toBe(
+      0,
+    );
+    expect(memberIdOf(p({ name: 'Braund, Mr. Owen Harris', ticket: 'A/5 21171', pclass: 1 }), table)).toBe(
+      -1,
+    );
+    expect(memberIdOf(rows[1]!, table)).toBe(-1);
+    expect(memberIdOf(p({ name: 'constructor', ticket: '__proto__' }), table)).toBe(-1);
+    expect(memberIdOf(rows[0]!, { ...table, identity: undefined })).toBe(-1);
   });
 });

@@ -1,17 +1,21 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadTrainingCsv } from './data/load.ts';
+import { locateData } from './data/locate.ts';
 import { TrainerError } from './errors.ts';
-import { terminalProgress } from './progress.ts';
+import { nestedCrossValidate, nestedTable } from './nested.ts';
+import { type Progress, terminalProgress } from './progress.ts';
 import { runTraining } from './run.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
-const USAGE = `usage: npm run train -- [--seed N] [--out DIR] [--quick] [--version 2026.11.25-1] [--data-url URL]
+const USAGE = `usage: npm run train -- [--seed N] [--out DIR] [--quick] [--nested] [--version 2026.11.25-1] [--data-url URL]
 
   --seed      random seed for folds and tree subsampling (default 42)
   --out       registry root holding titanic/<version>/ (default models/)
   --quick     one CV repeat and one point per model family (tests, smoke runs)
+  --nested    evaluate instead of training: the whole training inside an outer 10-fold CV; writes nothing
   --version   write this version instead of the next free one of today
   --data-url  download the training file from here when no local file exists (also TITANIC_CSV_URL)
 Data: TITANIC_CSV, else ../shared/data/titanic.csv beside the repository, else the download.`;
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      nested: { type: 'boolean', default: false },
       version: { type: 'string' },
       'data-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -43,14 +48,21 @@ async function main(): Promise<void> {
     return;
   }
   const progress = terminalProgress();
+  const data = {
+    csvPath: process.env.TITANIC_CSV || undefined,
+    repoRoot: REPO_ROOT,
+    url: values['data-url'] ?? (process.env.TITANIC_CSV_URL || undefined),
+  };
+  if (values.nested) {
+    await nested(parseSeed(values.seed), values.quick ?? false, data, progress, started);
+    return;
+  }
   const result = await runTraining({
     seed: parseSeed(values.seed),
     quick: values.quick ?? false,
     out: resolve(values.out ?? resolve(REPO_ROOT, 'models')),
     version: values.version,
-    csvPath: process.env.TITANIC_CSV || undefined,
-    repoRoot: REPO_ROOT,
-    url: values['data-url'] ?? (process.env.TITANIC_CSV_URL || undefined),
+    ...data,
     progress,
   });
   const cv = result.model.cv.champion;
@@ -67,6 +79,22 @@ async function main(): Promise<void> {
       `  Brier     ${cv.brier.mean.toFixed(4)} ± ${cv.brier.std.toFixed(4)}`,
       `  wall time ${seconds} s`,
     ].join('\n'),
+  );
+}
+
+async function nested(
+  seed: number,
+  quick: boolean,
+  data: Parameters<typeof locateData>[0],
+  progress: Progress,
+  started: number,
+): Promise<void> {
+  const source = await locateData(data);
+  progress.info(`data: ${source.origin} (sha256 ${source.sha256})`);
+  const result = nestedCrossValidate(loadTrainingCsv(source.text, source.origin), { seed, quick, progress });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `${nestedTable(result)}\n\nnested cross-validation, seed ${seed}${quick ? ', quick plan' : ''}: ${seconds} s`,
   );
 }
 

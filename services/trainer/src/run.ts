@@ -8,7 +8,7 @@ import { exportOnnx } from './onnx/export.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { buildMetadata, calibrationSummary } from './registry/metadata.ts';
 import { modelCard } from './registry/model-card.ts';
-import { calibrationSvg, rocSvg } from './registry/svg.ts';
+import { calibrationSvg, importanceSvg, rocSvg } from './registry/svg.ts';
 import { checkVersion, nextVersion } from './registry/version.ts';
 import { assertFree, writeVersion } from './registry/write.ts';
 import { type TrainedModel, train } from './train.ts';
@@ -72,6 +72,16 @@ export async function runTraining(opts: RunOptions): Promise<RunResult> {
     metadata,
     card: modelCard(metadata),
     rocSvg: rocSvg(rocCurve(pooledLabels, champion.oof), rocAuc(pooledLabels, champion.oof)),
+    importanceSvg: metadata.metrics.importance
+      ? importanceSvg(
+          metadata.metrics.importance.map((f) => ({
+            label: f.field,
+            value: f.rocAucDrop.mean,
+            spread: f.rocAucDrop.std,
+          })),
+          'drop in ROC AUC when the field is shuffled',
+        )
+      : undefined,
     calibrationSvg: calibrationSvg(
       calibrationSummary(champion, labels).flatMap((b) =>
         b.meanPredicted == null || b.observedRate == null

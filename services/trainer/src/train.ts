@@ -1,15 +1,12 @@
 import { type EncoderParams, encodeBatch, FEATURE_COUNT, fitEncoder } from '@titanic/features';
+import { championSpec, fitChampion } from './champion.ts';
 import { type CvResult, crossValidate } from './cross-validate.ts';
 import type { LabelledPassenger } from './data/load.ts';
 import { type CalibrationFit, fitCalibration, needsRecalibration } from './eval/calibration.ts';
-import { fitGbdt } from './models/gbdt.ts';
-import { fitLogistic } from './models/logistic.ts';
-import {
-  type Components,
-  type ScoringModel,
-  scoringProbabilities,
-  toScoringModel,
-} from './models/scoring.ts';
+import { type FieldImportance, permutationImportance } from './eval/importance.ts';
+import { type BaselineComparison, noGroupBaseline } from './eval/no-group-baseline.ts';
+import { fairnessSlices, type SliceMetrics, travelGroupSlices } from './eval/slices.ts';
+import { type ScoringModel, scoringProbabilities, toScoringModel } from './models/scoring.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { FULL_PLAN, QUICK_PLAN, type SearchPlan } from './search.ts';
 
@@ -18,6 +15,16 @@ export interface TrainOptions {
   readonly quick?: boolean;
   readonly plan?: SearchPlan;
   readonly progress?: Progress;
+  /** Skip the model-card evaluations (importance, slices, baseline): nested CV needs only the model. */
+  readonly evaluations?: boolean;
+}
+
+/** What the model card reports beyond the CV table, all measured out of fold. */
+export interface Evaluations {
+  readonly importance: FieldImportance[];
+  readonly fairness: SliceMetrics[];
+  readonly travelGroups: SliceMetrics[];
+  readonly noGroupBaseline: BaselineComparison;
 }
 
 export interface TrainedModel {
@@ -33,6 +40,7 @@ export interface TrainedModel {
   /** The full training matrix as served to the model (float32) and the model's own predictions on it. */
   readonly features: Float32Array;
   readonly probabilities: Float32Array;
+  readonly evaluations?: Evaluations | undefined;
 }
 
 /**
@@ -53,50 +61,51 @@ export function train(rows: readonly LabelledPassenger[], opts: TrainOptions): T
   const encoder = fitEncoder(passengers, labels);
   const X = encodeBatch(passengers, encoder, Int32Array.from(all));
   const F = FEATURE_COUNT;
-  const c = cv.champion.candidate;
-  const lrParams =
-    c.kind === 'logistic'
-      ? c.params
-      : cv.bestLogistic.candidate.kind === 'logistic'
-        ? cv.bestLogistic.candidate.params
-        : undefined;
-  const gbParams =
-    c.kind === 'gbdt'
-      ? c.params
-      : cv.bestGbdt.candidate.kind === 'gbdt'
-        ? cv.bestGbdt.candidate.params
-        : undefined;
-  const useLr = c.kind !== 'gbdt';
-  const useGb = c.kind !== 'logistic';
+  const spec = championSpec(cv);
   const pooledLabels = Array.from({ length: cv.champion.oof.length }, (_, i) => labels[i % labels.length]!);
   const fit = fitCalibration(cv.champion.oof, pooledLabels);
   const applied = needsRecalibration(fit);
   progress.info(
     `calibration: slope ${fit.slope.toFixed(3)}, intercept ${fit.intercept.toFixed(3)}${applied ? ' → Platt scaling applied' : ' (no correction needed)'}`,
   );
-  progress.step('refit', 1, 1, c.id);
-  const components: Components = {
-    logistic: useLr && lrParams ? fitLogistic(X, labels, all, F, lrParams) : undefined,
-    gbdt: useGb && gbParams ? fitGbdt(X, labels, all, F, gbParams, opts.seed) : undefined,
-    logisticWeight: c.kind === 'blend' ? c.logisticWeight : c.kind === 'logistic' ? 1 : 0,
+  progress.step('refit', 1, 1, spec.id);
+  const fitted = fitChampion(spec, X, labels, all, F, opts.seed);
+  const scoring = toScoringModel({
+    ...fitted,
+    logisticWeight: spec.logisticWeight,
     calibration: applied ? { a: fit.slope, b: fit.intercept } : undefined,
-  };
-  const scoring = toScoringModel(components);
-  const algorithm =
-    c.kind === 'blend'
+  });
+  const algorithm = fitted.logistic
+    ? fitted.gbdt
       ? 'blend(logistic-regression, gradient-boosted-trees)'
-      : c.kind === 'logistic'
-        ? 'logistic-regression'
-        : 'gradient-boosted-trees';
+      : 'logistic-regression'
+    : 'gradient-boosted-trees';
   const params: Record<string, unknown> = {
     seed: opts.seed,
-    champion: c.id,
-    ...(components.logistic ? { logistic: lrParams } : {}),
-    ...(components.gbdt ? { gbdt: gbParams } : {}),
-    ...(c.kind === 'blend' ? { logisticWeight: c.logisticWeight } : {}),
+    champion: spec.id,
+    ...(fitted.logistic ? { logistic: spec.logistic } : {}),
+    ...(fitted.gbdt ? { gbdt: spec.gbdt, gbdtTrees: fitted.gbdt.trees.length } : {}),
+    ...(cv.champion.candidate.kind === 'blend' ? { logisticWeight: spec.logisticWeight } : {}),
     ...(applied ? { platt: { a: fit.slope, b: fit.intercept } } : {}),
-    search: { folds: plan.folds, repeats: plan.repeats, candidates: cv.results.map((r) => r.candidate.id) },
+    search: {
+      folds: plan.folds,
+      repeats: plan.repeats,
+      successiveHalving: 'every candidate runs the first repeat; the better half of each family the rest',
+      candidates: cv.results.map((r) => r.candidate.id),
+    },
   };
+  let evaluations: Evaluations | undefined;
+  if (opts.evaluations !== false) {
+    progress.step('eval', 1, 2, 'permutation importance');
+    const importance = permutationImportance(passengers, labels, cv, opts.seed);
+    progress.step('eval', 2, 2, 'baseline without group features');
+    evaluations = {
+      importance,
+      fairness: fairnessSlices(passengers, labels, cv),
+      travelGroups: travelGroupSlices(labels, cv),
+      noGroupBaseline: noGroupBaseline(passengers, labels, cv, opts.seed),
+    };
+  }
   return {
     plan,
     cv,
@@ -107,5 +116,6 @@ export function train(rows: readonly LabelledPassenger[], opts: TrainOptions): T
     calibration: { ...fit, applied },
     features: X,
     probabilities: scoringProbabilities(scoring, X, rows.length, F),
+    evaluations,
   };
 }

@@ -34,16 +34,17 @@ const numeric = (what: string) =>
     (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
     z.number({ error: `expected ${what}` }).refine(Number.isFinite, `expected ${what}`),
   );
-const integer = (what: string, min: number, max: number) =>
+/** A whole number in [min, max]; `what` already names the range when it lists the values. */
+const integer = (what: string, min: number, max: number, range = `${what} between ${min} and ${max}`) =>
   numeric(what)
     .refine(Number.isInteger, `expected ${what}`)
-    .refine((v) => v >= min && v <= max, `expected ${what} between ${min} and ${max}`);
+    .refine((v) => v >= min && v <= max, `expected ${range}`);
 
 /** One CSV row as text → typed values. Messages say what a cell should be, not what zod saw. */
 const rowSchema = z.object({
   PassengerId: integer('a positive whole number', 1, 1_000_000),
-  Survived: integer('0 or 1', 0, 1),
-  Pclass: integer('1, 2 or 3', 1, 3),
+  Survived: integer('0 or 1', 0, 1, '0 or 1'),
+  Pclass: integer('1, 2 or 3', 1, 3, '1, 2 or 3'),
   Name: z.string().trim().min(1, 'expected a name').max(200, 'expected at most 200 characters'),
   Sex: z.enum(['male', 'female'], { error: 'expected "male" or "female"' }),
   Age: z.preprocess(
@@ -68,6 +69,25 @@ const rowSchema = z.object({
   ),
 });
 
+interface ParsedRecord {
+  readonly record: string[];
+  readonly raw: string;
+  /** csv-parse's line count when the record ended. */
+  readonly info: { readonly lines: number };
+}
+
+/**
+ * The file line a record starts on: csv-parse counts lines up to the record's end, so a quoted
+ * field spanning lines is subtracted (the raw text also carries skipped blank lines before the
+ * record and its own line break, neither of which moves the start).
+ */
+function firstLine(r: ParsedRecord): number {
+  const body = r.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '');
+  let inner = 0;
+  for (const ch of body) if (ch === '\n') inner++;
+  return r.info.lines - inner;
+}
+
 /**
  * Parses and validates the training CSV. Every problem names its data row (1 = first row
  * after the header), its file line and column, so a broken export can be fixed by hand.
@@ -75,13 +95,20 @@ const rowSchema = z.object({
 export function loadTrainingCsv(text: string, origin = 'training data'): LabelledPassenger[] {
   if (text.trim() === '')
     throw new TrainerError(`${origin}: the file is empty (expected a header and data rows)`);
-  let records: string[][];
+  let parsed: ParsedRecord[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+    parsed = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+    }) as unknown as ParsedRecord[];
   } catch (err) {
     throw new TrainerError(`${origin}: not a valid CSV file: ${(err as Error).message}`);
   }
-  const [header, ...body] = records;
+  const [header, ...body] = parsed.map((r) => r.record);
+  const lines = parsed.slice(1).map(firstLine);
   if (!header) throw new TrainerError(`${origin}: the file is empty (expected a header and data rows)`);
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) {
@@ -96,7 +123,7 @@ export function loadTrainingCsv(text: string, origin = 'training data'): Labelle
   const firstRowOfId = new Map<number, number>();
   body.forEach((cells, i) => {
     const rowNo = i + 1;
-    const where = `row ${rowNo} (line ${rowNo + 1})`;
+    const where = `row ${rowNo} (line ${lines[i]})`;
     if (cells.length !== header.length) {
       problems.push(`${where}: has ${cells.length} cells, the header has ${header.length}`);
       return;

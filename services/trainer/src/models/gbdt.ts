@@ -19,6 +19,12 @@ export interface GbdtParams {
   readonly subsample: number;
   /** Most bins per feature; more distinct values are cut at quantiles. */
   readonly maxBins?: number;
+  /**
+   * Early stopping: `trees` becomes the most trees grown. A seeded, stratified share of the rows
+   * is held out, trees are added while its log loss improved within the last `patience` trees,
+   * and the ensemble is refitted on every row with the best count (see early-stopping.ts).
+   */
+  readonly earlyStopping?: { readonly validationShare: number; readonly patience: number };
 }
 
 /** One tree in flat arrays; `feature[i] < 0` marks a leaf holding `value[i]`. */
@@ -58,6 +64,46 @@ function binEdges(X: Float32Array, rows: readonly number[], F: number, maxBins: 
   return edges;
 }
 
+interface Binned {
+  readonly edges: Float32Array[];
+  readonly maxB: number;
+  /** Per row of X (all of them): each feature's slot in a flat [feature, bin] histogram. */
+  readonly slots: Uint32Array;
+}
+
+// Every candidate of a CV fold, and both fits of an early-stopped one, bin the same matrix on the
+// same rows: the binning is computed once per (matrix, rows, maxBins).
+const binCache = new WeakMap<Float32Array, WeakMap<readonly number[], Map<number, Binned>>>();
+
+function binned(X: Float32Array, rows: readonly number[], F: number, maxBins: number): Binned {
+  let byRows = binCache.get(X);
+  if (!byRows) {
+    byRows = new WeakMap();
+    binCache.set(X, byRows);
+  }
+  let byBins = byRows.get(rows);
+  if (!byBins) {
+    byBins = new Map();
+    byRows.set(rows, byBins);
+  }
+  const cached = byBins.get(maxBins);
+  if (cached) return cached;
+  const edges = binEdges(X, rows, F, maxBins);
+  const maxB = 1 + Math.max(...edges.map((e) => e.length));
+  const total = X.length / F;
+  const slots = new Uint32Array(total * F);
+  for (let r = 0; r < total; r++)
+    for (let j = 0; j < F; j++) slots[r * F + j] = j * maxB + binIndex(edges[j]!, X[r * F + j]!);
+  const result = { edges, maxB, slots };
+  byBins.set(maxBins, result);
+  return result;
+}
+
+/**
+ * Grows `params.trees` trees on `rows` (early stopping is early-stopping.ts's job). `onTree` sees
+ * each finished tree and may end the growth by returning false. Split candidates come from
+ * `binRows` (default: `rows`), so a fit on part of a fold can share the fold's binning.
+ */
 export function fitGbdt(
   X: Float32Array,
   y: ArrayLike<number>,
@@ -65,15 +111,14 @@ export function fitGbdt(
   F: number,
   params: GbdtParams,
   seed: number,
+  onTree?: (tree: Tree, base: number) => boolean,
+  binRows: readonly number[] = rows,
 ): GbdtModel {
   const n = rows.length;
-  const edges = binEdges(X, rows, F, params.maxBins ?? 64);
-  const maxB = 1 + Math.max(...edges.map((e) => e.length));
-  // Each cell holds its slot in a flat [feature, bin] histogram, so the hot loop is a plain add.
+  const { edges, maxB, slots: allSlots } = binned(X, binRows, F, params.maxBins ?? 64);
+  // The fitted rows' slots, packed, so the hot loop reads them in order.
   const slots = new Uint32Array(n * F);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < F; j++) slots[i * F + j] = j * maxB + binIndex(edges[j]!, X[rows[i]! * F + j]!);
-  }
+  for (let i = 0; i < n; i++) slots.set(allSlots.subarray(rows[i]! * F, (rows[i]! + 1) * F), i * F);
   let pos = 0;
   for (const r of rows) pos += y[r]!;
   const prior = Math.min(Math.max(pos / n, 1e-3), 1 - 1e-3);
@@ -176,11 +221,12 @@ export function fitGbdt(
     grow(sample, 0, root);
     for (let i = 0; i < n; i++) margin[i]! += leafValue(tree, X, rows[i]! * F);
     trees.push(tree);
+    if (onTree && !onTree(tree, base)) break;
   }
   return { kind: 'gbdt', base, trees };
 }
 
-function leafValue(tree: Tree, X: Float32Array, offset: number): number {
+export function leafValue(tree: Tree, X: Float32Array, offset: number): number {
   let node = 0;
   while (tree.feature[node]! >= 0) {
     node = X[offset + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;

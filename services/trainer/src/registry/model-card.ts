@@ -1,4 +1,10 @@
 import type { ModelMetadata } from '@titanic/features';
+import {
+  calibrationComments,
+  fairnessSection,
+  importanceSection,
+  travelGroupSection,
+} from './card-sections.ts';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const pm = (s: { mean: number; std: number }, d = 3) => `${s.mean.toFixed(d)} ± ${s.std.toFixed(d)}`;
@@ -8,7 +14,15 @@ export function modelCard(m: ModelMetadata): string {
   const cv = m.metrics.cv;
   const q = (m.dataset as { quality?: { missingShare: Record<string, number> } }).quality;
   const candidates = (
-    m.metrics as { candidates?: Array<{ id: string; accuracy: { mean: number }; rocAuc: { mean: number } }> }
+    m.metrics as {
+      candidates?: Array<{
+        id: string;
+        folds?: number;
+        accuracy: { mean: number };
+        rocAuc: { mean: number };
+        logLoss: { mean: number };
+      }>;
+    }
   ).candidates;
   const lines = [
     `# Titanic survival model ${m.version}`,
@@ -36,7 +50,9 @@ export function modelCard(m: ModelMetadata): string {
     'Besides class, sex, age, family size, fare, cabin deck, title and port, six travel-group features summarise',
     "what happened to the other known members of the passenger's group (same ticket, or same surname, class and",
     'fare): families and parties were largely saved or lost together. A training passenger never sees its own',
-    'outcome; a passenger without ticket or name, or from an unknown group, gets neutral values.',
+    'outcome, in training or when served: the server recognises a training passenger by name, ticket, class and',
+    'sex and leaves its own outcome out, exactly as the training matrix did. A new passenger of a known group sees',
+    'every known member; a passenger without ticket or name, or from an unknown group, gets neutral values.',
     'Imputation medians (age by title, fare by class), the port mode and the group table are learned on the',
     'training rows only and stored in `model.json` (`encoder`); during cross-validation they are re-learned on',
     'each training fold, so no held-out row influences them.',
@@ -52,16 +68,30 @@ export function modelCard(m: ModelMetadata): string {
     `| log loss | ${pm(cv.logLoss)} |`,
     `| Brier score | ${pm(cv.brier)} |`,
     '',
-    'The hyper-parameters were chosen by the same cross-validation, so these figures are slightly optimistic.',
+    'The hyper-parameters were chosen by the same cross-validation, so these figures are slightly optimistic;',
+    '`npm run train -- --nested` re-runs the whole training inside an outer cross-validation to measure that.',
+    'Every tree ensemble stops early on an inner validation split of its training rows. The search is successive',
+    'halving: every candidate runs the first repeat, the better half of each family runs the others (the',
+    '"folds" column says how many folds a candidate was scored on).',
     '',
+    ...(cv.pooledRocAuc == null
+      ? []
+      : [
+          `The table's ROC AUC is the mean of the ${cv.folds * cv.repeats} per-fold values; the ROC curve below pools every`,
+          `out-of-fold prediction instead (AUC ${cv.pooledRocAuc.toFixed(3)}). Pooling also ranks passengers of different folds`,
+          'against each other, whose models differ slightly, so the two figures differ a little; the per-fold mean',
+          'is the one used to choose and compare models.',
+          '',
+        ]),
     ...(candidates
       ? [
           '<details><summary>All candidates</summary>',
           '',
-          '| candidate | accuracy | ROC AUC |',
-          '| --- | --- | --- |',
+          '| candidate | folds | accuracy | ROC AUC | log loss |',
+          '| --- | --- | --- | --- | --- |',
           ...candidates.map(
-            (c) => `| ${c.id} | ${c.accuracy.mean.toFixed(4)} | ${c.rocAuc.mean.toFixed(4)} |`,
+            (c) =>
+              `| ${c.id} | ${c.folds ?? cv.folds * cv.repeats} | ${c.accuracy.mean.toFixed(4)} | ${c.rocAuc.mean.toFixed(4)} | ${c.logLoss.mean.toFixed(4)} |`,
           ),
           '',
           '</details>',
@@ -70,25 +100,29 @@ export function modelCard(m: ModelMetadata): string {
       : []),
     '![ROC curve](roc.svg)',
     '',
+    ...travelGroupSection(m.metrics),
     '## Calibration',
     '',
-    'Out-of-fold predictions in ten probability bins (observed rate ± its standard deviation across folds):',
+    `Out-of-fold predictions in ten probability bins (observed rate ± its standard deviation across folds); "passengers" counts one CV repeat (the predictions of all ${cv.repeats} repeats are pooled):`,
     '',
-    '| bin | rows | mean predicted | observed |',
+    '| bin | passengers | mean predicted | observed |',
     '| --- | --- | --- | --- |',
     ...m.metrics.calibration.map(
       (b) =>
-        `| ${b.lower.toFixed(1)}–${b.upper.toFixed(1)} | ${b.count} | ${b.meanPredicted?.toFixed(3) ?? '–'} | ${
+        `| ${b.lower.toFixed(1)}–${b.upper.toFixed(1)} | ${b.passengersPerRepeat == null ? b.count : Number.isInteger(b.passengersPerRepeat) ? b.passengersPerRepeat : b.passengersPerRepeat.toFixed(1)} | ${b.meanPredicted?.toFixed(3) ?? '–'} | ${
           b.observedRate == null
             ? '–'
             : `${b.observedRate.toFixed(3)}${b.observedRateStd == null ? '' : ` ± ${b.observedRateStd.toFixed(3)}`}`
         } |`,
     ),
     '',
+    ...calibrationComments(m.metrics),
     calibrationSentence(m),
     '',
     '![Calibration plot](calibration.svg)',
     '',
+    ...importanceSection(m.metrics),
+    ...fairnessSection(m.metrics),
     '## Limits',
     '',
     '- 891 rows: fold-to-fold spread is a few points of accuracy; differences smaller than that are noise.',
@@ -98,14 +132,12 @@ export function modelCard(m: ModelMetadata): string {
     '- The group features only help passengers travelling with someone from the 1912 training list; for anyone',
     '  else the model falls back on the individual features.',
     '- `model.json` carries the (public, historical) outcome of each training passenger for the group lookup.',
-    '- The training histograms in `model.json` are the baseline for drift monitoring (population stability index).',
-    '',
-    '## Fairness note',
-    '',
-    'Sex and ticket class are the strongest predictors because the 1912 evacuation followed "women and children',
-    'first" and third-class passengers had worse access to the boats. The model reproduces these historical',
-    'disparities on purpose, as a description of what happened; it encodes no judgement about anyone, and it would',
-    'be discriminatory to reuse its scores for any decision about living people.',
+    '- The histograms in `model.json` (`trainingHistograms`) are the baseline for drift monitoring (population',
+    '  stability index) of every feature. They are built from out-of-fold encodings (each training passenger as',
+    '  encoded by the fold that held it out), which is what the server produces for passengers it was not trained',
+    '  on; replayed training passengers are encoded leave-one-out and stay close to it.',
+    '- A training passenger sent with a different name or ticket than in the file is not recognised and sees its',
+    '  own outcome in the group features.',
     '',
   ];
   return lines.join('\n');

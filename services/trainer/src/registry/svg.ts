@@ -44,7 +44,7 @@ export function rocSvg(points: ReadonlyArray<readonly [number, number]>, auc: nu
   });
   const path = corners.map(([x, y], i) => `${i ? 'L' : 'M'}${f(sx(x))} ${f(sy(y))}`).join(' ');
   return frame(
-    `ROC curve (out-of-fold), AUC ${auc.toFixed(3)}`,
+    `ROC curve (pooled out-of-fold), AUC ${auc.toFixed(3)}`,
     'false positive rate',
     'true positive rate',
     `<path d="${path}" fill="none" stroke="#1f77b4" stroke-width="2"/>`,
@@ -73,4 +73,49 @@ export function calibrationSvg(points: readonly ReliabilityPoint[]): string {
     'observed survival rate',
     `<path d="${line}" fill="none" stroke="#d62728"/>\n${body}`,
   );
+}
+
+export interface ImportanceBar {
+  readonly label: string;
+  readonly value: number;
+  /** Spread across folds, drawn as a whisker. */
+  readonly spread: number;
+}
+
+/** Horizontal bars, largest first as given; negative values (noise) draw to the left of zero. */
+export function importanceSvg(bars: readonly ImportanceBar[], xLabel: string): string {
+  const width = 480;
+  const left = 90;
+  const right = 24;
+  const top = 34;
+  const row = 22;
+  const height = top + bars.length * row + 40;
+  const lo = Math.min(0, ...bars.map((b) => b.value - b.spread));
+  const hi = Math.max(1e-6, ...bars.map((b) => b.value + b.spread));
+  const x = (v: number) => left + ((v - lo) / (hi - lo)) * (width - left - right);
+  const body = bars
+    .map((b, i) => {
+      const y = top + i * row;
+      const x0 = x(Math.min(0, b.value));
+      const x1 = x(Math.max(0, b.value));
+      return (
+        `<text x="${left - 6}" y="${f(y + 14)}" text-anchor="end">${b.label}</text>` +
+        `<rect x="${f(x0)}" y="${f(y + 3)}" width="${f(Math.max(0.5, x1 - x0))}" height="${row - 8}" fill="#1f77b4"><title>${b.label}: ${b.value.toFixed(4)} ± ${b.spread.toFixed(4)}</title></rect>` +
+        `<line x1="${f(x(b.value - b.spread))}" y1="${f(y + 10)}" x2="${f(x(b.value + b.spread))}" y2="${f(y + 10)}" stroke="#333"/>`
+      );
+    })
+    .join('\n');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    '<title>Permutation importance (out-of-fold)</title>',
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<line x1="${f(x(0))}" y1="${top}" x2="${f(x(0))}" y2="${top + bars.length * row}" stroke="#999"/>`,
+    body,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="13">Permutation importance (out-of-fold, ± fold std)</text>`,
+    `<text x="${f(x(lo))}" y="${top + bars.length * row + 16}" text-anchor="middle">${lo.toFixed(3)}</text>`,
+    `<text x="${f(x(hi))}" y="${top + bars.length * row + 16}" text-anchor="middle">${hi.toFixed(3)}</text>`,
+    `<text x="${(left + width - right) / 2}" y="${height - 8}" text-anchor="middle">${xLabel}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
 }

@@ -10,6 +10,8 @@ export interface RegistryFiles {
   readonly card: string;
   readonly rocSvg: string;
   readonly calibrationSvg: string;
+  /** Permutation importance chart; absent when the run skipped the evaluations. */
+  readonly importanceSvg?: string | undefined;
 }
 
 export function assertFree(root: string, version: string): void {
@@ -36,6 +38,7 @@ export function writeVersion(root: string, files: RegistryFiles): string {
   writeFileSync(join(tmp, 'MODEL_CARD.md'), files.card);
   writeFileSync(join(tmp, 'roc.svg'), files.rocSvg);
   writeFileSync(join(tmp, 'calibration.svg'), files.calibrationSvg);
+  if (files.importanceSvg) writeFileSync(join(tmp, 'importance.svg'), files.importanceSvg);
   renameSync(tmp, dir);
   return dir;
 }

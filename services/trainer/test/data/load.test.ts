@@ -102,6 +102,31 @@ describe('loadTrainingCsv', () => {
   });
 });
 
+describe('loadTrainingCsv line numbers and messages', () => {
+  it('names the file line of a row after blank lines and multi-line quoted names', () => {
+    const err = failure('blank-lines.csv', [
+      HEADER,
+      '',
+      GOOD[0]!,
+      '',
+      '',
+      '2,1,1,"Cumings, Mrs. John\nBradley",female,38,1,0,PC 17599,71.2833,C85,C',
+      GOOD[2]!.replace(',Q', ',X'),
+    ]);
+    // Data row 3 sits on line 8: header, blank, row 1, two blanks, row 2 over lines 6-7.
+    expect(err.details[0]).toMatch(/^row 3 \(line 8\), column Embarked: /);
+  });
+
+  it('says what a class or label should be without repeating the range', () => {
+    const err = failure('class-range.csv', [
+      HEADER,
+      GOOD[0]!.replace(',3,"', ',4,"').replace('1,0,', '1,2,'),
+    ]);
+    expect(err.details).toContain('row 1 (line 2), column Survived: expected 0 or 1 (got "2")');
+    expect(err.details).toContain('row 1 (line 2), column Pclass: expected 1, 2 or 3 (got "4")');
+  });
+});
+
 describe('dataQualityReport', () => {
   it('counts rows, labels, missing shares and ranges', () => {
     const report = dataQualityReport(load('good2.csv', [HEADER, ...GOOD]));

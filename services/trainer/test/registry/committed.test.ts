@@ -12,6 +12,8 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { loadTrainingCsv } from '../../src/data/load.ts';
 import { sha256Hex } from '../../src/data/locate.ts';
+import { scoringProbabilities } from '../../src/models/scoring.ts';
+import { readScoringModel } from '../../src/onnx/import.ts';
 
 const MODELS = join(import.meta.dirname, '..', '..', '..', '..', 'models', 'titanic');
 const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
@@ -43,17 +45,41 @@ describe('committed registry (models/titanic)', () => {
     expect(props.dataset_sha256).toBe(meta.dataset.sha256);
 
     const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
-    const X = encodeBatch(
-      rows.map((r) => r.passenger),
-      encoderParamsSchema.parse(meta.encoder),
+    const passengers = rows.map((r) => r.passenger);
+    const encoder = encoderParamsSchema.parse(meta.encoder);
+    // The training matrix (each row's own outcome left out, as the trainer encoded it) and the
+    // serving path (no member ids) for the training passengers and for passengers it never saw.
+    const training = encodeBatch(
+      passengers,
+      encoder,
+      Int32Array.from(rows, (_, i) => i),
     );
+    const strangers = passengers.map((p, i) => ({
+      ...p,
+      name: `Stranger${i}, ${p.sex === 'female' ? 'Mrs' : 'Mr'}. X`,
+      age: i % 7 === 0 ? null : p.age,
+    }));
+    const serving = encodeBatch([...passengers, ...strangers], encoder);
+    const scoring = readScoringModel(bytes);
     const session = await ort.InferenceSession.create(bytes);
-    const out = await session.run({
-      [meta.onnx.inputName]: new ort.Tensor('float32', X, [rows.length, FEATURE_COUNT]),
-    });
-    await session.release();
-    const p = out[meta.onnx.outputName]!.data as Float32Array;
-    expect(p).toHaveLength(rows.length);
-    expect(Array.from(p).every((v) => v >= 0 && v <= 1)).toBe(true);
+    try {
+      for (const [what, X] of [
+        ['training matrix', training],
+        ['serving path', serving],
+      ] as const) {
+        const n = X.length / FEATURE_COUNT;
+        const out = await session.run({
+          [meta.onnx.inputName]: new ort.Tensor('float32', X, [n, FEATURE_COUNT]),
+        });
+        const p = out[meta.onnx.outputName]!.data as Float32Array;
+        expect(p, what).toHaveLength(n);
+        const expected = scoringProbabilities(scoring, X, n, FEATURE_COUNT);
+        let worst = 0;
+        for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(p[i]! - expected[i]!));
+        expect(worst, `${version} ${what}: max |onnxruntime - trainer|`).toBeLessThanOrEqual(1e-5);
+      }
+    } finally {
+      await session.release();
+    }
   });
 });

@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FEATURE_NAMES, modelMetadataSchema } from '@titanic/features';
+import { FEATURE_NAMES, modelMetadataSchema, PASSENGER_FIELDS } from '@titanic/features';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/data/locate.ts';
+import { modelCard } from '../../src/registry/model-card.ts';
 import { compareVersions, nextVersion } from '../../src/registry/version.ts';
 import { type RunResult, runTraining } from '../../src/run.ts';
 
@@ -71,11 +72,12 @@ describe('runTraining', () => {
     expect((meta.dataset as { quality?: { rows: number } }).quality?.rows).toBe(891);
   });
 
-  it('writes a model card with the required sections and two SVG charts', () => {
+  it('writes a model card with the required sections and three SVG charts', () => {
     const dir = runs[0]!.dir;
     expect(readdirSync(dir).sort()).toEqual([
       'MODEL_CARD.md',
       'calibration.svg',
+      'importance.svg',
       'model.json',
       'model.onnx',
       'roc.svg',
@@ -88,13 +90,43 @@ describe('runTraining', () => {
       '## Metrics',
       '## Calibration',
       '## Limits',
-      '## Fairness note',
+      '## Fairness: figures by sex and by class',
+      '## Permutation importance',
+      '## With and without a known travel group',
     ]) {
       expect(card).toContain(section);
     }
     expect(card).toContain('![ROC curve](roc.svg)');
-    for (const svg of ['roc.svg', 'calibration.svg'])
+    expect(card).toContain('![Permutation importance](importance.svg)');
+    for (const svg of ['roc.svg', 'calibration.svg', 'importance.svg'])
       expect(read(dir, svg).toString('utf8')).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+  });
+
+  it('writes a card that is a function of model.json alone, carrying its evaluation figures', () => {
+    const dir = runs[0]!.dir;
+    const meta = modelMetadataSchema.parse(JSON.parse(read(dir, 'model.json').toString('utf8')));
+    const card = read(dir, 'MODEL_CARD.md').toString('utf8');
+    expect(modelCard(meta)).toBe(card);
+    const m = meta.metrics;
+    expect(m.fairness?.map((s) => s.slice)).toEqual([
+      'all',
+      'sex=female',
+      'sex=male',
+      'pclass=1',
+      'pclass=2',
+      'pclass=3',
+    ]);
+    for (const s of [...(m.fairness ?? []), ...(m.travelGroups ?? [])])
+      expect(card).toContain(
+        `| ${s.slice} | ${Number.isInteger(s.passengers) ? s.passengers : s.passengers.toFixed(1)} | ${s.accuracy.toFixed(3)} |`,
+      );
+    expect(m.importance?.map((f) => f.field).sort()).toEqual([...PASSENGER_FIELDS].sort());
+    expect(m.noGroupBaseline?.withGroups.rocAuc.mean).toBeGreaterThan(
+      m.noGroupBaseline!.withoutGroups.rocAuc.mean,
+    );
+    // One CV repeat in the quick plan: the calibration rows add up to the passengers, not to the pooled predictions.
+    expect(m.calibration.reduce((a, b) => a + (b.passengersPerRepeat ?? Number.NaN), 0)).toBeCloseTo(891, 6);
+    expect(m.cv.pooledRocAuc).toBeGreaterThan(0.85);
   });
 
   it('never overwrites an existing version', async () => {

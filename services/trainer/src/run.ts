@@ -5,6 +5,7 @@ import { type LocateOptions, locateData, sha256Hex } from './data/locate.ts';
 import { dataQualityReport } from './data/quality.ts';
 import { rocAuc, rocCurve } from './eval/metrics.ts';
 import { exportOnnx } from './onnx/export.ts';
+import { checkOnnxParity } from './onnx/parity.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { buildMetadata, calibrationSummary } from './registry/metadata.ts';
 import { modelCard } from './registry/model-card.ts';
@@ -54,6 +55,10 @@ export async function runTraining(opts: RunOptions): Promise<RunResult> {
     },
     docString: `Titanic survival probability, model ${version}`,
   });
+  const parity = await checkOnnxParity(onnx, model.features, model.probabilities);
+  progress.info(
+    `onnx: onnxruntime matches the trainer on all ${rows.length} rows (max difference ${parity.toExponential(1)})`,
+  );
   const onnxSha256 = sha256Hex(onnx);
   const labels = Int8Array.from(rows, (r) => r.survived);
   const metadata = buildMetadata({

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FEATURE_COUNT, FEATURE_NAMES } from '@titanic/features';
 import onnxProto from 'onnx-proto';
-import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrainingCsv } from '../../src/data/load.ts';
 import { fitGbdt } from '../../src/models/gbdt.ts';
 import { fitLogistic } from '../../src/models/logistic.ts';
 import { scoringProbabilities, toScoringModel } from '../../src/models/scoring.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
+import { checkOnnxParity, maxAbsDiff, onnxProbabilities } from '../../src/onnx/parity.ts';
 import { type TrainedModel, train } from '../../src/train.ts';
 
 const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
@@ -20,22 +20,7 @@ beforeAll(() => {
   model = train(rows, { seed: 5, quick: true });
 });
 
-async function run(bytes: Uint8Array, X: Float32Array, n: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  try {
-    const out = await session.run({ features: new ort.Tensor('float32', X, [n, FEATURE_COUNT]) });
-    expect(out.probability!.dims).toEqual([n]);
-    return out.probability!.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
+const run = onnxProbabilities;
 
 describe('ONNX export', () => {
   it('matches the trainer predictions on all 891 rows within 1e-5', async () => {
@@ -104,6 +89,16 @@ describe('ONNX export', () => {
     const bytes = exportOnnx(model.scoring, { featureNames: FEATURE_NAMES, metadata: {} });
     const one = await run(bytes, model.features.slice(0, FEATURE_COUNT), 1);
     expect(one[0]).toBeCloseTo(model.probabilities[0]!, 5);
+  });
+
+  it('the trainer checks the exported file itself and refuses one that answers differently', async () => {
+    const bytes = exportOnnx(model.scoring, { featureNames: FEATURE_NAMES, metadata: {} });
+    expect(await checkOnnxParity(bytes, model.features, model.probabilities)).toBeLessThanOrEqual(1e-5);
+    // A file exported from other leaf values: what a broken exporter or a mixed-up model would write.
+    const shifted = model.probabilities.map((p) => p + 1e-3);
+    await expect(checkOnnxParity(bytes, model.features, shifted)).rejects.toThrow(
+      /differs from the trainer's scoring by .*nothing was written/,
+    );
   });
 
   it('records version, features and dataset sha256 in metadata_props', () => {

@@ -56,7 +56,11 @@ export async function loadDist(
     folders[env.name] = {
       namespace: env.namespace,
       env: env.name,
-      digests: { image: env.image.digest !== undefined, model: env.model.digest !== undefined },
+      digests: {
+        image: env.image.digest !== undefined,
+        model: env.model.digest !== undefined,
+        promoter: env.promoter.image.digest !== undefined,
+      },
     };
   }
   const manifests: Manifest[] = [];

@@ -35,6 +35,10 @@ describe('NetworkPolicies', () => {
       monitoring: { ...env.monitoring, promoterWebhookUrl: 'https://hooks.example.com:8443/x' },
     };
     const am = networkPolicies(external, {}).find((p) => p.metadata?.name === 'alertmanager');
-    expect(am?.spec?.egress).toEqual([{ to: [], ports: [{ protocol: 'TCP', port: 8443 }] }]);
+    expect(am?.spec?.egress).toEqual([
+      { to: [], ports: [{ protocol: 'TCP', port: 8443 }] },
+      // The pager (PagerDuty in prod) over HTTPS.
+      { to: [], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
   });
 });

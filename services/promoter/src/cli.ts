@@ -20,7 +20,8 @@ const USAGE = `usage:
   promoter status [--json]
   promoter serve
 
-environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE), GITHUB_REPOSITORY=owner/name, GITHUB_API_URL,
+environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
+GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL,
 GITHUB_WRITE_PACING_MS, REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE); serve: PORT, WEBHOOK_SECRET (or _FILE)`;
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
@@ -29,6 +30,7 @@ function context(env: Env): PromoterContext {
   const config = readConfig(env);
   const client = createClient({
     token: config.token,
+    ...(config.app ? { app: config.app } : {}),
     owner: config.owner,
     repo: config.repo,
     apiUrl: config.apiUrl,

@@ -9,6 +9,7 @@ type Labels = Record<string, string>;
 export const GITHUB_APP_KEY_FILE = '/var/run/secrets/github-app/private-key.pem';
 export const WEBHOOK_TOKEN_FILE = '/var/run/secrets/webhook/token';
 export const ARGOCD_TOKEN_FILE = '/var/run/secrets/argocd/token';
+export const ARGOCD_CA_FILE = '/var/run/secrets/argocd/ca.crt';
 /** Argo CD's API as seen from the cluster (the argocd-server Service). */
 export const ARGOCD_SERVER_URL = `https://argocd-server.${ARGOCD_NAMESPACE}.svc`;
 const RESOURCES = { requests: { cpu: '20m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
@@ -60,6 +61,8 @@ export function promoterDeployment(env: Environment, labels: Labels): IDeploymen
                       { name: 'ARGOCD_APPLICATION', value: argocdApplication(env) },
                       { name: 'ARGOCD_ENV', value: env.name },
                       { name: 'ARGOCD_TOKEN_FILE', value: ARGOCD_TOKEN_FILE },
+                      // argocd-server's certificate authority, when it is not publicly trusted.
+                      { name: 'NODE_EXTRA_CA_CERTS', value: ARGOCD_CA_FILE },
                     ]
                   : []),
                 { name: 'NODE_OPTIONS', value: nodeOptions(RESOURCES.limits.memory) },

@@ -11,6 +11,7 @@ import { createClient, Repository } from './github.ts';
 import { promote } from './promote.ts';
 import { RegistryClient } from './registry.ts';
 import { rollback } from './rollback.ts';
+import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
 import { serve } from './serve.ts';
 import { formatStatus, status } from './status.ts';
 
@@ -22,7 +23,8 @@ const USAGE = `usage:
 
 environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
 GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL,
-GITHUB_WRITE_PACING_MS, REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE); serve: PORT, WEBHOOK_SECRET (or _FILE)`;
+GITHUB_WRITE_PACING_MS, REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE); serve: PORT, WEBHOOK_SECRET (or _FILE),
+ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window`;
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
@@ -122,7 +124,10 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return 0;
       }
       case 'serve': {
-        const server = await serve(context(env), env);
+        const ctx = context(env);
+        const argo = readArgoCdConfig(env);
+        const server = await serve(ctx, env);
+        if (argo) startRollbackSync(ctx, argo, Number(env.ARGOCD_SYNC_CHECK_MS ?? 60_000));
         log(`promoter listening on :${(server.address() as AddressInfo).port}`);
         return -1;
       }

@@ -17,7 +17,7 @@ interface Container {
 }
 interface Volume {
   name: string;
-  secret?: { secretName: string; items: { key: string; path: string }[] };
+  secret?: { secretName: string; items?: { key: string; path: string }[] };
 }
 
 /** What dist/<env>/promoter.yaml asks the cluster to run. */
@@ -59,7 +59,14 @@ export async function startPromoterFromManifest(
   for (const mount of container.volumeMounts) {
     const volume = plan.volumes.find((v) => v.name === mount.name);
     if (!volume?.secret) throw new Error(`volume ${mount.name}: only Secret volumes are expected`);
-    for (const item of volume.secret.items) {
+    const { secretName } = volume.secret;
+    // Without `items` the kubelet writes every key of the Secret as a file named after the key.
+    const items =
+      volume.secret.items ??
+      Object.keys(options.secrets)
+        .filter((k) => k.startsWith(`${secretName}/`))
+        .map((k) => ({ key: k.slice(secretName.length + 1), path: k.slice(secretName.length + 1) }));
+    for (const item of items) {
       const value = options.secrets[`${volume.secret.secretName}/${item.key}`];
       if (value === undefined)
         throw new Error(`no value for Secret ${volume.secret.secretName} key ${item.key}`);

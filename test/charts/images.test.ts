@@ -74,6 +74,24 @@ describe('images in dist/', () => {
     ]);
   });
 
+  it('environment files use only the project registry named once in charts/constants.ts', async () => {
+    const { checkRegistry } = await import('../../synth/registry.ts');
+    const { loadEnvironment } = await import('../../environments/load.ts');
+    const { FIXTURE_ROOT } = await import('./render.ts');
+    const env = await loadEnvironment('prod', { root: FIXTURE_ROOT });
+    expect(() => checkRegistry(env)).not.toThrow();
+    const moved = {
+      ...env,
+      promoter: {
+        ...env.promoter,
+        image: { ...env.promoter.image, repository: 'docker.io/someone/promoter' },
+      },
+    };
+    expect(() => checkRegistry(moved)).toThrow(
+      'environments/prod.yaml: promoter.image.repository: docker.io/someone/promoter is outside ghcr.io/titanic-ml/ (set REGISTRY in charts/constants.ts when the registry moves)',
+    );
+  });
+
   it('every upstream image names its tag, digest, maintainer and where the digest came from', () => {
     for (const image of [...Object.values(UPSTREAM), ...Object.values(POSTGRES)]) {
       expect(upstreamRef(image)).toMatch(PINNED_UPSTREAM);

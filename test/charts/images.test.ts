@@ -92,6 +92,16 @@ describe('images in dist/', () => {
     );
   });
 
+  it('argocd/root.yaml names the repository of charts/constants.ts', async () => {
+    const { REPO_URL } = await import('../../charts/constants.ts');
+    const docs = parseAllDocuments(await readFile(join(REPO_ROOT, 'argocd/root.yaml'), 'utf8')).map((d) =>
+      d.toJS(),
+    );
+    const urls = JSON.stringify(docs).match(/https:\/\/github\.com\/[^"]+/g) ?? [];
+    expect(urls.length).toBeGreaterThan(0);
+    expect([...new Set(urls)]).toEqual([REPO_URL]);
+  });
+
   it('every upstream image names its tag, digest, maintainer and where the digest came from', () => {
     for (const image of [...Object.values(UPSTREAM), ...Object.values(POSTGRES)]) {
       expect(upstreamRef(image)).toMatch(PINNED_UPSTREAM);

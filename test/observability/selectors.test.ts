@@ -1,50 +1,33 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelMetadataSchema } from '@titanic/features';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS } from '../../charts/prometheus/alert-rules/selectors.ts';
 import { alertRules } from '../../charts/prometheus/alert-rules.ts';
 import { loadEnvironment } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema.ts';
-import { type RunningInference, startInference } from '../../services/inference/src/start.ts';
+import type { RunningInference } from '../../services/inference/src/start.ts';
 import { expandGrafanaVariables, panelQueries } from './dashboard-queries.ts';
 import { type MonitoringStack, startMonitoringStack } from './e2e/monitoring-stack.ts';
+import { type ObservedInference, startObservedInference } from './e2e/observed-inference.ts';
 import { waitFor } from './e2e/processes.ts';
 import { trainingPassengers } from './e2e/traffic.ts';
 import { type Matcher, type Selector, selectorsOf, selectorWith } from './promql-selectors.ts';
 
-const DATABASE = 'postgres://postgres@127.0.0.1:5432/test';
-const SCHEMA = `obs_selectors_${process.pid}_${Date.now()}`;
 /** Targets that do not run here: their selectors are listed, not proven (see the README table). */
 const ELSEWHERE = new Set<string>([JOBS.postgres, JOBS.argocd]);
 
 let env: Environment;
 let dir: string;
-let admin: pg.Client;
+let observed: ObservedInference;
 let inference: RunningInference;
 let stack: MonitoringStack;
 
 beforeAll(async () => {
   env = await loadEnvironment('dev');
   dir = await mkdtemp(join(tmpdir(), 'selectors-'));
-  admin = new pg.Client({ connectionString: DATABASE });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${SCHEMA}`);
-  inference = await startInference({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ENVIRONMENT: env.name,
-    DATABASE_URL: `${DATABASE}?options=-c%20search_path%3D${SCHEMA}`,
-    MODEL_PATH: join('models', env.model.name, env.model.version, 'model.onnx'),
-    PSI_WINDOW: '20',
-    LOG_LEVEL: 'warn',
-  });
-  await inference.databaseReady;
-  const meta = modelMetadataSchema.parse(
-    JSON.parse(await readFile(join('models', env.model.name, inference.modelVersion, 'model.json'), 'utf8')),
-  );
+  observed = await startObservedInference(env, 20);
+  inference = observed.inference;
   const tokenFile = join(dir, 'token');
   await writeFile(tokenFile, 'selectors-token', { mode: 0o600 });
   stack = await startMonitoringStack({
@@ -53,16 +36,13 @@ beforeAll(async () => {
     inference: new URL(inference.url).host,
     webhookUrl: 'http://127.0.0.1:9/hooks/alertmanager',
     credentialsFile: tokenFile,
-    trainingPositiveRate: meta.trainingPositiveRate,
+    trainingPositiveRate: observed.trainingPositiveRate,
   });
 });
 
 afterAll(async () => {
-  await Promise.allSettled([stack?.stop(), inference?.stop()]);
-  if (admin) {
-    await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
-    await admin.end();
-  }
+  await stack?.stop();
+  await observed?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -44,7 +44,7 @@ export const NAMES = {
 
 /**
  * Names a fork changes, all here: the Git repository Argo CD syncs and the promoter writes to, and
- * the registry the release workflow pushes to (also `env:` in .github/workflows/release.yml and the
+ * the registry the release workflow pushes to (also the image names in .github/workflows/release.yml and the
  * `image.repository` keys of environments/*.yaml). Hosts are per environment in environments/*.yaml.
  */
 export const REPO_SLUG = 'titanic-ml/titanic-gitops';

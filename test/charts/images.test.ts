@@ -36,10 +36,11 @@ async function imagesInDist(): Promise<Use[]> {
   return uses;
 }
 
-/** The repositories .github/workflows/release.yml pushes (its `env:` block). */
+/** The repositories .github/workflows/release.yml pushes (its `env:` block and the service matrix). */
 async function releasedRepositories(): Promise<string[]> {
   const workflow = parse(await readFile(join(REPO_ROOT, '.github/workflows/release.yml'), 'utf8'));
-  return Object.values(workflow.env as Record<string, string>);
+  const matrix: { image: string }[] = workflow.jobs['service-images'].strategy.matrix.include;
+  return [...Object.values(workflow.env as Record<string, string>), ...matrix.map((m) => m.image)];
 }
 
 describe('images in dist/', () => {

@@ -30,7 +30,8 @@ const find = (objects: Json[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name);
 
 beforeAll(async () => {
-  if (!existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: install the Debian package busybox`);
+  if (!existsSync(BUSYBOX))
+    throw new Error(`${BUSYBOX} is missing: install the Debian package busybox-static`);
   env = await loadEnvironment('dev');
   dir = await mkdtemp(join(tmpdir(), 'prometheus-reload-'));
 });

@@ -1,3 +1,5 @@
+import { postgresImage, UPSTREAM, upstreamRef } from './images.ts';
+
 /** Ports fixed by the services' contracts. */
 export const PORTS = {
   inference: 8080,
@@ -8,18 +10,18 @@ export const PORTS = {
   grafana: 3000,
   promoter: 8090,
   argocdMetrics: 8082,
+  argocdServer: 8080,
   dns: 53,
 } as const;
 
-/** Third-party images, pinned to a release (never `latest`). Bump deliberately, one PR each. */
+/** Upstream images by digest (see images.ts for where each digest came from). */
 export const IMAGES = {
-  postgres: (version: string) => `docker.io/library/postgres:${version}`,
-  postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
-  prometheus: 'quay.io/prometheus/prometheus:v2.53.2',
-  alertmanager: 'quay.io/prometheus/alertmanager:v0.27.0',
-  grafana: 'docker.io/grafana/grafana:11.2.0',
-  /** Used by the credentials generator Job: kubectl plus a shell and openssl. */
-  kubectl: 'docker.io/bitnami/kubectl:1.28.13',
+  postgres: (version: string) => upstreamRef(postgresImage(version)),
+  postgresExporter: upstreamRef(UPSTREAM.postgresExporter),
+  prometheus: upstreamRef(UPSTREAM.prometheus),
+  alertmanager: upstreamRef(UPSTREAM.alertmanager),
+  grafana: upstreamRef(UPSTREAM.grafana),
+  busybox: upstreamRef(UPSTREAM.busybox),
 } as const;
 
 /** Fixed object names inside each environment namespace. */
@@ -35,9 +37,19 @@ export const NAMES = {
   grafana: 'grafana',
   grafanaSecret: 'grafana-admin',
   secretsJob: 'generate-credentials',
+  promoter: 'promoter',
+  promoterGithubAppSecret: 'promoter-github-app',
+  promoterArgocdSecret: 'promoter-argocd-token',
 } as const;
 
-export const REPO_URL = 'https://github.com/titanic-ml/titanic-gitops.git';
+/**
+ * Names a fork changes, all here: the Git repository Argo CD syncs and the promoter writes to, and
+ * the registry the release workflow pushes to (also the image names in .github/workflows/release.yml and the
+ * `image.repository` keys of environments/*.yaml). Hosts are per environment in environments/*.yaml.
+ */
+export const REPO_SLUG = 'titanic-ml/titanic-gitops';
+export const REPO_URL = `https://github.com/${REPO_SLUG}.git`;
+export const REGISTRY = 'ghcr.io/titanic-ml';
 export const REPO_BRANCH = 'main';
 export const ARGOCD_NAMESPACE = 'argocd';
 export const PROJECT = 'titanic';

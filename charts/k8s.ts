@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import { stringify } from 'yaml';
+import type { Environment } from '../environments/schema.ts';
 
 interface KubernetesObject {
   readonly apiVersion: string;
@@ -78,4 +79,33 @@ export function configYaml(value: unknown): string {
  */
 export function configHash(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+}
+
+/** The promoter image of an environment: its webhook Deployment and the credentials Job. */
+export function promoterImage(env: Environment): string {
+  const { repository, tag, digest } = env.promoter.image;
+  return imageRef(repository, tag, digest);
+}
+
+/** `imagePullSecrets` for pods pulling from the project's registry; nothing when none are configured. */
+export function pullSecrets(env: Environment): { imagePullSecrets?: { name: string }[] } {
+  return env.imagePullSecrets.length > 0
+    ? { imagePullSecrets: env.imagePullSecrets.map((name) => ({ name })) }
+    : {};
+}
+
+/**
+ * NODE_OPTIONS sizing V8's old generation from the container's memory limit: 3/4 of it, leaving the
+ * rest for code, buffers and native memory (onnxruntime, sockets), so the heap cap is always below
+ * the limit instead of the OOM killer acting first.
+ */
+export function nodeOptions(memoryLimit: string): string {
+  return `--max-old-space-size=${heapMiB(memoryLimit)}`;
+}
+
+export function heapMiB(memoryLimit: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(memoryLimit);
+  if (!m) throw new Error(`memory limit "${memoryLimit}" must be Ki, Mi, Gi or Ti to size the Node heap`);
+  const mib = Number(m[1]) * { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[m[2] as 'Mi'];
+  return Math.floor((mib * 3) / 4);
 }

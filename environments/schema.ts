@@ -109,6 +109,44 @@ export const alertsSchema = z.strictObject({
   logDropsPerSecond: z.number().nonnegative('expected a rate >= 0'),
 });
 
+const secretRef = z.strictObject({
+  /** Secret in the environment's namespace, created by the operator (never in git). */
+  secretName: dnsLabel,
+  /** Key inside the Secret. */
+  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'expected a Secret key like "url"'),
+});
+
+/**
+ * The human receiver every alert pages. Exactly one integration; its secret part (Slack URL, PagerDuty
+ * routing key, SMTP password, webhook URL) is read by Alertmanager from a file mounted from `secret`.
+ */
+export const pagerSchema = z
+  .strictObject({
+    slack: z
+      .strictObject({
+        channel: z.string().regex(/^[#@]?[-_a-z0-9]+$/, 'expected a channel like "#titanic-oncall"'),
+      })
+      .optional(),
+    pagerduty: z.strictObject({}).optional(),
+    email: z
+      .strictObject({
+        to: z.email({ error: 'expected an e-mail address' }),
+        from: z.email({ error: 'expected an e-mail address' }),
+        smarthost: z.string().regex(/^[a-z0-9.-]+:\d+$/, 'expected host:port like smtp.example.com:587'),
+        authUsername: z.string().min(1),
+      })
+      .optional(),
+    /** A generic webhook (e.g. an incident tool); the secret is its bearer token. */
+    webhook: z
+      .strictObject({ url: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }) })
+      .optional(),
+    /** Slack incoming-webhook URL, PagerDuty routing key, SMTP password or the webhook's bearer token. */
+    secret: secretRef,
+  })
+  .refine((p) => [p.slack, p.pagerduty, p.email, p.webhook].filter(Boolean).length === 1, {
+    message: 'expected exactly one of slack, pagerduty, email, webhook',
+  });
+
 export const monitoringSchema = z.strictObject({
   retention: duration,
   storage: z.strictObject({ size: storageSize, storageClass: dnsLabel.optional() }),
@@ -122,6 +160,8 @@ export const monitoringSchema = z.strictObject({
     })
     .optional(),
   alerts: alertsSchema,
+  /** Who is paged for every alert (rollback alerts also go to the promoter). */
+  pager: pagerSchema,
 });
 
 export const syncWindowSchema = z.strictObject({
@@ -156,6 +196,16 @@ export const promotionSchema = z.strictObject({
   holds: z.array(holdSchema).default([]),
 });
 
+export const promoterSchema = z.strictObject({
+  /** The promoter image (ghcr.io/titanic-ml/titanic-promoter); also runs the credentials Job. */
+  image: imageSchema,
+  /** GitHub App the promoter acts as; its private key is in the Secret `promoter-github-app`. */
+  githubApp: z.strictObject({
+    appId: positiveInt,
+    installationId: positiveInt,
+  }),
+});
+
 export const argocdSchema = z.strictObject({
   autoSync: z.boolean(),
   syncWindow: syncWindowSchema.optional(),
@@ -173,6 +223,9 @@ export const environmentSchema = z.strictObject({
   monitoring: monitoringSchema,
   argocd: argocdSchema,
   promotion: promotionSchema,
+  promoter: promoterSchema,
+  /** Pull secrets (type kubernetes.io/dockerconfigjson) for the project's registry, on every pod that pulls from it. */
+  imagePullSecrets: z.array(dnsLabel).default([]),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,12 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { REGISTRY } from '../charts/constants.ts';
 import { loadEnvironments } from '../environments/load.ts';
 import { ref } from './pods.ts';
 import { RULES } from './rules/index.ts';
 import type { K8sObject, Manifest, PolicyContext, Rule } from './types.ts';
 
-export const FIRST_PARTY_PREFIX = 'ghcr.io/titanic-ml/';
+export const FIRST_PARTY_PREFIX = `${REGISTRY}/`;
 
 export interface Result {
   readonly rule: Rule;
@@ -56,7 +57,11 @@ export async function loadDist(
     folders[env.name] = {
       namespace: env.namespace,
       env: env.name,
-      digests: { image: env.image.digest !== undefined, model: env.model.digest !== undefined },
+      digests: {
+        image: env.image.digest !== undefined,
+        model: env.model.digest !== undefined,
+        promoter: env.promoter.image.digest !== undefined,
+      },
     };
   }
   const manifests: Manifest[] = [];

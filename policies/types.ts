@@ -25,7 +25,7 @@ export interface FolderContext {
   /** Environment name, absent for dist/argocd/. */
   readonly env?: string;
   /** First-party images (and modelcar) whose digest the environment file already records. */
-  readonly digests: { readonly image: boolean; readonly model: boolean };
+  readonly digests: { readonly image: boolean; readonly model: boolean; readonly promoter?: boolean };
 }
 
 export interface PolicyContext {

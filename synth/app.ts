@@ -6,6 +6,7 @@ import { InferenceChart } from '../charts/inference/chart.ts';
 import { NamespaceChart } from '../charts/namespace/chart.ts';
 import { PostgresChart } from '../charts/postgres/chart.ts';
 import { PrometheusChart } from '../charts/prometheus/chart.ts';
+import { PromoterChart } from '../charts/promoter/chart.ts';
 import type { Environment } from '../environments/schema.ts';
 import type { PinnedModel } from './models.ts';
 
@@ -43,6 +44,7 @@ export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): Cha
         }),
     );
     add('grafana.yaml', (id) => new GrafanaChart(app, id, { env, dashboards: boards }));
+    add('promoter.yaml', (id) => new PromoterChart(app, id, { env }));
   }
   const envs = inputs.map((i) => i.env);
   out.push({ folder: 'argocd', file: 'argocd.yaml', chart: new ArgoCdChart(app, 'argocd', { envs }) });

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { ENVIRONMENTS, loadEnvironments, REPO_ROOT } from '../environments/load.ts';
 import { buildCharts } from './app.ts';
 import { readModelMetadata } from './models.ts';
+import { checkRegistry } from './registry.ts';
 
 export interface SynthOptions {
   /** Repository root (environments/, models/); default this checkout. */
@@ -43,6 +44,7 @@ export async function synthEnvironments(options: SynthOptions = {}): Promise<Ren
     }
   }
   const envs = await loadEnvironments({ root });
+  for (const env of envs) checkRegistry(env);
   const inputs = await Promise.all(
     envs.map(async (env) => ({ env, model: await readModelMetadata(root, env) })),
   );

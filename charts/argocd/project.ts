@@ -21,6 +21,10 @@ export const NAMESPACED_KINDS: readonly { group: string; kind: string }[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
 
+export function rollbackSyncRole(env: Environment): string {
+  return `rollback-sync-${env.name}`;
+}
+
 export function appProject(envs: readonly Environment[], labels: Record<string, string>): IAppProject {
   const windows = envs.flatMap((env) =>
     env.argocd.syncWindow
@@ -36,6 +40,18 @@ export function appProject(envs: readonly Environment[], labels: Record<string, 
         ]
       : [],
   );
+  // The promoter of a windowed environment may read and sync its own Application, nothing else:
+  // a merged rollback is deployed outside the window (manual syncs stay allowed there).
+  const roles = envs
+    .filter((env) => env.argocd.syncWindow)
+    .map((env) => ({
+      name: rollbackSyncRole(env),
+      description: `The promoter in ${env.namespace}: syncs titanic-${env.name} after a merged rollback.`,
+      policies: ['get', 'sync'].map(
+        (action) =>
+          `p, proj:${PROJECT}:${rollbackSyncRole(env)}, applications, ${action}, ${PROJECT}/titanic-${env.name}, allow`,
+      ),
+    }));
   return AppProject({
     metadata: { name: PROJECT, namespace: ARGOCD_NAMESPACE, labels },
     spec: {
@@ -55,6 +71,7 @@ export function appProject(envs: readonly Environment[], labels: Record<string, 
         ],
       },
       ...(windows.length > 0 ? { syncWindows: windows } : {}),
+      ...(roles.length > 0 ? { roles } : {}),
     },
   });
 }

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
 import { httpService } from '../http-service.ts';
+import { UPSTREAM } from '../images.ts';
 import { configHash, configYaml, emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { ConfigMap, Deployment, type IDeployment, Ingress } from '../kinds.ts';
 import { labels, selectorLabels } from '../labels.ts';
@@ -21,7 +22,12 @@ export class GrafanaChart extends Chart {
     super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
     const { env } = props;
     const ns = env.namespace;
-    const meta = labels({ name: NAMES.grafana, env: env.name, version: '11.2.0', component: 'dashboards' });
+    const meta = labels({
+      name: NAMES.grafana,
+      env: env.name,
+      version: UPSTREAM.grafana.tag,
+      component: 'dashboards',
+    });
     const boards = Object.fromEntries(
       Object.entries(props.dashboards ?? dashboards())
         .sort(([a], [b]) => a.localeCompare(b))

@@ -1,11 +1,12 @@
 import type { Environment } from '../../environments/schema.ts';
-import { NAMES, PORTS, WAVES } from '../constants.ts';
-import { imageRef, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
+import { heapMiB, imageRef, pullSecrets, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { Deployment, type IDeployment } from '../kinds.ts';
 import { LABEL_NAME, type labels, selectorLabels } from '../labels.ts';
+import { apiKeysByDefault } from '../postgres/credentials-job.ts';
 
 /** Static busybox: the modelcar image holds only the model file, so the copy tool is mounted in. */
-export const BUSYBOX_IMAGE = 'docker.io/library/busybox:1.36.1-musl';
+export const BUSYBOX_IMAGE = IMAGES.busybox;
 const MODEL_DIR = '/model';
 const PRESTOP_SECONDS = 5;
 const GRACE_SECONDS = 30;
@@ -52,6 +53,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: restrictedPod(10001), // the image's own user
+          ...pullSecrets(env),
           terminationGracePeriodSeconds: GRACE_SECONDS,
           topologySpreadConstraints: [
             {
@@ -59,6 +61,8 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
               topologyKey: 'topology.kubernetes.io/zone',
               whenUnsatisfiable: 'ScheduleAnyway',
               labelSelector: { matchLabels: selector },
+              // Nodes whose taints the pod does not tolerate cannot take it: leave them out of the skew.
+              nodeTaintsPolicy: 'Honor',
             },
             {
               maxSkew: 1,
@@ -66,6 +70,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
               // Prod must survive a node loss; smaller environments may share nodes.
               whenUnsatisfiable: env.name === 'prod' ? 'DoNotSchedule' : 'ScheduleAnyway',
               labelSelector: { matchLabels: selector },
+              nodeTaintsPolicy: 'Honor',
             },
           ],
           affinity: {
@@ -107,6 +112,13 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
             {
               name: NAMES.inference,
               image: imageRef(env.image.repository, env.image.tag, env.image.digest),
+              // The heap cap follows this environment's memory limit (the image's default suits none).
+              command: ['node'],
+              args: [
+                `--max-old-space-size=${heapMiB(inference.resources.limits.memory)}`,
+                '--single-threaded-gc',
+                'services/inference/build/main.js',
+              ],
               ports: [{ name: 'http', containerPort: PORTS.inference, protocol: 'TCP' }],
               env: [
                 { name: 'PORT', value: String(PORTS.inference) },
@@ -119,11 +131,16 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                   name: 'DATABASE_URL',
                   valueFrom: { secretKeyRef: { name: NAMES.inferenceDatabaseSecret, key: 'url' } },
                 },
-                // Optional: when the operator creates this Secret, prediction routes require a key.
+                // Staging and prod: the credentials Job generates keys, and the pod waits for them.
+                // Dev: prediction routes require a key only when an operator creates the Secret.
                 {
                   name: 'API_KEYS',
                   valueFrom: {
-                    secretKeyRef: { name: NAMES.inferenceApiKeysSecret, key: 'keys', optional: true },
+                    secretKeyRef: {
+                      name: NAMES.inferenceApiKeysSecret,
+                      key: 'keys',
+                      optional: !apiKeysByDefault(env),
+                    },
                   },
                 },
                 // Rate limits are per client; behind the ingress the client is in X-Forwarded-For.

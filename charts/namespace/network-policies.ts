@@ -33,13 +33,19 @@ function policy(env: Environment, labels: Labels, rule: Rule): INetworkPolicy {
   });
 }
 
-/** The promoter runs in-cluster (port 8090) unless the environment points at an outside URL. */
+/** The promoter of this namespace (port 8090) unless the environment points at an outside URL. */
 function promoterEgress(env: Environment): { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] } {
   const url = env.monitoring.promoterWebhookUrl;
-  if (!url) return { peers: [{ namespaceSelector: {} }], ports: [tcp(PORTS.promoter)] };
+  if (!url) return { peers: [app(NAMES.promoter)], ports: [tcp(PORTS.promoter)] };
   const parsed = new URL(url);
   const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
   return { peers: [], ports: [tcp(port)] };
+}
+
+/** The pager is outside the cluster: HTTPS (Slack, PagerDuty, webhook) or the SMTP port. */
+function pagerEgress(env: Environment): { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] } {
+  const { email } = env.monitoring.pager;
+  return { peers: [], ports: [tcp(email ? Number(email.smarthost.split(':')[1]) : 443)] };
 }
 
 /**
@@ -104,7 +110,22 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
       name: 'alertmanager',
       pod: NAMES.alertmanager,
       from: [{ peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.alertmanager)] }],
-      to: [promoterEgress(env)],
+      to: [promoterEgress(env), pagerEgress(env)],
+    }),
+    policy(env, labels, {
+      name: 'promoter',
+      pod: NAMES.promoter,
+      // Only Alertmanager may post alerts; the webhook also checks its bearer token.
+      from: [{ peers: [app(NAMES.alertmanager)], ports: [tcp(PORTS.promoter)] }],
+      to: [
+        // GitHub's API and the image registry (digest lookups) are outside the cluster.
+        { peers: [], ports: [tcp(443)] },
+        // Argo CD's API (argocd-server listens on 8080 behind its Service) for rollback syncs.
+        {
+          peers: [{ namespaceSelector: { matchLabels: { [NS_NAME]: ARGOCD_NAMESPACE } } }],
+          ports: [tcp(PORTS.argocdServer)],
+        },
+      ],
     }),
     policy(env, labels, {
       name: 'grafana',

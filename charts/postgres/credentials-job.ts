@@ -1,17 +1,25 @@
 import type { Environment } from '../../environments/schema.ts';
-import { IMAGES, NAMES, PORTS } from '../constants.ts';
-import { RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { NAMES, PORTS } from '../constants.ts';
+import { promoterImage, pullSecrets, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { Job, Role, RoleBinding, ServiceAccount } from '../kinds.ts';
 
 type Labels = Record<string, string>;
 
 /** Secrets the generator owns: it creates each one only when absent and never rotates. */
-export const GENERATED_SECRETS = [
-  NAMES.postgresSecret,
-  NAMES.inferenceDatabaseSecret,
-  NAMES.grafanaSecret,
-  NAMES.promoterWebhookSecret,
-] as const;
+export function generatedSecrets(env: Environment): string[] {
+  return [
+    NAMES.postgresSecret,
+    NAMES.inferenceDatabaseSecret,
+    NAMES.grafanaSecret,
+    NAMES.promoterWebhookSecret,
+    ...(apiKeysByDefault(env) ? [NAMES.inferenceApiKeysSecret] : []),
+  ];
+}
+
+/** Staging and prod serve only to clients holding a key unless an operator provides other keys. */
+export function apiKeysByDefault(env: Environment): boolean {
+  return env.name !== 'dev';
+}
 
 const HOOK = {
   'argocd.argoproj.io/hook': 'PreSync',
@@ -22,28 +30,6 @@ const RBAC_HOOK = {
   'argocd.argoproj.io/hook': 'PreSync',
   'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
 };
-
-function script(env: Environment): string {
-  const url = `postgresql://titanic:$pw@${NAMES.postgres}.${env.namespace}.svc:${PORTS.postgres}/titanic?sslmode=disable`;
-  return [
-    'set -eu',
-    'gen() { head -c 64 /dev/urandom | base64 | tr -dc A-Za-z0-9 | head -c 32; }',
-    // Postgres and the inference URL share one password, so they are created together.
-    `if ! kubectl get secret ${NAMES.postgresSecret} >/dev/null 2>&1; then`,
-    '  pw=$(gen)',
-    `  kubectl create secret generic ${NAMES.postgresSecret} --from-literal=username=titanic --from-literal=password="$pw"`,
-    `  kubectl delete secret ${NAMES.inferenceDatabaseSecret} --ignore-not-found`,
-    `  kubectl create secret generic ${NAMES.inferenceDatabaseSecret} --from-literal=url="${url}"`,
-    'fi',
-    `if ! kubectl get secret ${NAMES.grafanaSecret} >/dev/null 2>&1; then`,
-    `  kubectl create secret generic ${NAMES.grafanaSecret} --from-literal=admin-user=admin --from-literal=admin-password="$(gen)"`,
-    'fi',
-    `if ! kubectl get secret ${NAMES.promoterWebhookSecret} >/dev/null 2>&1; then`,
-    `  kubectl create secret generic ${NAMES.promoterWebhookSecret} --from-literal=token="$(gen)"`,
-    'fi',
-    'echo "credentials present"',
-  ].join('\n');
-}
 
 /**
  * An Argo CD PreSync Job that creates the environment's credentials in-cluster when absent: a fresh
@@ -63,12 +49,13 @@ export function credentialsGenerator(env: Environment, labels: Labels) {
   const role = Role({
     metadata: meta(NAMES.secretsJob, RBAC_HOOK),
     rules: [
-      // Read only the Secrets it manages; `create` cannot be narrowed by name in RBAC.
+      // Creating answers 409 for an existing Secret, so the Job never reads one. It deletes only the
+      // database URL (replaced with a new password); `create` cannot be narrowed by name in RBAC.
       {
         apiGroups: [''],
         resources: ['secrets'],
-        resourceNames: [...GENERATED_SECRETS],
-        verbs: ['get', 'delete'],
+        resourceNames: [NAMES.inferenceDatabaseSecret],
+        verbs: ['delete'],
       },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
     ],
@@ -91,22 +78,27 @@ export function credentialsGenerator(env: Environment, labels: Labels) {
           // The one pod here that talks to the API server mounts the token explicitly.
           automountServiceAccountToken: true,
           restartPolicy: 'Never',
-          securityContext: restrictedPod(1001),
+          securityContext: restrictedPod(10001),
+          ...pullSecrets(env),
           containers: [
             {
               name: 'generate',
-              image: IMAGES.kubectl,
-              command: ['/bin/bash', '-c', script(env)],
-              env: [{ name: 'HOME', value: '/tmp' }],
+              // The promoter image carries the generator and the official Kubernetes client.
+              image: promoterImage(env),
+              command: ['node', 'services/promoter/build/credentials.js'],
+              env: [
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'POSTGRES_HOST', value: `${NAMES.postgres}.${env.namespace}.svc` },
+                { name: 'POSTGRES_PORT', value: String(PORTS.postgres) },
+                ...(apiKeysByDefault(env) ? [{ name: 'API_KEYS', value: 'generate' }] : []),
+              ],
               securityContext: RESTRICTED_CONTAINER,
               resources: {
-                requests: { cpu: '10m', memory: '32Mi' },
+                requests: { cpu: '10m', memory: '64Mi' },
                 limits: { cpu: '200m', memory: '128Mi' },
               },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             },
           ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }],
         },
       },
     },

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from '../../environments/schema.ts';
+import { REPO_BRANCH, REPO_SLUG } from '../constants.ts';
 import type { RuleContext } from './alert-rules/context.ts';
 import { modelAlerts } from './alert-rules/model.ts';
 import { platformAlerts } from './alert-rules/platform.ts';
@@ -15,7 +16,7 @@ export type { AlertDefinition, AlertingRule, RuleFile, RuleGroup } from './alert
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where each alert's runbook section lives (GitHub anchors are the lower-cased heading). */
-export const RUNBOOK_BASE = 'https://github.com/titanic-ml/titanic-gitops/blob/main/docs/runbooks.md';
+export const RUNBOOK_BASE = `https://github.com/${REPO_SLUG}/blob/${REPO_BRANCH}/docs/runbooks.md`;
 
 export interface AlertRulesOptions {
   /** Replaces every `for` duration; only tests shorten it. */

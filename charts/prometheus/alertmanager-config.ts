@@ -1,8 +1,10 @@
 /**
- * Alertmanager configuration as a typed object: alerts labelled rollback="true" go to the
- * promoter's webhook, authenticated with a bearer token read from a mounted Secret file.
+ * Alertmanager configuration as a typed object: every alert pages the environment's human receiver;
+ * alerts labelled rollback="true" also go to the promoter's webhook, authenticated with a bearer
+ * token read from a mounted Secret file.
  */
-import { PORTS } from '../constants.ts';
+import type { Environment } from '../../environments/schema.ts';
+import { NAMES, PORTS } from '../constants.ts';
 
 export interface WebhookConfig {
   readonly url: string;
@@ -24,13 +26,40 @@ export interface Route {
   readonly routes?: readonly Route[];
 }
 
+/** The pager integrations; secret parts always come from files (`*_file`). */
+export interface PagerReceiver {
+  readonly name: string;
+  readonly slack_configs?: readonly {
+    api_url_file: string;
+    channel: string;
+    send_resolved: boolean;
+    title: string;
+    text: string;
+  }[];
+  readonly pagerduty_configs?: readonly {
+    routing_key_file: string;
+    send_resolved: boolean;
+    description: string;
+  }[];
+  readonly email_configs?: readonly {
+    to: string;
+    from: string;
+    smarthost: string;
+    auth_username: string;
+    auth_password_file: string;
+    require_tls: boolean;
+    send_resolved: boolean;
+  }[];
+  readonly webhook_configs?: readonly WebhookConfig[];
+}
+
 export interface AlertmanagerConfig {
   readonly global: { readonly resolve_timeout: string };
   readonly route: Route;
-  readonly receivers: readonly {
-    readonly name: string;
-    readonly webhook_configs?: readonly WebhookConfig[];
-  }[];
+  readonly receivers: readonly (
+    | PagerReceiver
+    | { readonly name: string; readonly webhook_configs?: readonly WebhookConfig[] }
+  )[];
   readonly inhibit_rules: readonly {
     readonly source_matchers: readonly string[];
     readonly target_matchers: readonly string[];
@@ -45,17 +74,74 @@ export interface AlertmanagerConfigInput {
   readonly promoterUrl?: string;
   /** File holding the shared bearer token (mounted from a Secret). */
   readonly credentialsFile: string;
+  /** The human receiver (environments/<env>.yaml monitoring.pager). */
+  readonly pager: Environment['monitoring']['pager'];
+  /** File holding the pager's secret part (mounted from `pager.secret`). */
+  readonly pagerSecretFile: string;
   /** Defaults 30s / 5m / 4h; tests shorten them. */
   readonly groupWait?: string;
   readonly groupInterval?: string;
   readonly repeatInterval?: string;
 }
 
-export const DEFAULT_RECEIVER = 'default';
+export const PAGER_RECEIVER = 'pager';
 export const ROLLBACK_RECEIVER = 'promoter-rollback';
 
+/** The rendered promoter Service of the namespace (charts/promoter). */
 export function promoterWebhookUrl(namespace: string): string {
-  return `http://promoter.${namespace}.svc:${PORTS.promoter}/hooks/alertmanager`;
+  return `http://${NAMES.promoter}.${namespace}.svc:${PORTS.promoter}/hooks/alertmanager`;
+}
+
+const SUMMARY = '{{ .CommonLabels.env }}: {{ .CommonLabels.alertname }} ({{ .Status }})';
+const DETAILS = '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}';
+
+export function pagerReceiver(pager: AlertmanagerConfigInput['pager'], file: string): PagerReceiver {
+  const name = PAGER_RECEIVER;
+  if (pager.slack)
+    return {
+      name,
+      slack_configs: [
+        {
+          api_url_file: file,
+          channel: pager.slack.channel,
+          send_resolved: true,
+          title: SUMMARY,
+          text: DETAILS,
+        },
+      ],
+    };
+  if (pager.pagerduty)
+    return {
+      name,
+      pagerduty_configs: [{ routing_key_file: file, send_resolved: true, description: SUMMARY }],
+    };
+  if (pager.email)
+    return {
+      name,
+      email_configs: [
+        {
+          to: pager.email.to,
+          from: pager.email.from,
+          smarthost: pager.email.smarthost,
+          auth_username: pager.email.authUsername,
+          auth_password_file: file,
+          require_tls: true,
+          send_resolved: true,
+        },
+      ],
+    };
+  if (pager.webhook)
+    return {
+      name,
+      webhook_configs: [
+        {
+          url: pager.webhook.url,
+          send_resolved: true,
+          http_config: { authorization: { type: 'Bearer', credentials_file: file } },
+        },
+      ],
+    };
+  throw new Error('monitoring.pager: expected one of slack, pagerduty, email, webhook');
 }
 
 export function alertmanagerConfig(input: AlertmanagerConfigInput): AlertmanagerConfig {
@@ -63,16 +149,20 @@ export function alertmanagerConfig(input: AlertmanagerConfigInput): Alertmanager
   return {
     global: { resolve_timeout: '5m' },
     route: {
-      // Alerts without an integration stay visible in Alertmanager and Grafana; wire paging here.
-      receiver: DEFAULT_RECEIVER,
+      receiver: PAGER_RECEIVER,
       group_by: ['env', 'alertname'],
       group_wait: input.groupWait ?? '30s',
       group_interval: input.groupInterval ?? '5m',
       repeat_interval: input.repeatInterval ?? '4h',
-      routes: [{ receiver: ROLLBACK_RECEIVER, matchers: ['rollback="true"'], continue: false }],
+      routes: [
+        // The promoter acts on rollback alerts and routing continues, so a human hears of them too.
+        { receiver: ROLLBACK_RECEIVER, matchers: ['rollback="true"'], continue: true },
+        // A matching child route replaces the root's receiver: this catch-all keeps every alert paging.
+        { receiver: PAGER_RECEIVER },
+      ],
     },
     receivers: [
-      { name: DEFAULT_RECEIVER },
+      pagerReceiver(input.pager, input.pagerSecretFile),
       {
         name: ROLLBACK_RECEIVER,
         webhook_configs: [

@@ -9,6 +9,8 @@ type Labels = Record<string, string>;
 export const ALERTMANAGER_CONFIG_MAP = 'alertmanager-config';
 /** Where the promoter's bearer token is mounted; referenced by the webhook's credentials_file. */
 export const WEBHOOK_TOKEN_FILE = '/etc/alertmanager/secrets/token';
+/** The pager's secret part (Slack URL, PagerDuty key, SMTP password or webhook URL). */
+export const PAGER_SECRET_FILE = '/etc/alertmanager/pager/secret';
 
 export function alertmanagerService(env: Environment, labels: Labels): IService {
   return httpService(env, NAMES.alertmanager, PORTS.alertmanager, labels);
@@ -53,6 +55,7 @@ export function alertmanagerDeployment(env: Environment, labels: Labels, configH
                   readOnly: true,
                 },
                 { name: 'token', mountPath: '/etc/alertmanager/secrets', readOnly: true },
+                { name: 'pager', mountPath: '/etc/alertmanager/pager', readOnly: true },
                 { name: 'data', mountPath: '/alertmanager' },
               ],
             },
@@ -62,6 +65,13 @@ export function alertmanagerDeployment(env: Environment, labels: Labels, configH
             {
               name: 'token',
               secret: { secretName: NAMES.promoterWebhookSecret, items: [{ key: 'token', path: 'token' }] },
+            },
+            {
+              name: 'pager',
+              secret: {
+                secretName: env.monitoring.pager.secret.secretName,
+                items: [{ key: env.monitoring.pager.secret.key, path: 'secret' }],
+              },
             },
             { name: 'data', emptyDir: { sizeLimit: '64Mi' } },
           ],

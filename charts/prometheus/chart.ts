@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES } from '../constants.ts';
+import { UPSTREAM } from '../images.ts';
 import { configHash, configYaml, emit } from '../k8s.ts';
 import { ConfigMap } from '../kinds.ts';
 import { labels } from '../labels.ts';
@@ -10,6 +11,7 @@ import {
   ALERTMANAGER_CONFIG_MAP,
   alertmanagerDeployment,
   alertmanagerService,
+  PAGER_SECRET_FILE,
   WEBHOOK_TOKEN_FILE,
 } from './alertmanager.ts';
 import { alertmanagerConfig } from './alertmanager-config.ts';
@@ -41,10 +43,15 @@ export class PrometheusChart extends Chart {
     const prom = labels({
       name: NAMES.prometheus,
       env: env.name,
-      version: '2.53.2',
+      version: UPSTREAM.prometheus.tag.slice(1),
       component: 'monitoring',
     });
-    const am = labels({ name: NAMES.alertmanager, env: env.name, version: '0.27.0', component: 'alerting' });
+    const am = labels({
+      name: NAMES.alertmanager,
+      env: env.name,
+      version: UPSTREAM.alertmanager.tag.slice(1),
+      component: 'alerting',
+    });
 
     const config = configYaml(
       prometheusConfig({ env: env.name, namespace: ns, ruleFiles: [`${RULES_DIR}/*.yaml`] }),
@@ -55,6 +62,8 @@ export class PrometheusChart extends Chart {
         namespace: ns,
         promoterUrl: props.promoterUrl,
         credentialsFile: WEBHOOK_TOKEN_FILE,
+        pager: env.monitoring.pager,
+        pagerSecretFile: PAGER_SECRET_FILE,
       }),
     );
 
@@ -74,8 +83,9 @@ export class PrometheusChart extends Chart {
       }),
     );
     emit(this, prometheusStorage(env, prom));
-    // The hash rolls the pod when configuration changes, since subPath mounts never refresh.
-    emit(this, prometheusDeployment(env, prom, configHash(config, rules)));
+    // No config hash on the pod: the reloader sidecar applies changed rules and configuration
+    // in place, so a promotion (new rules) never restarts Prometheus or leaves a scrape gap.
+    emit(this, prometheusDeployment(env, prom));
     emit(this, prometheusService(env, prom));
     emit(
       this,

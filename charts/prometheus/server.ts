@@ -13,6 +13,7 @@ import {
   ServiceAccount,
 } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
+import { CONFIG_DIR, reloaderContainer } from './reloader.ts';
 
 type Labels = Record<string, string>;
 export const PROMETHEUS_CONFIG_MAP = 'prometheus-config';
@@ -52,7 +53,7 @@ export function prometheusService(env: Environment, labels: Labels): IService {
   return httpService(env, NAMES.prometheus, PORTS.prometheus, labels);
 }
 
-export function prometheusDeployment(env: Environment, labels: Labels, configHash: string): IDeployment {
+export function prometheusDeployment(env: Environment, labels: Labels): IDeployment {
   const probe = (path: string) => ({
     httpGet: { path, port: 'http' },
     periodSeconds: 15,
@@ -66,7 +67,7 @@ export function prometheusDeployment(env: Environment, labels: Labels, configHas
       strategy: { type: 'Recreate' },
       selector: { matchLabels: selectorLabels({ name: NAMES.prometheus, env: env.name }) },
       template: {
-        metadata: { labels, annotations: { 'titanic.ml/config-hash': configHash } },
+        metadata: { labels },
         spec: {
           serviceAccountName: NAMES.prometheus,
           // Discovery calls the API server; the token is mounted only here and in the credentials Job.
@@ -78,9 +79,10 @@ export function prometheusDeployment(env: Environment, labels: Labels, configHas
               name: NAMES.prometheus,
               image: IMAGES.prometheus,
               args: [
-                '--config.file=/etc/prometheus/prometheus.yml',
+                `--config.file=${CONFIG_DIR}/prometheus.yml`,
                 '--storage.tsdb.path=/prometheus',
                 `--storage.tsdb.retention.time=${env.monitoring.retention}`,
+                // POST /-/reload, used by the reloader sidecar on the pod's loopback only.
                 '--web.enable-lifecycle',
               ],
               ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
@@ -89,21 +91,19 @@ export function prometheusDeployment(env: Environment, labels: Labels, configHas
               readinessProbe: probe('/-/ready'),
               livenessProbe: probe('/-/healthy'),
               volumeMounts: [
-                {
-                  name: 'config',
-                  mountPath: '/etc/prometheus/prometheus.yml',
-                  subPath: 'prometheus.yml',
-                  readOnly: true,
-                },
+                // Whole-directory mounts (no subPath): the kubelet refreshes them in place.
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'rules', mountPath: RULES_DIR, readOnly: true },
                 { name: 'data', mountPath: '/prometheus' },
               ],
             },
+            reloaderContainer(RULES_DIR),
           ],
           volumes: [
             { name: 'config', configMap: { name: PROMETHEUS_CONFIG_MAP } },
             { name: 'rules', configMap: { name: PROMETHEUS_RULES_MAP } },
             { name: 'data', persistentVolumeClaim: { claimName: `${NAMES.prometheus}-data` } },
+            { name: 'reloader-tmp', emptyDir: { sizeLimit: '1Mi' } },
           ],
         },
       },

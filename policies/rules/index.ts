@@ -1,5 +1,6 @@
 import type { Rule } from '../types.ts';
 import { pdbForReplicated, prodMinReplicas } from './availability.ts';
+import { imageProvenance } from './images.ts';
 import { argocdProject, namespaced, recommendedLabels } from './metadata.ts';
 import { defaultDeny, ingressTls } from './network.ts';
 import { noTokenAutomount, podSecurityRestricted } from './pod-security.ts';
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = [
   probes,
   pinnedImages,
   firstPartyDigests,
+  imageProvenance,
   noSecretData,
   pdbForReplicated,
   prodMinReplicas,

@@ -75,14 +75,20 @@ export const firstPartyDigests: Rule = {
         const image = c.image ?? '';
         if (!image.startsWith(ctx.firstPartyPrefix) || imageParts(image).digest) continue;
         const isModel = image.includes('/titanic-model:');
-        const known = isModel ? folder.digests.model : folder.digests.image;
+        const isPromoter = image.includes('/titanic-promoter:');
+        const kind = isModel ? 'model' : isPromoter ? 'promoter.image' : 'image';
+        const known = isModel
+          ? folder.digests.model
+          : isPromoter
+            ? folder.digests.promoter
+            : folder.digests.image;
         out.push({
           manifest: m,
           // Before the first release publishes a digest there is nothing to pin: warn only.
           severity: known ? 'fail' : 'warn',
           message: known
             ? `container "${c.name}" image ${image} is not pinned by digest although environments/${folder.env}.yaml records one`
-            : `container "${c.name}" image ${image} has no digest yet (${isModel ? 'model' : 'image'}.digest unset)`,
+            : `container "${c.name}" image ${image} has no digest yet (${kind}.digest unset)`,
         });
       }
     }

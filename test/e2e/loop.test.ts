@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +17,16 @@ import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
 import { Deployer, type DeploymentPlan, readDeployment } from './support/deployer.ts';
 import { freePort } from './support/ports.ts';
-import { spawnPromoterServe } from './support/promoter-process.ts';
+import { readPromoterDeployment, startPromoterFromManifest } from './support/promoter-deployment.ts';
 import { seedFromProject } from './support/seed.ts';
 import { Timeline } from './support/timeline.ts';
 
 const ENV = 'dev';
 const PSI_WINDOW = 200;
 const WEBHOOK_SECRET = `whs-${randomBytes(16).toString('hex')}`;
+const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
 const timeline = new Timeline(11);
 
 // Everything started is registered here and stopped in afterAll, whatever step failed.
@@ -60,7 +63,14 @@ describe('the GitOps loop', () => {
     const { github, registry, ctx, merge, clone, seeded } = await timeline.step(
       'start GitHub fake + OCI registry, seed the repo',
       async () => {
-        const github = await FakeGitHub.start();
+        // The GitHub App of environments/dev.yaml, with a key made for this run.
+        const github = await FakeGitHub.start({
+          app: {
+            id: env.promoter.githubApp.appId,
+            installationId: env.promoter.githubApp.installationId,
+            publicKey: createPublicKey(appKey),
+          },
+        });
         cleanups.push(() => github.stop());
         const registry = await OciRegistry.start();
         cleanups.push(() => registry.stop());
@@ -199,21 +209,28 @@ describe('the GitOps loop', () => {
     });
 
     // ── 7. `promoter serve` (its own process), Alertmanager and Prometheus with the generated rules
-    const { api, promoter, alertmanager } = await timeline.step(
+    const { api, promoter, alertmanager, pager } = await timeline.step(
       'start promoter serve, Alertmanager, Prometheus with generated rules',
       async () => {
         const tokenFile = join(work, 'webhook-secret');
         await writeFile(tokenFile, WEBHOOK_SECRET, { mode: 0o600 });
-        const promoter = await spawnPromoterServe({
-          PORT: String(await freePort()),
-          GITHUB_TOKEN: github.token,
-          GITHUB_REPOSITORY: `${github.coordinates.owner}/${github.coordinates.repo}`,
-          GITHUB_API_URL: github.url,
-          GITHUB_WRITE_PACING_MS: '0',
-          REGISTRY_URL: registry.url,
-          REGISTRY_USERNAME: registry.username,
-          REGISTRY_PASSWORD: registry.password,
-          WEBHOOK_SECRET_FILE: tokenFile,
+        // The promoter exactly as dist/dev/promoter.yaml runs it: command, args, env, Secret files.
+        const plan = await readPromoterDeployment(clone.dir, ENV);
+        const promoter = await startPromoterFromManifest(plan, {
+          root: join(work, 'promoter-pod'),
+          secrets: {
+            'promoter-github-app/private-key.pem': appKey,
+            'promoter-webhook-token/token': WEBHOOK_SECRET,
+          },
+          overrides: {
+            PORT: String(await freePort()),
+            HOST: '127.0.0.1',
+            GITHUB_API_URL: github.url,
+            GITHUB_WRITE_PACING_MS: '0',
+            REGISTRY_URL: registry.url,
+            REGISTRY_USERNAME: registry.username,
+            REGISTRY_PASSWORD: registry.password,
+          },
         });
         cleanups.push(() => promoter.stop());
         const hook = `${promoter.url}/hooks/alertmanager`;
@@ -231,8 +248,8 @@ describe('the GitOps loop', () => {
           trainingPositiveRate: meta.trainingPositiveRate,
         });
         cleanups.push(() => stack.stop());
-        const { api, alertmanager } = stack;
-        return { api, promoter, alertmanager };
+        const { api, alertmanager, pager } = stack;
+        return { api, promoter, alertmanager, pager };
       },
     );
 
@@ -266,6 +283,14 @@ describe('the GitOps loop', () => {
           'the alert comment on the rollback pull request',
           async () =>
             (await ctx.repo.comments(pull.number)).some((c) => c.includes('ModelFeatureDrift')) || undefined,
+          10_000,
+        );
+        // The promoter wrote as the GitHub App (an installation token minted from its key), and the
+        // routing tree paged the human receiver for the same alert.
+        expect(github.mintedTokens).toBeGreaterThanOrEqual(1);
+        await waitFor(
+          'the human pager to receive the drift alert',
+          async () => pager.pages.some((p) => p.alertname === 'ModelFeatureDrift') || undefined,
           10_000,
         );
         return pull.number;

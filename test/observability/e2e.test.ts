@@ -1,30 +1,27 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelMetadataSchema } from '@titanic/features';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertRules } from '../../charts/prometheus/alert-rules.ts';
 import { loadEnvironment } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema.ts';
-import { type RunningInference, startInference } from '../../services/inference/src/start.ts';
+import type { RunningInference } from '../../services/inference/src/start.ts';
 import { expandGrafanaVariables, panelQueries } from './dashboard-queries.ts';
 import { startMonitoringStack } from './e2e/monitoring-stack.ts';
+import { type ObservedInference, startObservedInference } from './e2e/observed-inference.ts';
 import { type RunningProcess, waitFor } from './e2e/processes.ts';
 import type { PrometheusApi } from './e2e/prometheus-api.ts';
 import { predict, skewedPassengers, trainingPassengers } from './e2e/traffic.ts';
 import { startWebhookReceiver } from './e2e/webhook-receiver.ts';
 
-const DATABASE = 'postgres://postgres@127.0.0.1:5432/test';
 const TOKEN = `e2e-${Math.random().toString(36).slice(2)}`;
-const SCHEMA = `obs_e2e_${process.pid}_${Date.now()}`;
 const PSI_WINDOW = 200;
 // Grafana's $__rate_interval is at least four scrape intervals; 1 s scrapes make 15 s ample.
 const RATE_INTERVAL = '15s';
 
 let env: Environment;
 let dir: string;
-let admin: pg.Client;
+let observed: ObservedInference;
 let inference: RunningInference;
 let prometheus: RunningProcess;
 let alertmanager: RunningProcess;
@@ -35,26 +32,8 @@ let trainingRate: number;
 beforeAll(async () => {
   env = await loadEnvironment('dev');
   dir = await mkdtemp(join(tmpdir(), 'observability-e2e-'));
-  admin = new pg.Client({ connectionString: DATABASE });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${SCHEMA}`);
-
-  inference = await startInference({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ENVIRONMENT: env.name,
-    DATABASE_URL: `${DATABASE}?options=-c%20search_path%3D${SCHEMA}`,
-    // The model the environment pins, as in the cluster (not whichever the trainer wrote last).
-    MODEL_PATH: join('models', env.model.name, env.model.version, 'model.onnx'),
-    PSI_WINDOW: String(PSI_WINDOW),
-    LOG_LEVEL: 'warn',
-  });
-  await inference.databaseReady;
-  const modelJson = join('models', env.model.name, inference.modelVersion, 'model.json');
-  trainingRate = modelMetadataSchema.parse(
-    JSON.parse(await readFile(modelJson, 'utf8')),
-  ).trainingPositiveRate;
-
+  observed = await startObservedInference(env, PSI_WINDOW);
+  ({ inference, trainingPositiveRate: trainingRate } = observed);
   receiver = await startWebhookReceiver();
   const tokenFile = join(dir, 'webhook-token');
   await writeFile(tokenFile, TOKEN, { mode: 0o600 });
@@ -70,11 +49,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled([prometheus?.stop(), alertmanager?.stop(), receiver?.stop(), inference?.stop()]);
-  if (admin) {
-    await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
-    await admin.end();
-  }
+  await Promise.allSettled([prometheus?.stop(), alertmanager?.stop(), receiver?.stop()]);
+  await observed?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

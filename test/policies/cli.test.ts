@@ -35,7 +35,7 @@ describe('npm run policy', () => {
   it('passes a fresh render (digest warnings only) and fails, conftest-style, on a violation', async () => {
     const clean = await policy();
     expect(clean.code).toBe(0);
-    expect(clean.stdout).toMatch(/\d+ tests, \d+ passed, 4 warnings, 0 failures, 0 exceptions/);
+    expect(clean.stdout).toMatch(/\d+ tests, \d+ passed, 8 warnings, 0 failures, 0 exceptions/);
 
     const file = join(root, 'dist', 'prod', 'inference.yaml');
     const text = await readFile(file, 'utf8');

@@ -141,7 +141,34 @@ describe('policies', () => {
       ctx(),
       RULES.filter((r) => r.id.startsWith('TGP-006')),
     );
-    expect(warned.map((r) => r.severity)).toEqual(['warn', 'warn', 'warn', 'warn']);
+    // Staging and prod: server, modelcar, promoter and the credentials Job (promoter image).
+    expect(warned.map((r) => r.severity)).toEqual(Array(8).fill('warn'));
+  });
+
+  it('TGP-015 every image is ours or an upstream image pinned repository:tag@sha256', async () => {
+    const job = (all: Json[], folder: string) =>
+      pick(all, folder, 'Job', 'generate-credentials').spec.template.spec.containers[0];
+    const kubectl = 'docker.io/bitnami/kubectl:1.28.13';
+    const out = await violations('TGP-015', (all) => {
+      for (const env of ['dev', 'staging', 'prod']) job(all, env).image = kubectl;
+      // A digest without the tag hides the version from reviewers; a tag alone can move.
+      pick(all, 'prod', 'Deployment', 'grafana').spec.template.spec.containers[0].image =
+        `docker.io/grafana/grafana@sha256:${'a'.repeat(64)}`;
+    });
+    expect(out).toEqual([
+      `dist/prod/grafana.yaml - Deployment/grafana - container "grafana" image docker.io/grafana/grafana@sha256:${'a'.repeat(64)} is neither built here nor pinned repository:tag@sha256:…`,
+      `dist/prod/postgres.yaml - Job/generate-credentials - container "generate" image ${kubectl} is neither built here nor pinned repository:tag@sha256:…`,
+      `dist/staging/postgres.yaml - Job/generate-credentials - container "generate" image ${kubectl} is neither built here nor pinned repository:tag@sha256:…`,
+    ]);
+    // Dev only warns, so an upstream tag can be tried there before it is pinned.
+    const all = structuredClone(await manifests());
+    job(all, 'dev').image = kubectl;
+    const dev = runPolicies(
+      all,
+      ctx(),
+      RULES.filter((r) => r.id.startsWith('TGP-015')),
+    );
+    expect(dev.map((r) => `${r.file} ${r.severity}`)).toEqual(['dist/dev/postgres.yaml warn']);
   });
 
   it('TGP-007 no secret data or password literals', async () => {

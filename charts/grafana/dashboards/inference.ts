@@ -11,6 +11,7 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as HeatmapPanel } from '@grafana/grafana-foundation-sdk/heatmap';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PREDICTION_ROUTES } from '../../prometheus/alert-rules/context.ts';
 import {
   DATASOURCE,
   datasourceVariable,
@@ -28,7 +29,7 @@ export const INFERENCE_UID = 'titanic-inference';
 
 const sel = (...extra: string[]) => `{${[INFERENCE, ...extra].join(',')}}`;
 const RATE = '[$__rate_interval]';
-const PREDICT = 'route=~"/v1/predict|/v2/models/titanic/infer"';
+const PREDICT = `route=~"${PREDICTION_ROUTES}"`;
 
 function latencyQuantile(q: number, refId: string) {
   return series(

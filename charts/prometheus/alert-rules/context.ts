@@ -9,5 +9,9 @@ export interface RuleContext {
   readonly trainingPositiveRate: number;
 }
 
-/** Routes that serve predictions; health checks and /metrics would dilute latency and error ratios. */
-export const PREDICTION_ROUTES = '/v1/predict|/v2/models/titanic/infer';
+/**
+ * Routes that serve predictions, as the server labels them (the router's patterns, not request
+ * paths); health checks and /metrics would dilute latency and error ratios.
+ */
+export const PREDICTION_ROUTES =
+  '/v1/predict|/v2/models/:model/infer|/v2/models/:model/versions/:version/infer';

@@ -11,6 +11,7 @@ import { createClient, Repository } from './github.ts';
 import { promote } from './promote.ts';
 import { RegistryClient } from './registry.ts';
 import { rollback } from './rollback.ts';
+import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
 import { serve } from './serve.ts';
 import { formatStatus, status } from './status.ts';
 
@@ -20,8 +21,10 @@ const USAGE = `usage:
   promoter status [--json]
   promoter serve
 
-environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE), GITHUB_REPOSITORY=owner/name, GITHUB_API_URL,
-GITHUB_WRITE_PACING_MS, REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE); serve: PORT, WEBHOOK_SECRET (or _FILE)`;
+environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
+GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL,
+GITHUB_WRITE_PACING_MS, REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE); serve: PORT, WEBHOOK_SECRET (or _FILE),
+ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window`;
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
@@ -29,6 +32,7 @@ function context(env: Env): PromoterContext {
   const config = readConfig(env);
   const client = createClient({
     token: config.token,
+    ...(config.app ? { app: config.app } : {}),
     owner: config.owner,
     repo: config.repo,
     apiUrl: config.apiUrl,
@@ -123,7 +127,10 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return 0;
       }
       case 'serve': {
-        const server = await serve(context(env), env);
+        const ctx = context(env);
+        const argo = readArgoCdConfig(env);
+        const server = await serve(ctx, env);
+        if (argo) startRollbackSync(ctx, argo, Number(env.ARGOCD_SYNC_CHECK_MS ?? 60_000));
         log(`promoter listening on :${(server.address() as AddressInfo).port}`);
         return -1;
       }

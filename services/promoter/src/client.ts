@@ -3,9 +3,13 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import { registerSecret } from './errors.ts';
+import { appAuthOptions, type GitHubAppCredentials } from './github-app.ts';
 
 export interface GitHubOptions {
+  /** A personal or Actions token; ignored when `app` is given. */
   readonly token: string;
+  /** Act as a GitHub App installation (tokens minted and renewed by the client). */
+  readonly app?: GitHubAppCredentials;
   readonly owner: string;
   readonly repo: string;
   readonly apiUrl: string;
@@ -25,7 +29,7 @@ export function createClient(o: GitHubOptions): Client {
   const log = o.log ?? (() => {});
   const pacing = o.writePacingMs ?? 1000;
   return new PromoterOctokit({
-    auth: o.token,
+    ...(o.app ? appAuthOptions(o.app) : { auth: o.token }),
     baseUrl: o.apiUrl,
     userAgent: 'titanic-promoter',
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) },

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { PromoterError, registerSecret } from './errors.ts';
+import { type GitHubAppCredentials, readGitHubApp } from './github-app.ts';
 
 /** Settings read from the process environment; every failure names the variable and the fix. */
 export interface PromoterConfig {
+  /** Empty when the promoter acts as a GitHub App. */
   readonly token: string;
+  readonly app?: GitHubAppCredentials;
   readonly owner: string;
   readonly repo: string;
   readonly apiUrl: string;
@@ -71,12 +74,13 @@ function pacing(value: string | undefined): number {
 }
 
 export function readConfig(env: Env): PromoterConfig {
-  const token = readSecret(env, 'GITHUB_TOKEN');
-  if (!token)
+  const app = readGitHubApp(env);
+  const token = app ? '' : readSecret(env, 'GITHUB_TOKEN');
+  if (!app && !token)
     throw new PromoterError(
       'GITHUB_TOKEN is not set',
       'config',
-      'set GITHUB_TOKEN (or GITHUB_TOKEN_FILE) to a token with contents and pull-requests write access',
+      'set GITHUB_TOKEN (or GITHUB_TOKEN_FILE) to a token with contents and pull-requests write access, or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY_FILE',
     );
   const repository = required(
     env,
@@ -92,7 +96,8 @@ export function readConfig(env: Env): PromoterConfig {
     );
   }
   return {
-    token,
+    token: token ?? '',
+    ...(app ? { app } : {}),
     owner,
     repo,
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),

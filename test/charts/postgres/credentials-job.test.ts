@@ -1,93 +1,139 @@
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../environments/load.ts';
+import { run } from '../../../services/promoter/src/credentials/main.ts';
 import { find, type Json } from '../render.ts';
 
-const run = promisify(execFile);
-let dir: string;
-
 /**
- * kubectl cannot reach a cluster here, so a stand-in keeps Secrets as files: `get` succeeds when the
- * file exists, `create secret generic NAME --from-literal=k=v…` writes it, `delete` removes it. The
- * script under test is the exact text rendered into the Job, run by the real bash.
+ * No API server runs here: a stand-in keeps Secrets in memory, answers like the API server
+ * (201 Created, 409 AlreadyExists, 404 NotFound as metav1.Status) and validates every Secret it
+ * receives against the Kubernetes 1.28 schema (kubernetes-models). The generator talks to it
+ * through the real @kubernetes/client-node.
  */
-const FAKE_KUBECTL = `#!/bin/bash
-set -eu
-store="$SECRETS_DIR"
-echo "$*" >> "$store/../calls"
-case "$1 $2" in
-  "get secret") test -f "$store/$3" ;;
-  "delete secret") rm -f "$store/$3" ;;
-  "create secret") shift 3; name="$1"; shift; : > "$store/$name"
-    for arg in "$@"; do echo "\${arg#--from-literal=}" >> "$store/$name"; done ;;
-  *) echo "unexpected kubectl $*" >&2; exit 1 ;;
-esac
-`;
+class FakeApiServer {
+  readonly secrets = new Map<string, Record<string, string>>();
+  readonly calls: string[] = [];
+  private constructor(private readonly server: Server) {}
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'titanic-creds-'));
-  await mkdir(join(dir, 'bin'));
-  await mkdir(join(dir, 'secrets'));
-  await writeFile(join(dir, 'bin', 'kubectl'), FAKE_KUBECTL);
-  await chmod(join(dir, 'bin', 'kubectl'), 0o755);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+  static async start(namespace: string): Promise<FakeApiServer> {
+    const server = createServer();
+    const fake = new FakeApiServer(server);
+    const status = (code: number, reason: string, message: string) => ({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message,
+      reason,
+      code,
+    });
+    server.on('request', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const reply = (code: number, body: unknown) => {
+          res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        };
+        const base = `/api/v1/namespaces/${namespace}/secrets`;
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        fake.calls.push(`${req.method} ${path}`);
+        if (req.method === 'POST' && path === base) {
+          const body = JSON.parse(Buffer.concat(chunks).toString());
+          new Secret(body).validate();
+          const name = body.metadata.name as string;
+          if (fake.secrets.has(name))
+            return reply(409, status(409, 'AlreadyExists', `secrets "${name}" already exists`));
+          fake.secrets.set(name, body.stringData);
+          return reply(201, { ...body, metadata: { ...body.metadata, namespace } });
+        }
+        const name = path.startsWith(`${base}/`) ? path.slice(base.length + 1) : '';
+        if (req.method === 'DELETE' && name) {
+          if (!fake.secrets.delete(name))
+            return reply(404, status(404, 'NotFound', `secrets "${name}" not found`));
+          return reply(200, { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 200 });
+        }
+        reply(404, status(404, 'NotFound', `unexpected ${req.method} ${path}`));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
 
-async function runJob(): Promise<string> {
-  const job: Json = await find('prod', 'Job', 'generate-credentials');
-  const [shell, flag, script] = job.spec.template.spec.containers[0].command;
-  expect([shell, flag]).toEqual(['/bin/bash', '-c']);
-  const { stdout } = await run('/bin/bash', ['-c', script], {
-    env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, SECRETS_DIR: join(dir, 'secrets') },
-  });
-  return stdout;
+  kubeConfig(): KubeConfig {
+    const { port } = this.server.address() as AddressInfo;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: 'u', token: 'sa-token' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    return kc;
+  }
+
+  stop() {
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
 
-describe('credentials generator Job', () => {
-  it('creates the four Secrets with random values once, and never rotates them', async () => {
-    expect(await runJob()).toBe('credentials present\n');
-    expect((await readdir(join(dir, 'secrets'))).sort()).toEqual([
-      'grafana-admin',
-      'inference-database',
-      'postgres-credentials',
-      'promoter-webhook-token',
-    ]);
-    const postgres = await readFile(join(dir, 'secrets', 'postgres-credentials'), 'utf8');
-    const password = /^password=([A-Za-z0-9]{32})$/m.exec(postgres)?.[1];
-    expect(password).toBeDefined();
-    const url = await readFile(join(dir, 'secrets', 'inference-database'), 'utf8');
-    expect(url.trim()).toBe(
-      `url=postgresql://titanic:${password}@postgres.titanic-prod.svc:5432/titanic?sslmode=disable`,
-    );
-    const token = await readFile(join(dir, 'secrets', 'promoter-webhook-token'), 'utf8');
-    expect(token).toMatch(/^token=[A-Za-z0-9]{32}\n$/);
+let api: FakeApiServer;
+let job: Json;
+let jobEnv: Record<string, string>;
 
-    await writeFile(join(dir, 'calls'), '');
-    expect(await runJob()).toBe('credentials present\n');
-    const calls = (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
-    expect(calls.every((c) => c.startsWith('get secret'))).toBe(true);
-    expect(await readFile(join(dir, 'secrets', 'postgres-credentials'), 'utf8')).toBe(postgres);
+beforeAll(async () => {
+  job = await find('prod', 'Job', 'generate-credentials');
+  const container = job.spec.template.spec.containers[0];
+  // The Job's own environment; the downward API supplies the namespace.
+  jobEnv = Object.fromEntries(
+    container.env.map((e: Json) => [e.name, e.value ?? (e.valueFrom?.fieldRef ? 'titanic-prod' : '')]),
+  );
+  api = await FakeApiServer.start('titanic-prod');
+});
+afterAll(() => api.stop());
+
+describe('credentials generator Job', () => {
+  it('runs the generator bundled into the promoter image, not a third-party kubectl image', async () => {
+    const container = job.spec.template.spec.containers[0];
+    expect(container.image).toMatch(/^ghcr\.io\/titanic-ml\/titanic-promoter:/);
+    expect(container.command).toEqual(['node', 'services/promoter/build/credentials.js']);
+    const pkg = await import(`${REPO_ROOT}/services/promoter/package.json`, { with: { type: 'json' } });
+    expect(pkg.default.scripts.build).toContain('credentials=src/credentials/main.ts');
   });
 
-  it('its Role reads only the Secrets it manages', async () => {
+  it('creates the Secrets with random values once (API keys in prod), and never rotates them', async () => {
+    expect(await run(jobEnv, api.kubeConfig())).toEqual([
+      'postgres-credentials',
+      'inference-database',
+      'grafana-admin',
+      'promoter-webhook-token',
+      'inference-api-keys',
+    ]);
+    const { password } = api.secrets.get('postgres-credentials')!;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(api.secrets.get('inference-database')!.url).toBe(
+      `postgresql://titanic:${password}@postgres.titanic-prod.svc:5432/titanic?sslmode=disable`,
+    );
+    expect(api.secrets.get('promoter-webhook-token')!.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(api.secrets.get('inference-api-keys')!.keys).toMatch(/^[A-Za-z0-9_-]{32}$/);
+
+    const before = new Map(api.secrets);
+    api.calls.length = 0;
+    expect(await run(jobEnv, api.kubeConfig())).toEqual([]);
+    expect(api.calls.every((c) => c.startsWith('POST '))).toBe(true);
+    expect(api.secrets).toEqual(before);
+  });
+
+  it('leaves API keys to the operator in dev', async () => {
+    const dev: Json = await find('dev', 'Job', 'generate-credentials');
+    expect(dev.spec.template.spec.containers[0].env.map((e: Json) => e.name)).not.toContain('API_KEYS');
+  });
+
+  it('its Role can create Secrets and delete only the database URL it replaces', async () => {
     const role: Json = await find('prod', 'Role', 'generate-credentials');
     expect(role.rules).toEqual([
-      {
-        apiGroups: [''],
-        resources: ['secrets'],
-        resourceNames: [
-          'postgres-credentials',
-          'inference-database',
-          'grafana-admin',
-          'promoter-webhook-token',
-        ],
-        verbs: ['get', 'delete'],
-      },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['inference-database'], verbs: ['delete'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
     ]);
   });

@@ -106,6 +106,8 @@ describe('Alertmanager configuration', () => {
     const local = alertmanagerConfig({
       namespace: 'titanic-prod',
       credentialsFile: tokenPath,
+      pager: { pagerduty: {}, secret: { secretName: 'alertmanager-pager', key: 'routing-key' } },
+      pagerSecretFile: tokenPath,
       groupWait: '1s',
     });
     const path = join(dir, 'alertmanager.yml');

@@ -5,6 +5,7 @@ import { alertRules } from '../../../charts/prometheus/alert-rules.ts';
 import { alertmanagerConfig } from '../../../charts/prometheus/alertmanager-config.ts';
 import { prometheusConfig } from '../../../charts/prometheus/config.ts';
 import type { Environment } from '../../../environments/schema.ts';
+import { type PagerSink, startPagerSink } from './pager-sink.ts';
 import { type RunningProcess, startOnFreePort, waitFor } from './processes.ts';
 import { PrometheusApi } from './prometheus-api.ts';
 
@@ -15,6 +16,8 @@ export interface MonitoringStack {
   readonly api: PrometheusApi;
   readonly prometheus: RunningProcess;
   readonly alertmanager: RunningProcess;
+  /** The human receiver: every alert the environment's routing tree pages lands here. */
+  readonly pager: PagerSink;
   stop(): Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export async function startMonitoringStack(options: {
   readonly trainingPositiveRate: number;
 }): Promise<MonitoringStack> {
   const { dir, env } = options;
+  const pager = await startPagerSink();
+  // The environment's routing tree with its human receiver swapped for a local webhook.
   await writeFile(
     join(dir, 'alertmanager.yml'),
     stringify(
@@ -41,6 +46,8 @@ export async function startMonitoringStack(options: {
         namespace: env.namespace,
         promoterUrl: options.webhookUrl,
         credentialsFile: options.credentialsFile,
+        pager: { webhook: { url: pager.url }, secret: env.monitoring.pager.secret },
+        pagerSecretFile: options.credentialsFile,
         groupWait: '1s',
         groupInterval: '1s',
         repeatInterval: '1h',
@@ -89,15 +96,16 @@ export async function startMonitoringStack(options: {
       '/-/ready',
     );
   } catch (err) {
-    await am.proc.stop();
+    await Promise.allSettled([am.proc.stop(), pager.stop()]);
     throw err;
   }
   const stack: MonitoringStack = {
     api: new PrometheusApi(`http://127.0.0.1:${prom.port}`),
     prometheus: prom.proc,
     alertmanager: am.proc,
+    pager,
     async stop() {
-      await Promise.allSettled([prom.proc.stop(), am.proc.stop()]);
+      await Promise.allSettled([prom.proc.stop(), am.proc.stop(), pager.stop()]);
     },
   };
   try {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ACCESS_TOKENS, checkAppJwt, type FakeApp } from './app-routes.ts';
 import type { RepoCoordinates } from './builders.ts';
 import { GitStore } from './git-store.ts';
 import { checkRequest, checkResponse, type ServedOperation, type Violation } from './openapi.ts';
@@ -12,6 +13,8 @@ export interface FakeGitHubOptions {
   readonly token?: string;
   /** Clock for created/updated timestamps, so tests can reason about soak times. */
   readonly now?: () => Date;
+  /** A GitHub App whose installation may exchange a signed JWT for the token. */
+  readonly app?: FakeApp;
 }
 
 interface Injected {
@@ -31,6 +34,9 @@ export class FakeGitHub {
   readonly violations: Violation[] = [];
   readonly calls: Array<{ operationId: string; status: number }> = [];
   readonly pulls = new PullStore();
+  /** Installation tokens minted for the App. */
+  mintedTokens = 0;
+  app: FakeApp | undefined;
   private readonly injected: Injected[] = [];
 
   private constructor(
@@ -60,6 +66,7 @@ export class FakeGitHub {
       options.now ?? (() => new Date()),
       server,
     );
+    fake.app = options.app;
     server.on('request', (req, res) => {
       fake.handle(req).then(
         (reply) => {
@@ -126,7 +133,11 @@ export class FakeGitHub {
     if (!match) return { status: 404, body: { message: `Not Found: ${method} ${url.pathname}` } };
     const { served, handler, params } = match;
     const auth = req.headers.authorization ?? '';
-    if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}`) {
+    if (served.operationId === ACCESS_TOKENS.operationId) {
+      const problem = this.app ? checkAppJwt(this.app, auth, this.now()) : 'no GitHub App is installed';
+      if (problem)
+        return { status: 401, body: { message: problem, documentation_url: 'https://docs.github.com/rest' } };
+    } else if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}`) {
       return {
         status: 401,
         body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },

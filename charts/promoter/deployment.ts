@@ -1,0 +1,111 @@
+import type { Environment } from '../../environments/schema.ts';
+import { ARGOCD_NAMESPACE, NAMES, PORTS, REPO_SLUG } from '../constants.ts';
+import { nodeOptions, promoterImage, pullSecrets, RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
+import { Deployment, type IDeployment } from '../kinds.ts';
+import { selectorLabels } from '../labels.ts';
+
+type Labels = Record<string, string>;
+
+export const GITHUB_APP_KEY_FILE = '/var/run/secrets/github-app/private-key.pem';
+export const WEBHOOK_TOKEN_FILE = '/var/run/secrets/webhook/token';
+export const ARGOCD_TOKEN_FILE = '/var/run/secrets/argocd/token';
+export const ARGOCD_CA_FILE = '/var/run/secrets/argocd/ca.crt';
+/** Argo CD's API as seen from the cluster (the argocd-server Service). */
+export const ARGOCD_SERVER_URL = `https://argocd-server.${ARGOCD_NAMESPACE}.svc`;
+const RESOURCES = { requests: { cpu: '20m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+
+/** Argo CD Application name of an environment (the ApplicationSet's naming). */
+export function argocdApplication(env: Environment): string {
+  return `titanic-${env.name}`;
+}
+
+/**
+ * `promoter serve`: the Alertmanager webhook that opens rollback pull requests as a GitHub App and,
+ * for an environment with a sync window, asks Argo CD to sync a merged rollback outside the window.
+ */
+export function promoterDeployment(env: Environment, labels: Labels): IDeployment {
+  return Deployment({
+    metadata: { name: NAMES.promoter, namespace: env.namespace, labels },
+    spec: {
+      // One writer: two replicas would answer the same alert twice.
+      replicas: 1,
+      revisionHistoryLimit: 3,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: selectorLabels({ name: NAMES.promoter, env: env.name }) },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: NAMES.promoter,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPod(10001),
+          ...pullSecrets(env),
+          containers: [
+            {
+              name: NAMES.promoter,
+              image: promoterImage(env),
+              command: ['node', 'services/promoter/build/cli.js'],
+              args: ['serve'],
+              ports: [{ name: 'http', containerPort: PORTS.promoter, protocol: 'TCP' }],
+              env: [
+                { name: 'PORT', value: String(PORTS.promoter) },
+                { name: 'HOST', value: '0.0.0.0' },
+                { name: 'GITHUB_REPOSITORY', value: REPO_SLUG },
+                { name: 'GITHUB_APP_ID', value: String(env.promoter.githubApp.appId) },
+                { name: 'GITHUB_APP_INSTALLATION_ID', value: String(env.promoter.githubApp.installationId) },
+                { name: 'GITHUB_APP_PRIVATE_KEY_FILE', value: GITHUB_APP_KEY_FILE },
+                { name: 'WEBHOOK_SECRET_FILE', value: WEBHOOK_TOKEN_FILE },
+                ...(env.argocd.syncWindow
+                  ? [
+                      { name: 'ARGOCD_SERVER', value: ARGOCD_SERVER_URL },
+                      { name: 'ARGOCD_APPLICATION', value: argocdApplication(env) },
+                      { name: 'ARGOCD_ENV', value: env.name },
+                      { name: 'ARGOCD_TOKEN_FILE', value: ARGOCD_TOKEN_FILE },
+                      // argocd-server's certificate authority, when it is not publicly trusted.
+                      { name: 'NODE_EXTRA_CA_CERTS', value: ARGOCD_CA_FILE },
+                    ]
+                  : []),
+                { name: 'NODE_OPTIONS', value: nodeOptions(RESOURCES.limits.memory) },
+              ],
+              resources: RESOURCES,
+              securityContext: RESTRICTED_CONTAINER,
+              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20 },
+              volumeMounts: [
+                { name: 'github-app', mountPath: '/var/run/secrets/github-app', readOnly: true },
+                { name: 'webhook', mountPath: '/var/run/secrets/webhook', readOnly: true },
+                ...(env.argocd.syncWindow
+                  ? [{ name: 'argocd', mountPath: '/var/run/secrets/argocd', readOnly: true }]
+                  : []),
+              ],
+            },
+          ],
+          volumes: [
+            {
+              name: 'github-app',
+              secret: {
+                secretName: NAMES.promoterGithubAppSecret,
+                items: [{ key: 'private-key.pem', path: 'private-key.pem' }],
+              },
+            },
+            {
+              name: 'webhook',
+              secret: { secretName: NAMES.promoterWebhookSecret, items: [{ key: 'token', path: 'token' }] },
+            },
+            ...(env.argocd.syncWindow
+              ? [
+                  {
+                    name: 'argocd',
+                    secret: {
+                      secretName: NAMES.promoterArgocdSecret,
+                      items: [{ key: 'token', path: 'token' }],
+                    },
+                  },
+                ]
+              : []),
+          ],
+        },
+      },
+    },
+  });
+}

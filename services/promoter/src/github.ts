@@ -25,7 +25,34 @@ export interface PullInfo {
   readonly url: string;
   readonly labels: readonly string[];
   readonly state: string;
+  /** Login of whoever opened it. */
+  readonly author: string;
+  readonly merged: boolean;
 }
+
+type ApiPull = {
+  number: number;
+  title: string;
+  body: string | null;
+  head: { ref: string };
+  html_url: string;
+  labels: Array<{ name?: string }>;
+  state: string;
+  user: { login: string } | null;
+  merged_at: string | null;
+};
+
+const pullInfo = (p: ApiPull): PullInfo => ({
+  number: p.number,
+  title: p.title,
+  body: p.body ?? '',
+  head: p.head.ref,
+  url: p.html_url,
+  labels: p.labels.map((l) => l.name ?? ''),
+  state: p.state,
+  author: p.user?.login ?? '',
+  merged: Boolean(p.merged_at),
+});
 
 /** The repository operations the promoter needs, all through the REST API (no clone). */
 export class Repository {
@@ -211,14 +238,46 @@ export class Repository {
       state: 'open',
       per_page: 100,
     });
-    return pulls.map((p) => ({
-      number: p.number,
-      title: p.title,
-      body: p.body ?? '',
-      head: p.head.ref,
-      url: p.html_url,
-      labels: p.labels.map((l) => l.name ?? ''),
-      state: p.state,
+    return pulls.map(pullInfo);
+  }
+
+  /** Pull requests (any state) whose head is `branch`, newest first. */
+  async pullsFrom(branch: string): Promise<PullInfo[]> {
+    const { data } = await this.client.pulls.list({
+      ...this.r,
+      state: 'all',
+      head: `${this.owner}:${branch}`,
+      per_page: 30,
+    });
+    return data.map(pullInfo);
+  }
+
+  /** Merged pull requests that brought `sha` to the default branch. */
+  async pullsOfCommit(sha: string): Promise<PullInfo[]> {
+    const { data } = await this.client.repos.listPullRequestsAssociatedWithCommit({
+      ...this.r,
+      commit_sha: sha,
+      per_page: 30,
+    });
+    return data.map(pullInfo);
+  }
+
+  /** Completed check runs named `name` on a commit, with the app that reported each. */
+  async checkRuns(
+    sha: string,
+    name: string,
+  ): Promise<Array<{ conclusion: string | null; app: string; completedAt: string }>> {
+    const { data } = await this.client.checks.listForRef({
+      ...this.r,
+      ref: sha,
+      check_name: name,
+      status: 'completed',
+      per_page: 100,
+    });
+    return data.check_runs.map((c) => ({
+      conclusion: c.conclusion,
+      app: c.app?.slug ?? '',
+      completedAt: c.completed_at ?? '',
     }));
   }
 

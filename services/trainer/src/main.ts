@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { TrainerError } from './errors.ts';
 import { terminalProgress } from './progress.ts';
 import { runTraining } from './run.ts';
+import { verifyCommand } from './verify-cli.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
@@ -26,6 +27,10 @@ function parseSeed(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'verify') {
+    process.exitCode = await verifyCommand(process.argv.slice(3), REPO_ROOT);
+    return;
+  }
   const started = performance.now();
   const { values } = parseArgs({
     options: {

@@ -28,6 +28,8 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
  */
 export class OciRegistry {
   readonly tokenRequests: string[] = [];
+  /** Origin of the token service the registry's challenges name (trusted by the bot in tests). */
+  readonly tokenOrigin: string;
 
   private constructor(
     readonly url: string,
@@ -36,7 +38,9 @@ export class OciRegistry {
     private readonly dir: string,
     private readonly child: ChildProcess,
     private readonly tokenServer: Server,
-  ) {}
+  ) {
+    this.tokenOrigin = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`;
+  }
 
   static async start(): Promise<OciRegistry> {
     if (!existsSync(REGISTRY_BIN))

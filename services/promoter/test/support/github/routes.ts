@@ -1,3 +1,4 @@
+import { checkRoutes } from './checks.ts';
 import { gitRoutes } from './git-routes.ts';
 import type { Handler, Reply, Request } from './http.ts';
 import type { ServedOperation } from './openapi.ts';
@@ -6,4 +7,4 @@ import { pullRoutes } from './pull-routes.ts';
 export type { Handler, Reply, Request };
 
 /** Every operation the fake serves, each checked against GitHub's OpenAPI description. */
-export const routes: ReadonlyArray<[ServedOperation, Handler]> = [...gitRoutes, ...pullRoutes];
+export const routes: ReadonlyArray<[ServedOperation, Handler]> = [...gitRoutes, ...pullRoutes, ...checkRoutes];

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { RepoCoordinates } from './builders.ts';
 import { GitStore } from './git-store.ts';
 import { checkRequest, checkResponse, type ServedOperation, type Violation } from './openapi.ts';
+import { CheckStore } from './checks.ts';
 import { PullStore } from './pulls.ts';
 import { type Handler, type Reply, routes } from './routes.ts';
 
@@ -10,6 +11,8 @@ export interface FakeGitHubOptions {
   readonly owner?: string;
   readonly repo?: string;
   readonly token?: string;
+  /** Login the token acts as (the bot's identity on pull requests and comments). */
+  readonly login?: string;
   /** Clock for created/updated timestamps, so tests can reason about soak times. */
   readonly now?: () => Date;
 }
@@ -31,12 +34,17 @@ export class FakeGitHub {
   readonly violations: Violation[] = [];
   readonly calls: Array<{ operationId: string; status: number }> = [];
   readonly pulls = new PullStore();
+  /** Check runs by commit, as CI (the GitHub Actions app) reports them. */
+  readonly checks = new CheckStore();
+  /** A second identity: a maintainer acting through the same API (closing, commenting, opening PRs). */
+  readonly human = { token: 'ghp_human_maintainer_token', login: 'octocat' };
   private readonly injected: Injected[] = [];
 
   private constructor(
     readonly git: GitStore,
     readonly coordinates: RepoCoordinates,
     readonly token: string,
+    readonly login: string,
     readonly now: () => Date,
     private readonly server: Server,
   ) {}
@@ -57,6 +65,7 @@ export class FakeGitHub {
       git,
       coordinates,
       options.token ?? 'ghp_test',
+      options.login ?? 'github-actions[bot]',
       options.now ?? (() => new Date()),
       server,
     );
@@ -125,8 +134,9 @@ export class FakeGitHub {
     }
     if (!match) return { status: 404, body: { message: `Not Found: ${method} ${url.pathname}` } };
     const { served, handler, params } = match;
-    const auth = req.headers.authorization ?? '';
-    if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}`) {
+    const auth = (req.headers.authorization ?? '').replace(/^(token|bearer) /i, '');
+    const login = auth === this.token ? this.login : auth === this.human.token ? this.human.login : undefined;
+    if (!login) {
       return {
         status: 401,
         body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
@@ -158,7 +168,7 @@ export class FakeGitHub {
         body: { message: `Invalid request: ${message}`, documentation_url: 'https://docs.github.com/rest' },
       };
     }
-    const reply = await handler({ fake: this, params, query, body });
+    const reply = await handler({ fake: this, params, query, body, login });
     const responseProblems = checkResponse(served, reply.status, reply.body);
     if (responseProblems.length > 0) {
       const message = responseProblems.join(' | ');

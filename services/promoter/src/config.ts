@@ -94,7 +94,12 @@ function pacing(value: string | undefined): number {
 }
 
 const list = (value: string | undefined, fallback: readonly string[]) =>
-  value?.trim() ? value.split(',').map((v) => v.trim()).filter(Boolean) : fallback;
+  value?.trim()
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : fallback;
 
 /** PROMOTER_LOGINS (the bot's GitHub logins), MODEL_VERIFY_CHECK and MODEL_VERIFY_APPS. */
 export function trustConfig(env: Env): Trust {

@@ -29,7 +29,10 @@ export function registerSecret(value: string | undefined): void {
     const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
     const start = shift === 0 ? 0 : 4;
     const end = Math.floor((shift + bytes.length) / 3) * 4;
-    for (const core of [encoded.slice(start, end), encoded.slice(start, end).replace(/\+/g, '-').replace(/\//g, '_')])
+    for (const core of [
+      encoded.slice(start, end),
+      encoded.slice(start, end).replace(/\+/g, '-').replace(/\//g, '_'),
+    ])
       if (core.length >= 8) secrets.add(core);
   }
 }

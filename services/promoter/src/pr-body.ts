@@ -28,7 +28,7 @@ export function dataBlock(data: PullData): string {
  * is a single escaped line, so it can neither end the body nor open such a block.
  */
 export function parseDataBlock(body: string): PullData | undefined {
-  const m = /(?:^|\n)<!-- promoter-data\n(\{[^]*?\n\})\npromoter-data -->\s*$/.exec(body);
+  const m = /(?:^|\n)<!-- promoter-data\n(\{[\s\S]*?\n\})\npromoter-data -->\s*$/.exec(body);
   if (!m) return undefined;
   try {
     const data = JSON.parse(m[1]!) as PullData;
@@ -120,8 +120,7 @@ export function promotionBody(i: PromotionBodyInput): string {
           '### Holds removed since the last promotion',
           '',
           ...i.holdsRemoved.map(
-            (r) =>
-              `- ${code(r.hold)} removed by ${r.commit.slice(0, 12)} ${code(r.subject, 120)}`,
+            (r) => `- ${code(r.hold)} removed by ${r.commit.slice(0, 12)} ${code(r.subject, 120)}`,
           ),
           '',
         ]

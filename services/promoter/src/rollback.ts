@@ -92,7 +92,7 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
 
   // The reason is untrusted (alert text): one bounded line, never in the trailer paragraph.
   const reason = o.reason ? oneLine(o.reason) : undefined;
-  const message = `Revert "${subject}"\n\n${reason ? `Reason: ${reason}\n\n` : ''}This reverts commit ${target.sha}.\n`;
+  const message = `Revert "${subject}"\n\nThis reverts commit ${target.sha}.\n\n${reason ? `Reason: ${reason}\n\n` : ''}Rollback-Env: ${o.env}\n`;
   const headCommit = await repo.commit(head);
   const revertTree = await repo.treeFrom(headCommit.tree, changes);
   const steps = [{ tree: revertTree, message }];

@@ -10,7 +10,11 @@ import { createWebhookApp } from './webhook.ts';
 function port(env: Env, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 0 || value > 65535)
-    throw new PromoterError(`${name}=${env[name]} is not a port number`, 'config', `use e.g. ${name}=${fallback}`);
+    throw new PromoterError(
+      `${name}=${env[name]} is not a port number`,
+      'config',
+      `use e.g. ${name}=${fallback}`,
+    );
   return value;
 }
 
@@ -53,11 +57,14 @@ export async function serve(ctx: PromoterContext, env: Env): Promise<Server> {
   }
   const host = env.HOST || '127.0.0.1';
   const metrics = createMetrics();
-  const server = await listen(createWebhookApp({ ctx, secret, metrics }).listen(port(env, 'PORT', 8090), host));
+  const server = await listen(
+    createWebhookApp({ ctx, secret, metrics }).listen(port(env, 'PORT', 8090), host),
+  );
   const internal = await listen(
     metricsServer(metrics).listen(port(env, 'METRICS_PORT', 9464), env.METRICS_HOST || host),
   );
   ctx.log(`metrics on :${(internal.address() as AddressInfo).port}/metrics`);
+  server.once('close', () => internal.close());
   const shutdown = () => {
     internal.close();
     server.close(() => process.exit(0));

@@ -28,7 +28,10 @@ export async function metricsVerification(
   );
   const newest = runs.sort((a, b) => b.completedAt.localeCompare(a.completedAt))[0];
   if (!newest)
-    return { ok: false, detail: `no ${trust.verifyCheck} check from ${trust.verifyApps.join('/')} on ${where}` };
+    return {
+      ok: false,
+      detail: `no ${trust.verifyCheck} check from ${trust.verifyApps.join('/')} on ${where}`,
+    };
   if (newest.conclusion !== 'success')
     return { ok: false, detail: `${trust.verifyCheck} ended ${newest.conclusion} on ${where}` };
   return { ok: true, detail: `${trust.verifyCheck} re-derived it on ${last.sha.slice(0, 12)}` };

@@ -17,7 +17,11 @@ export interface EnvOutcome {
 
 /** Hosts of the environment's own Prometheus, the only target an alert's source link may have. */
 export function prometheusHosts(namespace: string): string[] {
-  return [`prometheus.${namespace}.svc`, `prometheus.${namespace}.svc.cluster.local`, `prometheus.${namespace}`];
+  return [
+    `prometheus.${namespace}.svc`,
+    `prometheus.${namespace}.svc.cluster.local`,
+    `prometheus.${namespace}`,
+  ];
 }
 
 /** Retry hint for GitHub failures a later delivery can get past; undefined for the rest. */

@@ -156,7 +156,11 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       const results = await run;
       // Shown once in the body, not once per alert: a huge delivery gets a short answer.
       const shown = ignored.slice(0, 20);
-      const body = { results, ignored: shown, ...(ignored.length > 20 ? { ignoredMore: ignored.length - 20 } : {}) };
+      const body = {
+        results,
+        ignored: shown,
+        ...(ignored.length > 20 ? { ignoredMore: ignored.length - 20 } : {}),
+      };
       const retry = results.filter((r) => r.retryAfter !== undefined).map((r) => r.retryAfter!);
       if (retry.length > 0) {
         // Environments that succeeded are idempotent on redelivery; Alertmanager retries a 503.

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModelMetadata } from '@titanic/features';
-import { TrainerError } from './errors.ts';
 import type { LocateOptions } from './data/locate.ts';
+import { TrainerError } from './errors.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { runTraining } from './run.ts';
 import { QUICK_PLAN } from './search.ts';
@@ -78,10 +78,14 @@ export async function verifyModel(opts: VerifyOptions): Promise<VerifyResult> {
     const derivedJson = readFileSync(join(result.dir, 'model.json'), 'utf8');
     const differences: string[] = [];
     if (!onnx.equals(Buffer.from(result.onnx)))
-      differences.push(`model.onnx: committed bytes differ from the retrained model (sha256 ${result.onnxSha256})`);
+      differences.push(
+        `model.onnx: committed bytes differ from the retrained model (sha256 ${result.onnxSha256})`,
+      );
     if (derivedJson !== jsonText) {
       const found = jsonDifferences(JSON.parse(jsonText), JSON.parse(derivedJson));
-      differences.push(...(found.length > 0 ? found : ['model.json: formatting differs from the trainer output']));
+      differences.push(
+        ...(found.length > 0 ? found : ['model.json: formatting differs from the trainer output']),
+      );
     }
     return { version: opts.version, ok: differences.length === 0, differences };
   } finally {

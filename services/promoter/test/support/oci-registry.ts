@@ -42,7 +42,11 @@ export class OciRegistry {
     this.tokenOrigin = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`;
   }
 
-  static async start(): Promise<OciRegistry> {
+  /**
+   * `realm` overrides the token realm the registry's challenges name (a registry that sends
+   * clients elsewhere for credentials); by default it is the token endpoint started here.
+   */
+  static async start(options: { realm?: string } = {}): Promise<OciRegistry> {
     if (!existsSync(REGISTRY_BIN))
       throw new Error(`${REGISTRY_BIN} is missing: apt-get install docker-registry`);
     const dir = await mkdtemp(join(tmpdir(), 'oci-registry-'));
@@ -125,7 +129,7 @@ export class OciRegistry {
         `http: { addr: "127.0.0.1:${port}" }`,
         'auth:',
         '  token:',
-        `    realm: http://127.0.0.1:${tokenPort}/token`,
+        `    realm: ${options.realm ?? `http://127.0.0.1:${tokenPort}/token`}`,
         '    service: test-registry',
         '    issuer: test-issuer',
         `    rootcertbundle: ${join(dir, 'cert.pem')}`,

@@ -148,12 +148,7 @@ export const pullRoutes: Array<[ServedOperation, Handler]> = [
     serve('POST', `${R}/issues/{issue_number}/comments`),
     async ({ fake, params, body, login }) => {
       if (!fake.pulls.get(Number(params.issue_number))) return notFound();
-      const c = fake.pulls.comment(
-        Number(params.issue_number),
-        body.body,
-        login,
-        fake.now().toISOString(),
-      );
+      const c = fake.pulls.comment(Number(params.issue_number), body.body, login, fake.now().toISOString());
       return { status: 201, body: commentJson(fake.coordinates, c) };
     },
   ],

@@ -7,4 +7,8 @@ import { pullRoutes } from './pull-routes.ts';
 export type { Handler, Reply, Request };
 
 /** Every operation the fake serves, each checked against GitHub's OpenAPI description. */
-export const routes: ReadonlyArray<[ServedOperation, Handler]> = [...gitRoutes, ...pullRoutes, ...checkRoutes];
+export const routes: ReadonlyArray<[ServedOperation, Handler]> = [
+  ...gitRoutes,
+  ...pullRoutes,
+  ...checkRoutes,
+];

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RepoCoordinates } from './builders.ts';
+import { CheckStore } from './checks.ts';
 import { GitStore } from './git-store.ts';
 import { checkRequest, checkResponse, type ServedOperation, type Violation } from './openapi.ts';
-import { CheckStore } from './checks.ts';
 import { PullStore } from './pulls.ts';
 import { type Handler, type Reply, routes } from './routes.ts';
 

@@ -232,7 +232,7 @@ const ATTACKS: Attack[] = [
   {
     defect: 5,
     attack: 'GitHub fails one environment of a delivery (a 422, then 5xx on every retry)',
-    now: 'the other environment is still rolled back; a 5xx answers 503 with Retry-After so Alertmanager redelivers',
+    now: 'the other environment is still rolled back (502 naming the failed one); a 5xx answers 503 with Retry-After so Alertmanager redelivers',
     async run(k) {
       await k.promoteAndMerge('dev', { model: V.next });
       await k.promoteAndMerge('prod');
@@ -241,7 +241,7 @@ const ATTACKS: Attack[] = [
         alert(k.h, { env: 'prod' }),
         alert(k.h, { env: 'dev', model: V.next }),
       ]);
-      expect(partial.status).toBe(200);
+      expect(partial.status).toBe(502);
       expect(partial.body.results).toEqual([
         expect.objectContaining({ env: 'prod', result: 'failed' }),
         expect.objectContaining({ env: 'dev', result: 'opened' }),

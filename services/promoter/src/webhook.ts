@@ -170,6 +170,14 @@ export function createWebhookApp(o: WebhookOptions): Koa {
         ctx.body = body;
         return;
       }
+      if (results.some((r) => r.result === 'failed')) {
+        // GitHub refused something for good (say a 422): the other environments were handled,
+        // and the failure is an error Alertmanager shows and retries, never a silent 200.
+        o.metrics.requests.inc({ outcome: 'error' });
+        ctx.status = 502;
+        ctx.body = body;
+        return;
+      }
       o.metrics.requests.inc({ outcome: 'accepted' });
       ctx.body = body;
     } catch (error) {

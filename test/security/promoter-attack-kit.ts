@@ -5,6 +5,7 @@ import { createMetrics } from '../../services/promoter/src/metrics.ts';
 import { promote } from '../../services/promoter/src/promote.ts';
 import { createWebhookApp } from '../../services/promoter/src/webhook.ts';
 import type { EnvOutcome } from '../../services/promoter/src/webhook-env.ts';
+import { webhookPayload } from '../../services/promoter/test/support/alert-payload.ts';
 import { type Harness, startHarness, V } from '../../services/promoter/test/support/harness.ts';
 
 /** What every attack gets: a fresh fake GitHub over real git, a real registry and `serve`'s app. */
@@ -49,7 +50,7 @@ export async function startKit(): Promise<Kit> {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
-        body: JSON.stringify(delivery(alerts)),
+        body: JSON.stringify(webhookPayload(alerts as Array<{ labels: Record<string, string> }>)),
       });
       return { status: res.status, headers: res.headers, body: (await res.json()) as Delivery };
     },
@@ -98,22 +99,6 @@ export function alert(
     endsAt: overrides.endsAt ?? '0001-01-01T00:00:00Z',
     generatorURL: overrides.generatorURL ?? `http://prometheus.titanic-${env}.svc:9090/graph?g0.expr=up`,
     fingerprint: overrides.fingerprint ?? (fingerprint++).toString(16).padStart(16, '0'),
-  };
-}
-
-function delivery(alerts: Array<Record<string, unknown>>) {
-  const first = alerts[0] as { labels: Record<string, string>; annotations: Record<string, string> };
-  return {
-    version: '4',
-    groupKey: '{}:{alertname="TitanicHighErrorRatio"}',
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'promoter',
-    groupLabels: { alertname: first.labels.alertname },
-    commonLabels: first.labels,
-    commonAnnotations: first.annotations,
-    externalURL: 'http://alertmanager.titanic-prod.svc:9093',
-    alerts,
   };
 }
 

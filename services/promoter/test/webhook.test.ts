@@ -5,6 +5,7 @@ import { createMetrics } from '../src/metrics.ts';
 import { promote } from '../src/promote.ts';
 import { code } from '../src/untrusted.ts';
 import { createWebhookApp } from '../src/webhook.ts';
+import { webhookPayload } from './support/alert-payload.ts';
 import { Alertmanager } from './support/alertmanager.ts';
 import { type Harness, startHarness, V } from './support/harness.ts';
 
@@ -47,19 +48,12 @@ function payload(overrides: Record<string, unknown> = {}) {
     generatorURL: 'http://prometheus.titanic-prod.svc:9090/graph?g0.expr=x',
     fingerprint: 'a1b2c3d4e5f60718',
   };
-  return {
-    version: '4',
+  return webhookPayload([alert], {
     groupKey: '{}:{alertname="TitanicHighErrorRatio"}',
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'promoter',
-    groupLabels: { alertname: 'TitanicHighErrorRatio' },
-    commonLabels: alert.labels,
     commonAnnotations: alert.annotations,
     externalURL: 'http://alertmanager.titanic-prod.svc:9093',
-    alerts: [alert],
     ...overrides,
-  };
+  });
 }
 
 const post = (body: unknown, secret = SECRET) =>

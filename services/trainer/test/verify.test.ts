@@ -37,7 +37,7 @@ describe('npm run train -- verify', () => {
     writeFileSync(join(dir, 'model.json'), json);
 
     const onnx = readFileSync(join(dir, 'model.onnx'));
-    onnx[onnx.length - 1] ^= 1;
+    onnx.writeUInt8(onnx.readUInt8(onnx.length - 1) ^ 1, onnx.length - 1);
     writeFileSync(join(dir, 'model.onnx'), onnx);
     const swapped = run(['verify', '--registry', tmp, '--version', version]);
     expect(swapped.status).toBe(1);

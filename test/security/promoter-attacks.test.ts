@@ -57,6 +57,7 @@ const ATTACKS: Attack[] = [
           tokenOrigins: [k.h.registry.tokenOrigin],
         });
         const error = await client.resolve('ghcr.io/titanic-ml/titanic-inference', '1.1.0').catch((e) => e);
+        expect(seen, 'the credentials reached the thief').toEqual([]);
         expect(error).toBeInstanceOf(PromoterError);
         expect((error as Error).message).toMatch(/REGISTRY_TOKEN_ORIGINS; no credentials were sent/);
         // An https realm on a different host is refused before any connection as well.

@@ -29,7 +29,17 @@ export interface Delivery {
   error?: string;
 }
 
-const SECRET = 'attack-kit-webhook-secret-0123456789';
+export const SECRET = 'attack-kit-webhook-secret-0123456789';
+
+/** POSTs an Alertmanager delivery of `alerts` to a webhook URL with the shared secret. */
+export async function postDelivery(url: string, alerts: Array<{ labels: Record<string, string> }>) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+    body: JSON.stringify(webhookPayload(alerts)),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Delivery };
+}
 
 export async function startKit(): Promise<Kit> {
   const h = await startHarness();
@@ -46,14 +56,7 @@ export async function startKit(): Promise<Kit> {
     h,
     human,
     merge,
-    async deliver(alerts) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
-        body: JSON.stringify(webhookPayload(alerts as Array<{ labels: Record<string, string> }>)),
-      });
-      return { status: res.status, headers: res.headers, body: (await res.json()) as Delivery };
-    },
+    deliver: (alerts) => postDelivery(url, alerts as Array<{ labels: Record<string, string> }>),
     async promoteAndMerge(env, options = {}) {
       const r = await promote(h.ctx(), { env, ...options });
       if (!r.pull)

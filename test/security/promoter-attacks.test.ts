@@ -7,13 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EnvironmentFile } from '../../services/promoter/src/env-file.ts';
 import { PromoterError, redact, registerSecret } from '../../services/promoter/src/errors.ts';
+import { createMetrics } from '../../services/promoter/src/metrics.ts';
 import { promote } from '../../services/promoter/src/promote.ts';
 import { RegistryClient } from '../../services/promoter/src/registry.ts';
 import { rollback } from '../../services/promoter/src/rollback.ts';
 import { serve } from '../../services/promoter/src/serve.ts';
+import { createWebhookApp } from '../../services/promoter/src/webhook.ts';
 import { HOUR, V } from '../../services/promoter/test/support/harness.ts';
 import { OciRegistry } from '../../services/promoter/test/support/oci-registry.ts';
-import { alert, type Kit, outsideCode, startKit } from './promoter-attack-kit.ts';
+import { alert, type Kit, outsideCode, postDelivery, SECRET, startKit } from './promoter-attack-kit.ts';
 
 /**
  * Attacks on the promotion bot, one row each: what an attacker controls (alert text, a registry,
@@ -222,7 +224,12 @@ const ATTACKS: Attack[] = [
       const held = EnvironmentFile.parse('prod', await branch.read('environments/prod.yaml')).value();
       expect(held.promotion.holds[0]!.reason.length).toBeLessThanOrEqual(200);
       expect((await branch.run(['log', '-2', '--format=%B'])).length).toBeLessThan(2_000);
-      const flood = Array.from({ length: 3000 }, () => alert(k.h, { summary: 'x'.repeat(40) }));
+      const flood = Array.from({ length: 3000 }, () => {
+        const a = alert(k.h, { summary: 'x', generatorURL: 'http://prometheus.titanic-prod.svc:9090/' });
+        const { severity: _, ...labels } = a.labels;
+        return { ...a, labels };
+      });
+      expect(JSON.stringify(flood).length, 'the flood fits under the 1 MiB body limit').toBeLessThan(1 << 20);
       const res = await k.deliver(flood);
       expect(res.status).toBe(200);
       expect(res.body.results).toEqual([expect.objectContaining({ env: 'prod', result: 'reused' })]);
@@ -251,6 +258,49 @@ const ATTACKS: Attack[] = [
       const outage = await k.deliver([alert(k.h, { env: 'prod' })]);
       expect(outage.status).toBe(503);
       expect(Number(outage.headers.get('retry-after'))).toBeGreaterThan(0);
+    },
+  },
+  {
+    defect: 5,
+    attack: 'deliveries pile up while GitHub answers slowly',
+    now: 'at most 4 wait (promoter_webhook_queued_deliveries); the next gets 503 with Retry-After at once, and the waiting ones complete with one rollback',
+    async run(k) {
+      await k.promoteAndMerge('prod');
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const real = k.h.ctx().repo;
+      const slow = Object.create(real) as typeof real;
+      slow.defaultBranch = async () => {
+        await gate;
+        return real.defaultBranch();
+      };
+      const metrics = createMetrics();
+      const app = createWebhookApp({ ctx: k.h.ctx({ repo: slow }), secret: SECRET, metrics });
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/alertmanager`;
+      try {
+        const a = alert(k.h);
+        const pending = Array.from({ length: 5 }, () => postDelivery(url, [a]));
+        const queued = async () => (await metrics.queued.get()).values[0]?.value;
+        for (let i = 0; (await queued()) !== 4; i++) {
+          if (i > 600) throw new Error(`queue depth stayed at ${await queued()}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const busy = await postDelivery(url, [a]);
+        expect(busy.status).toBe(503);
+        expect(busy.headers.get('retry-after')).toBe('30');
+        release();
+        const done = await Promise.all(pending);
+        expect(done.map((d) => d.status)).toEqual([200, 200, 200, 200, 200]);
+        expect(botPulls(k, 'rollback/')).toHaveLength(1);
+      } finally {
+        release();
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
     },
   },
   {

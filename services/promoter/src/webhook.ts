@@ -141,13 +141,15 @@ export function createWebhookApp(o: WebhookOptions): Koa {
         throw new HttpError(503, `${waiting} deliveries are already waiting; retry later`);
       }
       waiting += 1;
+      o.metrics.queued.set(waiting);
       const run = queue.then(async () => {
         waiting -= 1;
+        o.metrics.queued.set(waiting);
         const out: EnvOutcome[] = [];
         for (const [env, alerts] of byEnv) {
           const r = await handleEnv(o.ctx, env, alerts);
           o.metrics.rollbacks.inc({ env, result: r.result });
-          if (r.result === 'failed') o.ctx.log(`webhook: ${env} failed: ${r.detail}`);
+          if (r.result === 'failed') o.ctx.log(`webhook failed for ${env}: ${r.detail}`);
           out.push(r);
         }
         return out;

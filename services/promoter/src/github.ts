@@ -1,7 +1,9 @@
 import type { Client } from './client.ts';
 import { PromoterError } from './errors.ts';
+import { type PullInfo, pullInfo } from './pull-info.ts';
 
 export { type Client, createClient, type GitHubOptions } from './client.ts';
+export type { PullInfo } from './pull-info.ts';
 
 export interface FileChange {
   readonly path: string;
@@ -16,43 +18,6 @@ export interface CommitInfo {
   readonly date: string;
   readonly tree: string;
 }
-
-export interface PullInfo {
-  readonly number: number;
-  readonly title: string;
-  readonly body: string;
-  readonly head: string;
-  readonly url: string;
-  readonly labels: readonly string[];
-  readonly state: string;
-  /** Login of whoever opened it. */
-  readonly author: string;
-  readonly merged: boolean;
-}
-
-type ApiPull = {
-  number: number;
-  title: string;
-  body: string | null;
-  head: { ref: string };
-  html_url: string;
-  labels: Array<{ name?: string }>;
-  state: string;
-  user: { login: string } | null;
-  merged_at: string | null;
-};
-
-const pullInfo = (p: ApiPull): PullInfo => ({
-  number: p.number,
-  title: p.title,
-  body: p.body ?? '',
-  head: p.head.ref,
-  url: p.html_url,
-  labels: p.labels.map((l) => l.name ?? ''),
-  state: p.state,
-  author: p.user?.login ?? '',
-  merged: Boolean(p.merged_at),
-});
 
 /** The repository operations the promoter needs, all through the REST API (no clone). */
 export class Repository {

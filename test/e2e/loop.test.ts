@@ -12,6 +12,7 @@ import { FakeGitHub } from '../../services/promoter/test/support/github/server.t
 import { testContext } from '../../services/promoter/test/support/harness.ts';
 import { OciRegistry } from '../../services/promoter/test/support/oci-registry.ts';
 import { runTraining } from '../../services/trainer/src/run.ts';
+import { verifyModel } from '../../services/trainer/src/verify.ts';
 import { startMonitoringStack } from '../observability/e2e/monitoring-stack.ts';
 import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
@@ -75,6 +76,8 @@ describe('the GitOps loop', () => {
         const registry = await OciRegistry.start();
         cleanups.push(() => registry.stop());
         const seeded = await seedFromProject(github.repoDir);
+        // CI's model-verify job re-derived the registered models when they were committed.
+        github.checks.complete((await github.git.resolveRef('refs/heads/main'))!, 'model-verify');
         await registry.pushImage('titanic-ml/titanic-inference', seeded.pins[ENV]!.image);
         const log: string[] = [];
         const { client, ctx } = testContext(github, registry, {
@@ -109,8 +112,17 @@ describe('the GitOps loop', () => {
       });
       if (result.version <= previous)
         throw new Error(`new version ${result.version} does not sort after ${previous}`);
-      await clone.commitAll(`feat(models): titanic ${result.version}`);
+      const commit = await clone.commitAll(`feat(models): titanic ${result.version}`);
       await clone.push();
+      // CI's model-verify job: retrain from the data and compare bytes before the gate trusts it.
+      const verified = await verifyModel({
+        registry: join(clone.dir, 'models'),
+        version: result.version,
+        repoRoot: REPO_ROOT,
+        csvPath: process.env.TITANIC_CSV || undefined,
+      });
+      if (!verified.ok) throw new Error(`model-verify failed: ${verified.differences.join('; ')}`);
+      github.checks.complete(commit, 'model-verify');
       // The release workflow pushes the modelcar image of every registered version.
       await registry.pushImage(
         'titanic-ml/titanic-model',

@@ -31,6 +31,7 @@ describe('promotion races', () => {
       REGISTRY_URL: h.registry.url,
       REGISTRY_USERNAME: h.registry.username,
       REGISTRY_PASSWORD: h.registry.password,
+      REGISTRY_TOKEN_ORIGINS: h.registry.tokenOrigin,
     };
     const args = [
       '--import',

@@ -18,9 +18,14 @@ let dir: string;
 let promoter: PromoterProcess;
 let refsBefore: string;
 
+let metricsUrl: string;
+
 async function serveEnv(token: string): Promise<Record<string, string>> {
+  const metricsPort = await freePort();
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   return {
     PORT: String(await freePort()),
+    METRICS_PORT: String(metricsPort),
     GITHUB_TOKEN: token,
     GITHUB_REPOSITORY: `${h.github.coordinates.owner}/${h.github.coordinates.repo}`,
     GITHUB_API_URL: h.github.url,
@@ -49,9 +54,15 @@ afterAll(async () => {
 function alertPayload(env: string) {
   const alert = {
     status: 'firing',
-    labels: { alertname: 'ModelFeatureDrift', env, severity: 'critical', rollback: 'true' },
+    labels: {
+      alertname: 'ModelFeatureDrift',
+      env,
+      severity: 'critical',
+      rollback: 'true',
+      model_version: '2026.11.24-1',
+    },
     annotations: { summary: 'PSI of age above 0.25' },
-    startsAt: '2026-11-25T10:00:00Z',
+    startsAt: new Date(Date.now() - 5 * 60_000).toISOString(),
     endsAt: '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus:9090/graph',
     fingerprint: 'f00dfeedf00dfeed',
@@ -149,7 +160,8 @@ describe('promoter serve under hostile webhook calls', () => {
     expect(h.github.pulls.pulls).toEqual([]);
     expect(await refs()).toBe(refsBefore);
     expect(h.github.violations).toEqual([]);
-    const metrics = await (await fetch(`${promoter.url}/metrics`)).text();
+    expect((await fetch(`${promoter.url}/metrics`)).status, 'metrics stay off the webhook port').toBe(404);
+    const metrics = await (await fetch(metricsUrl)).text();
     expect(metrics).toMatch(/promoter_webhook_requests_total\{outcome="unauthorized"\} 7/);
     expect(metrics).not.toMatch(/promoter_rollbacks_total\{[^}]*result="opened"/);
   });

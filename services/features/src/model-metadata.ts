@@ -4,15 +4,19 @@ import { encoderParamsSchema } from './encoder.ts';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
 
-/** Mean and spread of one metric across the cross-validation folds. */
-export const foldStatSchema = z.object({ mean: z.number(), std: z.number() });
+const unit = z.number().min(0).max(1);
+
+/** Mean and spread of one metric across the cross-validation folds (accuracy, ROC AUC, Brier: 0–1). */
+export const foldStatSchema = z.object({ mean: unit, std: unit });
+/** Log loss has no upper bound, but is never negative. */
+const logLossStatSchema = z.object({ mean: z.number().nonnegative(), std: z.number().nonnegative() });
 
 export const calibrationBinSchema = z.object({
-  lower: z.number(),
-  upper: z.number(),
+  lower: unit,
+  upper: unit,
   count: z.number().int().nonnegative(),
-  meanPredicted: z.number().nullable(),
-  observedRate: z.number().nullable(),
+  meanPredicted: unit.nullable(),
+  observedRate: unit.nullable(),
   /** Spread (standard deviation) of the observed rate across CV folds; null with fewer than two folds. */
   observedRateStd: z.number().nullable().optional(),
   /** Passengers in the bin per CV repeat (`count` pools every repeat's predictions). */
@@ -84,7 +88,7 @@ export const modelMetadataSchema = z.looseObject({
       repeats: z.number().int().positive(),
       accuracy: foldStatSchema,
       rocAuc: foldStatSchema,
-      logLoss: foldStatSchema,
+      logLoss: logLossStatSchema,
       brier: foldStatSchema,
       /** ROC AUC of every out-of-fold prediction pooled (the ROC plot); the mean above is per fold. */
       pooledRocAuc: z.number().optional(),

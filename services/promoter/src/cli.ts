@@ -22,8 +22,9 @@ const USAGE = `usage:
   promoter serve
 
 environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
-GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL,
-GITHUB_WRITE_PACING_MS, REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE); serve: PORT, WEBHOOK_SECRET (or _FILE),
+GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL, GITHUB_WRITE_PACING_MS,
+REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE), REGISTRY_TOKEN_ORIGINS, PROMOTER_LOGINS,
+MODEL_VERIFY_CHECK, MODEL_VERIFY_APPS; serve: HOST, PORT, METRICS_HOST, METRICS_PORT, WEBHOOK_SECRET (or _FILE),
 ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window`;
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
@@ -44,6 +45,7 @@ function context(env: Env): PromoterContext {
     registry: new RegistryClient(config.registry),
     now: () => new Date(),
     log,
+    trust: config.trust,
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PromoterError, registerSecret } from './errors.ts';
 import { type GitHubAppCredentials, readGitHubApp } from './github-app.ts';
+import { DEFAULT_TRUST, type Trust } from './provenance.ts';
 
 /** Settings read from the process environment; every failure names the variable and the fix. */
 export interface PromoterConfig {
@@ -13,6 +14,7 @@ export interface PromoterConfig {
   readonly registry: RegistryConfig;
   /** Pause between write requests (GITHUB_WRITE_PACING_MS, default 1000 as GitHub asks). */
   readonly writePacingMs: number;
+  readonly trust: Trust;
 }
 
 export interface RegistryConfig {
@@ -23,6 +25,8 @@ export interface RegistryConfig {
   readonly urlOverride?: string;
   readonly username?: string;
   readonly password?: string;
+  /** Token-service origins trusted besides https on the registry's own host (REGISTRY_TOKEN_ORIGINS). */
+  readonly tokenOrigins?: readonly string[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -52,12 +56,31 @@ export function readSecret(env: Env, name: string): string | undefined {
   return value || undefined;
 }
 
+function origins(list: string): string[] {
+  return list
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => {
+      try {
+        return new URL(o).origin;
+      } catch {
+        throw new PromoterError(
+          `REGISTRY_TOKEN_ORIGINS: ${o} is not a URL`,
+          'config',
+          'list origins such as https://auth.docker.io, separated by commas',
+        );
+      }
+    });
+}
+
 export function registryConfig(env: Env): RegistryConfig {
   const password = readSecret(env, 'REGISTRY_PASSWORD');
   return {
     ...(env.REGISTRY_URL ? { urlOverride: env.REGISTRY_URL.replace(/\/+$/, '') } : {}),
     ...(env.REGISTRY_USERNAME ? { username: env.REGISTRY_USERNAME } : {}),
     ...(password ? { password } : {}),
+    ...(env.REGISTRY_TOKEN_ORIGINS ? { tokenOrigins: origins(env.REGISTRY_TOKEN_ORIGINS) } : {}),
   };
 }
 
@@ -71,6 +94,23 @@ function pacing(value: string | undefined): number {
       'use e.g. 1000',
     );
   return n;
+}
+
+const list = (value: string | undefined, fallback: readonly string[]) =>
+  value?.trim()
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : fallback;
+
+/** PROMOTER_LOGINS (the bot's GitHub logins), MODEL_VERIFY_CHECK and MODEL_VERIFY_APPS. */
+export function trustConfig(env: Env): Trust {
+  return {
+    botLogins: list(env.PROMOTER_LOGINS, DEFAULT_TRUST.botLogins),
+    verifyCheck: env.MODEL_VERIFY_CHECK?.trim() || DEFAULT_TRUST.verifyCheck,
+    verifyApps: list(env.MODEL_VERIFY_APPS, DEFAULT_TRUST.verifyApps),
+  };
 }
 
 export function readConfig(env: Env): PromoterConfig {
@@ -103,5 +143,6 @@ export function readConfig(env: Env): PromoterConfig {
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
     registry: registryConfig(env),
     writePacingMs: pacing(env.GITHUB_WRITE_PACING_MS),
+    trust: trustConfig(env),
   };
 }

@@ -1,4 +1,5 @@
 import type { Repository } from './github.ts';
+import type { Trust } from './provenance.ts';
 import type { RegistryClient } from './registry.ts';
 
 /** What every command needs: the repository, the registry, a clock and a logger. */
@@ -7,6 +8,8 @@ export interface PromoterContext {
   readonly registry: RegistryClient;
   readonly now: () => Date;
   readonly log: (line: string) => void;
+  /** The bot's identity and the CI check it trusts; DEFAULT_TRUST when absent. */
+  readonly trust?: Trust;
 }
 
 export const envPath = (env: string) => `environments/${env}.yaml`;

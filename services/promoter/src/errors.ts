@@ -19,7 +19,22 @@ const secrets = new Set<string>();
 
 /** Registers a value that must never be printed (tokens, passwords, webhook secrets). */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
+  if (!value || value.length < 4) return;
+  secrets.add(value);
+  secrets.add(encodeURIComponent(value));
+  // Headers and URLs carry secrets base64-encoded, often inside a longer value (`user:password`):
+  // the stable middle of the encoding at each of the three byte alignments matches it anywhere.
+  const bytes = Buffer.from(value);
+  for (const shift of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const start = shift === 0 ? 0 : 4;
+    const end = Math.floor((shift + bytes.length) / 3) * 4;
+    for (const core of [
+      encoded.slice(start, end),
+      encoded.slice(start, end).replace(/\+/g, '-').replace(/\//g, '_'),
+    ])
+      if (core.length >= 8) secrets.add(core);
+  }
 }
 
 const TOKEN_PATTERNS = [

@@ -3,6 +3,7 @@ import type { Environment } from '../../../environments/schema.ts';
 import { durationSeconds, type Evidence, formatDuration } from './evidence.ts';
 import type { ModelLookup } from './models.ts';
 import type { Resolution } from './registry.ts';
+import type { Verification } from './verification.ts';
 
 export type GateName = 'order' | 'model' | 'image' | 'holds';
 
@@ -71,6 +72,8 @@ export interface ModelInput {
   readonly candidate: ModelLookup;
   readonly current: ModelLookup;
   readonly allowRegression: string | undefined;
+  /** Whether CI re-derived the candidate's and the running model's files (metrics included). */
+  readonly verified: { readonly candidate: Verification; readonly current: Verification };
 }
 
 const auc = (m: ModelMetadata) => m.metrics.cv.rocAuc.mean;
@@ -93,12 +96,26 @@ export function modelGate(i: ModelInput): GateResult {
       detail: `model.onnx hashes to ${i.candidate.onnxSha256}, but model.json records ${meta.files.onnx.sha256}`,
     };
   }
+  if (!i.verified.candidate.ok) {
+    return {
+      gate: 'model',
+      ok: false,
+      detail: `the metrics in model.json of ${i.version} are not verified by CI: ${i.verified.candidate.detail}`,
+    };
+  }
   if (!i.current.ok) {
     return {
       gate: 'model',
       ok: true,
-      detail: `sha256 verified; no metrics of the running model to compare (${i.current.reason})`,
+      detail: `sha256 verified; ${i.verified.candidate.detail}; no metrics of the running model to compare (${i.current.reason})`,
     };
+  }
+  if (!i.verified.current.ok) {
+    // The running model's numbers are the baseline: unverified, they prove nothing either way.
+    const detail = `the running model's metrics are not verified by CI (${i.verified.current.detail}), so the regression check cannot be trusted`;
+    return i.allowRegression
+      ? { gate: 'model', ok: true, detail: `${detail}: accepted`, override: i.allowRegression }
+      : { gate: 'model', ok: false, detail: `${detail}; pass --allow-regression "<reason>" to accept it` };
   }
   const delta = auc(meta) - auc(i.current.meta);
   const margin = i.target.promotion.allowedRegression;
@@ -117,7 +134,7 @@ export function modelGate(i: ModelInput): GateResult {
       detail: `${summary}: regression beyond the margin; pass --allow-regression "<reason>" to accept it`,
     };
   }
-  return { gate: 'model', ok: true, detail: `sha256 verified; ${summary}` };
+  return { gate: 'model', ok: true, detail: `sha256 verified; ${i.verified.candidate.detail}; ${summary}` };
 }
 
 /** Both images exist in the registry and their digests were resolved for pinning. */

@@ -1,7 +1,9 @@
 import type { Client } from './client.ts';
 import { PromoterError } from './errors.ts';
+import { type PullInfo, pullInfo } from './pull-info.ts';
 
 export { type Client, createClient, type GitHubOptions } from './client.ts';
+export type { PullInfo } from './pull-info.ts';
 
 export interface FileChange {
   readonly path: string;
@@ -15,16 +17,6 @@ export interface CommitInfo {
   readonly parents: readonly string[];
   readonly date: string;
   readonly tree: string;
-}
-
-export interface PullInfo {
-  readonly number: number;
-  readonly title: string;
-  readonly body: string;
-  readonly head: string;
-  readonly url: string;
-  readonly labels: readonly string[];
-  readonly state: string;
 }
 
 /** The repository operations the promoter needs, all through the REST API (no clone). */
@@ -211,14 +203,46 @@ export class Repository {
       state: 'open',
       per_page: 100,
     });
-    return pulls.map((p) => ({
-      number: p.number,
-      title: p.title,
-      body: p.body ?? '',
-      head: p.head.ref,
-      url: p.html_url,
-      labels: p.labels.map((l) => l.name ?? ''),
-      state: p.state,
+    return pulls.map(pullInfo);
+  }
+
+  /** Pull requests (any state) whose head is `branch`, newest first. */
+  async pullsFrom(branch: string): Promise<PullInfo[]> {
+    const { data } = await this.client.pulls.list({
+      ...this.r,
+      state: 'all',
+      head: `${this.owner}:${branch}`,
+      per_page: 30,
+    });
+    return data.map(pullInfo);
+  }
+
+  /** Merged pull requests that brought `sha` to the default branch. */
+  async pullsOfCommit(sha: string): Promise<PullInfo[]> {
+    const { data } = await this.client.repos.listPullRequestsAssociatedWithCommit({
+      ...this.r,
+      commit_sha: sha,
+      per_page: 30,
+    });
+    return data.map(pullInfo);
+  }
+
+  /** Completed check runs named `name` on a commit, with the app that reported each. */
+  async checkRuns(
+    sha: string,
+    name: string,
+  ): Promise<Array<{ conclusion: string | null; app: string; completedAt: string }>> {
+    const { data } = await this.client.checks.listForRef({
+      ...this.r,
+      ref: sha,
+      check_name: name,
+      status: 'completed',
+      per_page: 100,
+    });
+    return data.check_runs.map((c) => ({
+      conclusion: c.conclusion,
+      app: c.app?.slug ?? '',
+      completedAt: c.completed_at ?? '',
     }));
   }
 

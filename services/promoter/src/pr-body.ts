@@ -1,6 +1,7 @@
 import type { ModelMetadata } from '@titanic/features';
 import type { GateResult } from './gates.ts';
 import type { ObjectChange } from './manifest-diff.ts';
+import { code } from './untrusted.ts';
 
 /** The data the bot writes into every pull request and reads back later (status, supersede). */
 export interface PullData {
@@ -22,12 +23,16 @@ export function dataBlock(data: PullData): string {
   return `${START}\n${JSON.stringify(data, null, 2)}\n${END}`;
 }
 
+/**
+ * The bot's own block: the one that ends the body, on lines of its own. Untrusted text in a body
+ * is a single escaped line, so it can neither end the body nor open such a block.
+ */
 export function parseDataBlock(body: string): PullData | undefined {
-  const start = body.indexOf(START);
-  const end = body.indexOf(END, start);
-  if (start < 0 || end < 0) return undefined;
+  const m = /(?:^|\n)<!-- promoter-data\n(\{[\s\S]*?\n\})\npromoter-data -->\s*$/.exec(body);
+  if (!m) return undefined;
   try {
-    return JSON.parse(body.slice(start + START.length, end)) as PullData;
+    const data = JSON.parse(m[1]!) as PullData;
+    return typeof data === 'object' && data !== null && typeof data.env === 'string' ? data : undefined;
   } catch {
     return undefined;
   }
@@ -66,6 +71,8 @@ export interface PromotionBodyInput {
   readonly gates: readonly GateResult[];
   readonly evidence?: string;
   readonly manifests: readonly ObjectChange[];
+  /** Holds of the target that a commit since its last promotion deleted. */
+  readonly holdsRemoved?: ReadonlyArray<{ hold: string; commit: string; subject: string }>;
 }
 
 export function promotionBody(i: PromotionBodyInput): string {
@@ -105,9 +112,19 @@ export function promotionBody(i: PromotionBodyInput): string {
     '| --- | --- | --- |',
     ...i.gates.map(
       (g) =>
-        `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${g.detail.replace(/\|/g, '\\|')}${g.override ? ` — override reason: ${g.override}` : ''} |`,
+        `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${code(g.detail, 600)}${g.override ? ` — override reason: ${code(g.override)}` : ''} |`,
     ),
     '',
+    ...(i.holdsRemoved && i.holdsRemoved.length > 0
+      ? [
+          '### Holds removed since the last promotion',
+          '',
+          ...i.holdsRemoved.map(
+            (r) => `- ${code(r.hold)} removed by ${r.commit.slice(0, 12)} ${code(r.subject, 120)}`,
+          ),
+          '',
+        ]
+      : []),
     '### Upstream evidence',
     '',
     i.evidence ?? `${d.env} has no upstream environment.`,
@@ -137,14 +154,14 @@ export interface RollbackBodyInput {
 export function rollbackBody(i: RollbackBodyInput): string {
   const d = i.data;
   return [
-    `Reverts \`${d.reverts}\` (“${i.subject}”) in **${d.env}**: exactly what \`git revert ${d.reverts?.slice(0, 12)}\` produces.`,
+    `Reverts \`${d.reverts}\` (${code(i.subject)}) in **${d.env}**: exactly what \`git revert ${d.reverts?.slice(0, 12)}\` produces.`,
     '',
     '| | now | after merge |',
     '| --- | --- | --- |',
     `| inference image | \`${d.image}\` | \`${i.restores.image}\` |`,
     `| model | \`${d.model}\` | \`${i.restores.model}\` |`,
     '',
-    `**Reason:** ${i.reason ?? '_none given_'}`,
+    `**Reason:** ${i.reason ? code(i.reason) : '_none given_'}`,
     '',
     i.hold
       ? `A second commit records a hold on model \`${d.model}\` / image \`${d.image}\` in \`environments/${d.env}.yaml\`; promotions of it are refused until a human removes the hold.`

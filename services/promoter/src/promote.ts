@@ -5,10 +5,14 @@ import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import { upstreamEvidence } from './evidence.ts';
 import { type GateResult, holdsGate, imageGate, modelGate, orderGate } from './gates.ts';
+import { holdsRemovedSince } from './holds.ts';
 import { summariseManifests } from './manifest-diff.ts';
 import { modelVersions, readModel } from './models.ts';
 import { type PullData, parseDataBlock, promotionBody } from './pr-body.ts';
+import { isBotPull } from './provenance.ts';
 import { renderEnvironment } from './render.ts';
+import { oneLine } from './untrusted.ts';
+import { metricsVerification } from './verification.ts';
 
 export interface PromoteOptions {
   readonly env: string;
@@ -79,9 +83,20 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     ref: `${target.model.modelcarRepository}:${model}`,
     res: await ctx.registry.resolve(target.model.modelcarRepository, model),
   };
+  const verified = {
+    candidate: await metricsVerification(ctx, baseSha, target.model.name, model),
+    current: await metricsVerification(ctx, baseSha, target.model.name, target.model.version),
+  };
   const gates: GateResult[] = [
     orderGate({ target, from: o.from, upstream, model, image, evidence, now: ctx.now() }),
-    modelGate({ target, version: model, candidate, current: running, allowRegression: o.allowRegression }),
+    modelGate({
+      target,
+      version: model,
+      candidate,
+      current: running,
+      allowRegression: o.allowRegression ? oneLine(o.allowRegression) : undefined,
+      verified,
+    }),
     imageGate(serverImage, modelcar),
     holdsGate(target, model, image),
   ];
@@ -118,7 +133,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     subject,
     '',
     `Move ${o.env} to titanic model ${model} and inference image ${image}; dist/${o.env}/ re-rendered.`,
-    ...(o.allowRegression ? ['', `ROC AUC regression accepted: ${o.allowRegression}`] : []),
+    ...(o.allowRegression ? ['', `ROC AUC regression accepted: ${oneLine(o.allowRegression)}`] : []),
     '',
     `Promote-Env: ${o.env}`,
     `Promote-Model: ${model}`,
@@ -157,6 +172,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
         : `**${upstream.name}** does not run this version.`
       : undefined,
     manifests,
+    holdsRemoved: await holdsRemovedSince(ctx, baseSha, o.env),
   });
   const pull = await repo.upsertPull(branch, baseBranch, subject, body, ['promotion', `env:${o.env}`]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
@@ -164,7 +180,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   const superseded: number[] = [];
   for (const other of await repo.openPulls()) {
     // Only older pull requests are superseded: two runs at once must not close each other's.
-    if (other.number >= pull.number || !other.head.startsWith(`promote/${o.env}/`)) continue;
+    if (other.number >= pull.number || !isBotPull(ctx, other, `promote/${o.env}/`)) continue;
     const otherData = parseDataBlock(other.body);
     if (!other.labels.includes('promotion') || (otherData && otherData.env !== o.env)) continue;
     await repo.comment(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RegistryConfig } from './config.ts';
-import { PromoterError, redact } from './errors.ts';
+import { PromoterError, redact, registerSecret } from './errors.ts';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -44,21 +44,48 @@ export class RegistryClient {
     return this.config.urlOverride ?? `https://${host}`;
   }
 
-  private async token(challenge: string, repository: string): Promise<string> {
+  /**
+   * Credentials go only where the registry itself lives: an https realm on the registry's own
+   * host, or an origin the operator listed in REGISTRY_TOKEN_ORIGINS. A challenge is text the
+   * registry (or anything in its path) chose; it must not be able to send the password elsewhere.
+   */
+  private trustedRealm(realm: string, host: string): URL {
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new PromoterError(`registry ${host} names a token realm that is not a URL`, 'registry');
+    }
+    const registryHost = new URL(this.baseUrl(host)).hostname;
+    const sameHost = url.protocol === 'https:' && url.hostname === registryHost;
+    if (!sameHost && !(this.config.tokenOrigins ?? []).includes(url.origin)) {
+      throw new PromoterError(
+        `registry ${host} asks for credentials at ${url.origin}, which is neither https on ${registryHost} nor in REGISTRY_TOKEN_ORIGINS; no credentials were sent`,
+        'registry',
+        `if ${url.origin} is the registry's real token service, add it to REGISTRY_TOKEN_ORIGINS`,
+      );
+    }
+    return url;
+  }
+
+  private async token(challenge: string, repository: string, host: string): Promise<string> {
     const { scheme, params } = parseChallenge(challenge);
     if (scheme !== 'bearer' || !params.realm) {
       throw new PromoterError(`registry asks for unsupported authentication "${scheme}"`, 'registry');
     }
-    const url = new URL(params.realm);
+    const url = this.trustedRealm(params.realm, host);
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
     const cached = this.tokens.get(url.href);
     if (cached) return cached;
     const headers: Record<string, string> = {};
     if (this.config.username && this.config.password) {
-      headers.authorization = `Basic ${Buffer.from(`${this.config.username}:${this.config.password}`).toString('base64')}`;
+      const basic = Buffer.from(`${this.config.username}:${this.config.password}`).toString('base64');
+      registerSecret(basic);
+      headers.authorization = `Basic ${basic}`;
     }
-    const res = await this.fetchImpl(url, { headers });
+    // Never follow a redirect with the password attached.
+    const res = await this.fetchImpl(url, { headers, redirect: 'error' });
     if (!res.ok) {
       throw new PromoterError(
         `registry token endpoint ${url.origin}${url.pathname} answered ${res.status}`,
@@ -85,7 +112,7 @@ export class RegistryClient {
     try {
       res = await get();
       const challenge = res.headers.get('www-authenticate');
-      if (res.status === 401 && challenge) res = await get(await this.token(challenge, name));
+      if (res.status === 401 && challenge) res = await get(await this.token(challenge, name, host));
     } catch (error) {
       if (error instanceof PromoterError) throw error;
       throw new PromoterError(

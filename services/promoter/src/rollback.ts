@@ -3,8 +3,10 @@ import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import type { CommitInfo } from './github.ts';
 import { summariseManifests } from './manifest-diff.ts';
-import { type PullData, rollbackBody } from './pr-body.ts';
+import { type PullData, parseDataBlock, rollbackBody } from './pr-body.ts';
+import { isBotPromotion, isBotPull, revertedBy } from './provenance.ts';
 import { revertChanges } from './revert.ts';
+import { oneLine } from './untrusted.ts';
 
 export interface RollbackOptions {
   readonly env: string;
@@ -15,6 +17,8 @@ export interface RollbackOptions {
   readonly hold?: boolean;
   /** Who asked (recorded in the hold). */
   readonly by?: string;
+  /** Automation: refuse when a rollback pull request of this promotion was closed without merging. */
+  readonly respectClosed?: boolean;
 }
 
 export interface RollbackResult {
@@ -35,14 +39,11 @@ export async function lastPromotion(
   to?: string,
 ): Promise<CommitInfo> {
   const history = await ctx.repo.history(head, envPath(env), 200);
-  const reverted = new Set(
-    history.flatMap((c) => [...c.message.matchAll(/This reverts commit ([0-9a-f]{40})/g)].map((m) => m[1]!)),
-  );
-  const isPromotion = (c: CommitInfo) =>
-    parseTrailers(c.message)['Promote-Env'] === env && c.parents.length === 1;
+  const reverted = new Set(history.map(revertedBy).filter((s): s is string => Boolean(s)));
+  const isPromotion = (c: CommitInfo) => isBotPromotion(ctx, c, env);
   if (to) {
     const c = history.find((h) => h.sha.startsWith(to));
-    if (!c || !isPromotion(c))
+    if (!c || !(await isPromotion(c)))
       throw new PromoterError(
         `${to} is not a promotion commit of ${env} on the default branch`,
         'usage',
@@ -50,7 +51,14 @@ export async function lastPromotion(
       );
     return c;
   }
-  const found = history.find((c) => isPromotion(c) && !reverted.has(c.sha));
+  let found: CommitInfo | undefined;
+  for (const c of history) {
+    if (reverted.has(c.sha) || parseTrailers(c.message)['Promote-Env'] !== env) continue;
+    if (await isPromotion(c)) {
+      found = c;
+      break;
+    }
+  }
   if (!found)
     throw new PromoterError(`no promotion of ${env} to roll back on the default branch`, 'nothing-to-do');
   return found;
@@ -70,13 +78,24 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
       `${target.sha.slice(0, 12)} is already reverted on ${baseBranch}`,
       'nothing-to-do',
     );
+  const branch = rollbackBranch(o.env, target.sha);
+  if (o.respectClosed) {
+    const closed = (await repo.pullsFrom(branch)).find((p) => p.state === 'closed' && !p.merged);
+    if (closed)
+      throw new PromoterError(
+        `rollback #${closed.number} of ${target.sha.slice(0, 12)} was closed without merging; automation does not reopen it`,
+        'closed-by-human',
+        `run \`promoter rollback --env ${o.env}\` by hand to roll back anyway`,
+      );
+  }
   ctx.log(`rolling back ${o.env}: reverting ${target.sha.slice(0, 12)} ${subject}`);
 
-  const message = `Revert "${subject}"\n\nThis reverts commit ${target.sha}.\n${o.reason ? `\nReason: ${o.reason}\n` : ''}`;
+  // The reason is untrusted (alert text): one bounded line, never in the trailer paragraph.
+  const reason = o.reason ? oneLine(o.reason) : undefined;
+  const message = `Revert "${subject}"\n\nThis reverts commit ${target.sha}.\n\n${reason ? `Reason: ${reason}\n\n` : ''}Rollback-Env: ${o.env}\n`;
   const headCommit = await repo.commit(head);
   const revertTree = await repo.treeFrom(headCommit.tree, changes);
   const steps = [{ tree: revertTree, message }];
-  const branch = rollbackBranch(o.env, target.sha);
   const path = envPath(o.env);
   const revertedText = changes.find((c) => c.path === path)?.content ?? (await repo.readText(head, path))!;
   const restored = EnvironmentFile.parse(o.env, revertedText).value();
@@ -96,7 +115,7 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
       previous ?? {
         ...(model ? { model } : {}),
         ...(image ? { image } : {}),
-        reason: o.reason ?? `rolled back from ${o.env}`,
+        reason: reason ?? `rolled back from ${o.env}`,
         since: ctx
           .now()
           .toISOString()
@@ -107,7 +126,7 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
     const holdTree = await repo.treeFrom(revertTree, [{ path, content: file.toString() }]);
     steps.push({
       tree: holdTree,
-      message: `chore(${o.env}): hold titanic ${model}, image ${image}\n\n${o.reason ?? 'Rolled back.'}\n\nHold-Env: ${o.env}\nHold-Model: ${model}\nHold-Image: ${image}\n`,
+      message: `chore(${o.env}): hold titanic ${model}, image ${image}\n\nReason: ${reason ?? 'rolled back'}\n\nHold-Env: ${o.env}\nHold-Model: ${model}\nHold-Image: ${image}\n`,
     });
   }
   await repo.commitsOnBranch(branch, head, steps);
@@ -130,7 +149,7 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
   const body = rollbackBody({
     data,
     subject,
-    ...(o.reason ? { reason: o.reason } : {}),
+    ...(reason ? { reason } : {}),
     restores: { model: restored.model.version, image: restored.image.tag },
     hold: Boolean(o.hold),
     manifests: summariseManifests(before, Object.fromEntries(dist.map((c) => [c.path, c.content]))),
@@ -140,6 +159,7 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
     `env:${o.env}`,
   ]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
+  if (o.hold) await closeHeldPromotions(ctx, o.env, data.model, data.image, pull.url);
   return {
     status: pull.created ? 'opened' : 'updated',
     env: o.env,
@@ -147,4 +167,24 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
     branch,
     pull: { number: pull.number, url: pull.url },
   };
+}
+
+/** Open promotions of a version that is being held would undo the hold when merged: close them. */
+async function closeHeldPromotions(
+  ctx: PromoterContext,
+  env: string,
+  model: string,
+  image: string,
+  rollbackUrl: string,
+): Promise<void> {
+  for (const p of await ctx.repo.openPulls()) {
+    if (!isBotPull(ctx, p, `promote/${env}/`)) continue;
+    const d = parseDataBlock(p.body);
+    if (!d || d.env !== env || d.kind !== 'promotion' || (d.model !== model && d.image !== image)) continue;
+    await ctx.repo.comment(
+      p.number,
+      `Closed: model \`${model}\` / image \`${image}\` is being held in ${env} by ${rollbackUrl}.`,
+    );
+    await ctx.repo.close(p.number);
+  }
 }

@@ -1,18 +1,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Koa from 'koa';
 import { ENVIRONMENTS } from '../../../environments/schema.ts';
-import { type Alert, alertComment, alertMarker, webhookSchema } from './alertmanager.ts';
+import { type Alert, staleness, webhookSchema } from './alertmanager.ts';
 import type { PromoterContext } from './context.ts';
-import { PromoterError, redact } from './errors.ts';
+import { redact } from './errors.ts';
 import type { Metrics } from './metrics.ts';
-import { parseDataBlock } from './pr-body.ts';
-import { rollback } from './rollback.ts';
+import { type EnvOutcome, handleEnv } from './webhook-env.ts';
 
 export interface WebhookOptions {
   readonly ctx: PromoterContext;
   readonly secret: string;
   readonly metrics: Metrics;
   readonly maxBodyBytes?: number;
+  /** Alerts of one delivery that are acted on; the rest are reported as ignored (default 50). */
+  readonly maxAlerts?: number;
+  /** Deliveries waiting behind the one being handled before new ones get 503 (default 4). */
+  readonly maxQueued?: number;
+  /** How long after startsAt an alert may still open a rollback (default 6 h). */
+  readonly maxAlertAgeMs?: number;
 }
 
 /** Constant-time comparison; hashing first makes the lengths equal and hides the secret's length. */
@@ -47,55 +52,16 @@ async function readJson(req: Koa.Request['req'], limit: number): Promise<unknown
   }
 }
 
-export interface EnvOutcome {
-  env: string;
-  result: 'opened' | 'reused' | 'refused' | 'nothing_to_do';
-  pull?: number;
-  detail?: string;
-}
-
-/** Opens (or reuses) the rollback PR of one environment and comments each new alert on it. */
-async function handleEnv(o: WebhookOptions, env: string, alerts: Alert[]): Promise<EnvOutcome> {
-  const { repo } = o.ctx;
-  const open = (await repo.openPulls()).find(
-    (p) => p.labels.includes('rollback') && parseDataBlock(p.body)?.env === env,
-  );
-  let pull = open?.number;
-  let result: EnvOutcome['result'] = 'reused';
-  if (!pull) {
-    const first = alerts[0]!;
-    const name = first.labels.alertname ?? 'alert';
-    try {
-      const r = await rollback(o.ctx, {
-        env,
-        hold: true,
-        by: 'alertmanager',
-        reason: `${name}: ${first.annotations.summary ?? 'firing'}`,
-      });
-      pull = r.pull.number;
-      result = r.status === 'opened' ? 'opened' : 'reused';
-    } catch (error) {
-      if (!(error instanceof PromoterError)) throw error;
-      return {
-        env,
-        result: error.code === 'nothing-to-do' ? 'nothing_to_do' : 'refused',
-        detail: error.message,
-      };
-    }
-  }
-  const existing = (await repo.comments(pull)).join('\n');
-  for (const alert of alerts) {
-    if (!existing.includes(alertMarker(alert))) await repo.comment(pull, alertComment(alert));
-  }
-  return { env, result, pull };
-}
-
-/** Koa app: POST /hooks/alertmanager, GET /metrics, GET /healthz. */
+/** Koa app: POST /hooks/alertmanager, GET /healthz (metrics are served on their own port). */
 export function createWebhookApp(o: WebhookOptions): Koa {
   const app = new Koa();
   const limit = o.maxBodyBytes ?? 1024 * 1024;
+  const maxAlerts = o.maxAlerts ?? 50;
+  const maxQueued = o.maxQueued ?? 4;
+  const maxAge = o.maxAlertAgeMs ?? 6 * 3600_000;
   // One delivery at a time: two deliveries for one environment must not open two pull requests.
   let queue: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
 
   app.use(async (ctx, next) => {
     try {
@@ -111,11 +77,6 @@ export function createWebhookApp(o: WebhookOptions): Koa {
   });
 
   app.use(async (ctx) => {
-    if (ctx.method === 'GET' && ctx.path === '/metrics') {
-      ctx.type = o.metrics.registry.contentType;
-      ctx.body = await o.metrics.registry.metrics();
-      return;
-    }
     if (ctx.method === 'GET' && ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };
       return;
@@ -148,30 +109,79 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       }
       const byEnv = new Map<string, Alert[]>();
       const ignored: string[] = [];
+      const now = o.ctx.now();
+      let acted = 0;
       for (const a of parsed.data.alerts) {
         if (a.status !== 'firing' || a.labels.rollback !== 'true') continue;
+        const name = a.labels.alertname ?? a.fingerprint;
         const env = a.labels.env ?? '';
         if (!(ENVIRONMENTS as readonly string[]).includes(env)) {
-          ignored.push(
-            `${a.labels.alertname ?? a.fingerprint}: env label "${env}" is not one of ${ENVIRONMENTS.join(', ')}`,
-          );
+          ignored.push(`${name}: env label "${env}" is not one of ${ENVIRONMENTS.join(', ')}`);
           continue;
         }
+        const stale = staleness(a, now, maxAge);
+        if (stale) {
+          ignored.push(`${name}: ${stale}`);
+          continue;
+        }
+        if (!a.labels.model_version) {
+          ignored.push(`${name}: no model_version label, so it cannot be tied to what ${env} runs`);
+          continue;
+        }
+        if (acted >= maxAlerts) {
+          ignored.push(`${name}: more than ${maxAlerts} alerts in one delivery`);
+          continue;
+        }
+        acted += 1;
         byEnv.set(env, [...(byEnv.get(env) ?? []), a]);
       }
+      if (waiting >= maxQueued) {
+        o.metrics.requests.inc({ outcome: 'busy' });
+        ctx.set('Retry-After', '30');
+        throw new HttpError(503, `${waiting} deliveries are already waiting; retry later`);
+      }
+      waiting += 1;
+      o.metrics.queued.set(waiting);
       const run = queue.then(async () => {
+        waiting -= 1;
+        o.metrics.queued.set(waiting);
         const out: EnvOutcome[] = [];
         for (const [env, alerts] of byEnv) {
-          const r = await handleEnv(o, env, alerts);
+          const r = await handleEnv(o.ctx, env, alerts);
           o.metrics.rollbacks.inc({ env, result: r.result });
+          if (r.result === 'failed') o.ctx.log(`webhook failed for ${env}: ${r.detail}`);
           out.push(r);
         }
         return out;
       });
       queue = run.catch(() => {});
       const results = await run;
+      // Shown once in the body, not once per alert: a huge delivery gets a short answer.
+      const shown = ignored.slice(0, 20);
+      const body = {
+        results,
+        ignored: shown,
+        ...(ignored.length > 20 ? { ignoredMore: ignored.length - 20 } : {}),
+      };
+      const retry = results.filter((r) => r.retryAfter !== undefined).map((r) => r.retryAfter!);
+      if (retry.length > 0) {
+        // Environments that succeeded are idempotent on redelivery; Alertmanager retries a 503.
+        o.metrics.requests.inc({ outcome: 'retry' });
+        ctx.status = 503;
+        ctx.set('Retry-After', String(Math.max(...retry)));
+        ctx.body = body;
+        return;
+      }
+      if (results.some((r) => r.result === 'failed')) {
+        // GitHub refused something for good (say a 422): the other environments were handled,
+        // and the failure is an error Alertmanager shows and retries, never a silent 200.
+        o.metrics.requests.inc({ outcome: 'error' });
+        ctx.status = 502;
+        ctx.body = body;
+        return;
+      }
       o.metrics.requests.inc({ outcome: 'accepted' });
-      ctx.body = { results, ignored };
+      ctx.body = body;
     } catch (error) {
       if (!(error instanceof HttpError)) o.metrics.requests.inc({ outcome: 'error' });
       throw error;

@@ -25,6 +25,7 @@ function run(args: string[], env: Record<string, string> = {}) {
         REGISTRY_URL: h.registry.url,
         REGISTRY_USERNAME: h.registry.username,
         REGISTRY_PASSWORD: h.registry.password,
+        REGISTRY_TOKEN_ORIGINS: h.registry.tokenOrigin,
         ...env,
       },
     });
@@ -75,6 +76,7 @@ describe('promoter serve', () => {
       env: {
         PATH: process.env.PATH ?? '',
         PORT: '0',
+        METRICS_PORT: '0',
         HOST: '127.0.0.1',
         WEBHOOK_SECRET: 'a-webhook-secret-of-some-length',
         GITHUB_TOKEN: h.github.token,
@@ -83,17 +85,20 @@ describe('promoter serve', () => {
       },
     });
     try {
-      const port = await new Promise<string>((resolve, reject) => {
+      const [port, metricsPort] = await new Promise<[string, string]>((resolve, reject) => {
         let err = '';
         child.stderr.on('data', (c: Buffer) => {
           err += c.toString();
           const m = /listening on :(\d+)/.exec(err);
-          if (m) resolve(m[1]!);
+          const metrics = /metrics on :(\d+)/.exec(err);
+          if (m && metrics) resolve([m[1]!, metrics[1]!]);
         });
         child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
       });
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       expect(metrics).toContain('promoter_webhook_requests_total');
+      // The webhook port serves the webhook and a health check, nothing internal.
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
       const denied = await fetch(`http://127.0.0.1:${port}/hooks/alertmanager`, {
         method: 'POST',
         headers: { authorization: 'Bearer nope' },

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../src/metrics.ts';
 import { promote } from '../src/promote.ts';
+import { code } from '../src/untrusted.ts';
 import { createWebhookApp } from '../src/webhook.ts';
+import { webhookPayload } from './support/alert-payload.ts';
 import { Alertmanager } from './support/alertmanager.ts';
 import { type Harness, startHarness, V } from './support/harness.ts';
 
@@ -11,13 +13,14 @@ const SECRET = 'alertmanager-shared-secret-0123456789';
 let h: Harness;
 let server: Server;
 let url: string;
+const metrics = createMetrics();
 
 beforeAll(async () => {
   h = await startHarness();
   const promoted = await promote(h.ctx(), { env: 'prod' });
   const { repo } = h.ctx();
   await repo.client.pulls.merge({ owner: repo.owner, repo: repo.repo, pull_number: promoted.pull!.number });
-  const app = createWebhookApp({ ctx: h.ctx(), secret: SECRET, metrics: createMetrics() });
+  const app = createWebhookApp({ ctx: h.ctx(), secret: SECRET, metrics });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -39,24 +42,18 @@ function payload(overrides: Record<string, unknown> = {}) {
       model_version: V.good,
     },
     annotations: { summary: '5xx ratio 4.2% over 5m in prod' },
-    startsAt: '2026-11-25T10:00:00.123456789Z',
+    // Recent, as Alertmanager sends it (nanoseconds included).
+    startsAt: new Date(h.clock.getTime() - 10 * 60_000).toISOString().replace('Z', '123456Z'),
     endsAt: '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus.titanic-prod.svc:9090/graph?g0.expr=x',
     fingerprint: 'a1b2c3d4e5f60718',
   };
-  return {
-    version: '4',
+  return webhookPayload([alert], {
     groupKey: '{}:{alertname="TitanicHighErrorRatio"}',
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'promoter',
-    groupLabels: { alertname: 'TitanicHighErrorRatio' },
-    commonLabels: alert.labels,
     commonAnnotations: alert.annotations,
     externalURL: 'http://alertmanager.titanic-prod.svc:9093',
-    alerts: [alert],
     ...overrides,
-  };
+  });
 }
 
 const post = (body: unknown, secret = SECRET) =>
@@ -95,7 +92,7 @@ describe('POST /hooks/alertmanager', () => {
     expect(pull!.body).toContain('records a hold');
     const comments = h.github.pulls.comments.filter((c) => c.issue === pull!.number);
     expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toContain('5xx ratio 4.2% over 5m in prod');
+    expect(comments[0]!.body).toContain(code('5xx ratio 4.2% over 5m in prod'));
   });
 
   it('a duplicate delivery reuses the PR and does not comment twice', async () => {
@@ -113,7 +110,9 @@ describe('POST /hooks/alertmanager', () => {
   });
 
   it('exposes its own Prometheus metrics', async () => {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    // Served on the metrics port by `serve`; the webhook port has no /metrics.
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    const text = await metrics.registry.metrics();
     expect(text).toContain('promoter_webhook_requests_total{outcome="unauthorized"} 1');
     expect(text).toContain('promoter_webhook_requests_total{outcome="malformed"} 2');
     expect(text).toContain('promoter_rollbacks_total{env="prod",result="opened"} 1');
@@ -127,7 +126,13 @@ describe('from the real Alertmanager', () => {
     const am = await Alertmanager.start(`${url}/hooks/alertmanager`, SECRET);
     try {
       await am.fire(
-        { alertname: 'TitanicPredictionShift', env: 'prod', severity: 'critical', rollback: 'true' },
+        {
+          alertname: 'TitanicPredictionShift',
+          env: 'prod',
+          severity: 'critical',
+          rollback: 'true',
+          model_version: V.good,
+        },
         { summary: 'served positive rate 0.71 vs 0.38 in training' },
       );
       const pull = rollbackPulls()[0]!;
@@ -139,7 +144,7 @@ describe('from the real Alertmanager', () => {
         )?.body;
         if (!comment) await new Promise((r) => setTimeout(r, 200));
       }
-      expect(comment).toContain('served positive rate 0.71 vs 0.38 in training');
+      expect(comment).toContain(code('served positive rate 0.71 vs 0.38 in training'));
       expect(rollbackPulls()).toHaveLength(1);
     } finally {
       await am.stop();

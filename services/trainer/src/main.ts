@@ -7,6 +7,7 @@ import { TrainerError } from './errors.ts';
 import { nestedCrossValidate, nestedTable } from './nested.ts';
 import { type Progress, terminalProgress } from './progress.ts';
 import { runTraining } from './run.ts';
+import { verifyCommand } from './verify-cli.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
@@ -30,6 +31,10 @@ function parseSeed(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'verify') {
+    process.exitCode = await verifyCommand(process.argv.slice(3), REPO_ROOT);
+    return;
+  }
   const started = performance.now();
   const { values } = parseArgs({
     options: {

@@ -55,6 +55,7 @@ export function testContext(
       urlOverride: registry.url,
       username: registry.username,
       password: registry.password,
+      tokenOrigins: [registry.tokenOrigin],
     }),
     now: options.now,
     log: options.log,
@@ -101,6 +102,8 @@ export async function startHarness(): Promise<Harness> {
     },
     seeded,
   );
+  // CI re-derived the seeded models (the model-verify job on the commit that added them).
+  github.checks.complete(await seed.run(['rev-parse', 'HEAD']), 'model-verify');
   await seed.dispose();
   const { ctx: base } = testContext(github, registry, { log: (l) => h.logs.push(l), now: () => h.clock });
   const clones: WorkingCopy[] = [];

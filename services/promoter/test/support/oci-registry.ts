@@ -28,6 +28,8 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
  */
 export class OciRegistry {
   readonly tokenRequests: string[] = [];
+  /** Origin of the token service the registry's challenges name (trusted by the bot in tests). */
+  readonly tokenOrigin: string;
 
   private constructor(
     readonly url: string,
@@ -36,9 +38,15 @@ export class OciRegistry {
     private readonly dir: string,
     private readonly child: ChildProcess,
     private readonly tokenServer: Server,
-  ) {}
+  ) {
+    this.tokenOrigin = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`;
+  }
 
-  static async start(): Promise<OciRegistry> {
+  /**
+   * `realm` overrides the token realm the registry's challenges name (a registry that sends
+   * clients elsewhere for credentials); by default it is the token endpoint started here.
+   */
+  static async start(options: { realm?: string } = {}): Promise<OciRegistry> {
     if (!existsSync(REGISTRY_BIN))
       throw new Error(`${REGISTRY_BIN} is missing: apt-get install docker-registry`);
     const dir = await mkdtemp(join(tmpdir(), 'oci-registry-'));
@@ -121,7 +129,7 @@ export class OciRegistry {
         `http: { addr: "127.0.0.1:${port}" }`,
         'auth:',
         '  token:',
-        `    realm: http://127.0.0.1:${tokenPort}/token`,
+        `    realm: ${options.realm ?? `http://127.0.0.1:${tokenPort}/token`}`,
         '    service: test-registry',
         '    issuer: test-issuer',
         `    rootcertbundle: ${join(dir, 'cert.pem')}`,

@@ -14,6 +14,8 @@ export interface Request {
   query: Record<string, string>;
   // biome-ignore lint/suspicious/noExplicitAny: bodies were validated against the OpenAPI schema
   body: any;
+  /** Who the token in the request belongs to. */
+  login: string;
 }
 export type Handler = (r: Request) => Promise<Reply>;
 

@@ -21,7 +21,7 @@ export const pullRoutes: Array<[ServedOperation, Handler]> = [
   ],
   [
     serve('POST', `${R}/pulls`),
-    async ({ fake, body }) => {
+    async ({ fake, body, login }) => {
       const head = String(body.head).replace(`${fake.coordinates.owner}:`, '');
       if (!(await fake.git.resolveRef(`refs/heads/${head}`))) return invalid(`head ${head} does not exist`);
       if (!(await fake.git.resolveRef(`refs/heads/${body.base}`)))
@@ -37,7 +37,7 @@ export const pullRoutes: Array<[ServedOperation, Handler]> = [
         base: body.base,
         createdAt: now,
         updatedAt: now,
-        author: 'promoter[bot]',
+        author: login,
       });
       return pullReply(fake, p.number, 201, true);
     },
@@ -103,10 +103,25 @@ export const pullRoutes: Array<[ServedOperation, Handler]> = [
       Object.assign(p, {
         state: 'closed',
         merged: true,
+        mergedHeadSha: head,
         mergeCommitSha: sha,
         closedAt: fake.now().toISOString(),
       });
       return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
+    },
+  ],
+  [
+    // Merged pull requests that brought the commit to the default branch: the merge (or squash)
+    // commit itself, or the head commit a merge commit joined.
+    serve('GET', `${R}/commits/{commit_sha}/pulls`),
+    async ({ fake, params, query }) => {
+      const sha = params.commit_sha!;
+      const list = fake.pulls.pulls.filter(
+        (p) => p.merged && (p.mergeCommitSha === sha || p.mergedHeadSha === sha),
+      );
+      const out = [];
+      for (const p of page(list, query)) out.push((await pullReply(fake, p.number, 200, false)).body);
+      return { status: 200, body: out };
     },
   ],
   [
@@ -131,14 +146,9 @@ export const pullRoutes: Array<[ServedOperation, Handler]> = [
   ],
   [
     serve('POST', `${R}/issues/{issue_number}/comments`),
-    async ({ fake, params, body }) => {
+    async ({ fake, params, body, login }) => {
       if (!fake.pulls.get(Number(params.issue_number))) return notFound();
-      const c = fake.pulls.comment(
-        Number(params.issue_number),
-        body.body,
-        'promoter[bot]',
-        fake.now().toISOString(),
-      );
+      const c = fake.pulls.comment(Number(params.issue_number), body.body, login, fake.now().toISOString());
       return { status: 201, body: commentJson(fake.coordinates, c) };
     },
   ],

@@ -10,6 +10,8 @@ export interface PullState {
   state: 'open' | 'closed';
   merged: boolean;
   mergeCommitSha: string | null;
+  /** The head commit when it was merged. */
+  mergedHeadSha?: string;
   labels: string[];
   createdAt: string;
   updatedAt: string;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ACCESS_TOKENS, checkAppJwt, type FakeApp } from './app-routes.ts';
 import type { RepoCoordinates } from './builders.ts';
+import { CheckStore } from './checks.ts';
 import { GitStore } from './git-store.ts';
 import { checkRequest, checkResponse, type ServedOperation, type Violation } from './openapi.ts';
 import { PullStore } from './pulls.ts';
@@ -11,6 +12,8 @@ export interface FakeGitHubOptions {
   readonly owner?: string;
   readonly repo?: string;
   readonly token?: string;
+  /** Login the token acts as (the bot's identity on pull requests and comments). */
+  readonly login?: string;
   /** Clock for created/updated timestamps, so tests can reason about soak times. */
   readonly now?: () => Date;
   /** A GitHub App whose installation may exchange a signed JWT for the token. */
@@ -37,12 +40,17 @@ export class FakeGitHub {
   /** Installation tokens minted for the App. */
   mintedTokens = 0;
   app: FakeApp | undefined;
+  /** Check runs by commit, as CI (the GitHub Actions app) reports them. */
+  readonly checks = new CheckStore();
+  /** A second identity: a maintainer acting through the same API (closing, commenting, opening PRs). */
+  readonly human = { token: 'ghp_human_maintainer_token', login: 'octocat' };
   private readonly injected: Injected[] = [];
 
   private constructor(
     readonly git: GitStore,
     readonly coordinates: RepoCoordinates,
     readonly token: string,
+    readonly login: string,
     readonly now: () => Date,
     private readonly server: Server,
   ) {}
@@ -63,6 +71,7 @@ export class FakeGitHub {
       git,
       coordinates,
       options.token ?? 'ghp_test',
+      options.login ?? 'github-actions[bot]',
       options.now ?? (() => new Date()),
       server,
     );
@@ -133,11 +142,17 @@ export class FakeGitHub {
     if (!match) return { status: 404, body: { message: `Not Found: ${method} ${url.pathname}` } };
     const { served, handler, params } = match;
     const auth = req.headers.authorization ?? '';
+    let login: string | undefined;
     if (served.operationId === ACCESS_TOKENS.operationId) {
       const problem = this.app ? checkAppJwt(this.app, auth, this.now()) : 'no GitHub App is installed';
       if (problem)
         return { status: 401, body: { message: problem, documentation_url: 'https://docs.github.com/rest' } };
-    } else if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}`) {
+      login = this.login;
+    } else {
+      const token = auth.replace(/^(token|bearer) /i, '');
+      login = token === this.token ? this.login : token === this.human.token ? this.human.login : undefined;
+    }
+    if (!login) {
       return {
         status: 401,
         body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' },
@@ -169,7 +184,7 @@ export class FakeGitHub {
         body: { message: `Invalid request: ${message}`, documentation_url: 'https://docs.github.com/rest' },
       };
     }
-    const reply = await handler({ fake: this, params, query, body });
+    const reply = await handler({ fake: this, params, query, body, login });
     const responseProblems = checkResponse(served, reply.status, reply.body);
     if (responseProblems.length > 0) {
       const message = responseProblems.join(' | ');

@@ -203,6 +203,8 @@ export const promoterSchema = z.strictObject({
   githubApp: z.strictObject({
     appId: positiveInt,
     installationId: positiveInt,
+    /** The App's URL name: its pull requests and commits are authored by `<slug>[bot]`. */
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,33}$/, "expected the App's URL name, like titanic-promoter"),
   }),
 });
 

@@ -49,12 +49,16 @@ export function promoterDeployment(env: Environment, labels: Labels): IDeploymen
               ports: [{ name: 'http', containerPort: PORTS.promoter, protocol: 'TCP' }],
               env: [
                 { name: 'PORT', value: String(PORTS.promoter) },
-                { name: 'HOST', value: '0.0.0.0' },
+                // The pod IP the Service targets, never 0.0.0.0: the metrics port stays off other interfaces.
+                { name: 'HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
                 { name: 'GITHUB_REPOSITORY', value: REPO_SLUG },
                 { name: 'GITHUB_APP_ID', value: String(env.promoter.githubApp.appId) },
                 { name: 'GITHUB_APP_INSTALLATION_ID', value: String(env.promoter.githubApp.installationId) },
                 { name: 'GITHUB_APP_PRIVATE_KEY_FILE', value: GITHUB_APP_KEY_FILE },
                 { name: 'WEBHOOK_SECRET_FILE', value: WEBHOOK_TOKEN_FILE },
+                // Promotions count only when the bot opened them: this App in the cluster, the
+                // workflows' identity in GitHub Actions.
+                { name: 'PROMOTER_LOGINS', value: `${env.promoter.githubApp.slug}[bot],github-actions[bot]` },
                 ...(env.argocd.syncWindow
                   ? [
                       { name: 'ARGOCD_SERVER', value: ARGOCD_SERVER_URL },

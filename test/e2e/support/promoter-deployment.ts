@@ -12,7 +12,7 @@ interface Container {
   name: string;
   command: string[];
   args?: string[];
-  env: { name: string; value?: string }[];
+  env: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
   volumeMounts: { name: string; mountPath: string }[];
 }
 interface Volume {
@@ -78,7 +78,13 @@ export async function startPromoterFromManifest(
   const mounts = container.volumeMounts.map((m) => m.mountPath);
   const env: Record<string, string> = {};
   for (const e of container.env) {
-    if (e.value === undefined) throw new Error(`env ${e.name}: only literal values are expected`);
+    // This machine is the pod: its loopback address stands in for the pod IP.
+    if (e.valueFrom?.fieldRef?.fieldPath === 'status.podIP') {
+      env[e.name] = '127.0.0.1';
+      continue;
+    }
+    if (e.value === undefined)
+      throw new Error(`env ${e.name}: only literal values or the pod IP are expected`);
     env[e.name] = mounts.some((m) => e.value!.startsWith(`${m}/`)) ? remap(e.value) : e.value;
   }
   return spawnService({

@@ -97,7 +97,7 @@ describe('D7: a flood of scrapes renders /metrics at most once a second', () => 
     const psi = vi.spyOn(DriftWindow.prototype, 'psi');
     const started = performance.now();
     const answers = await Promise.all(
-      Array.from({ length: 200 }, () => fetch(`${server.metricsUrl}`).then((r) => r.text())),
+      Array.from({ length: 200 }, () => fetch(`${server.url}/metrics`).then((r) => r.text())),
     );
     const seconds = (performance.now() - started) / 1000;
     expect(answers.every((t) => t.includes('titanic_model_ready 1'))).toBe(true);
@@ -107,7 +107,7 @@ describe('D7: a flood of scrapes renders /metrics at most once a second', () => 
   });
 
   it('does not expose the Node.js version', async () => {
-    const text = await (await fetch(server.metricsUrl)).text();
+    const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).not.toMatch(/nodejs_version_info|v\d+\.\d+\.\d+/);
   });

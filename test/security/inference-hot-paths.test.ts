@@ -41,7 +41,13 @@ afterAll(async () => {
 });
 
 const body = JSON.stringify(PASSENGER);
-const REFUSALS = [
+interface Refusal {
+  readonly status: number;
+  readonly name: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+const REFUSALS: Refusal[] = [
   { status: 401, name: 'no API key', headers: { 'content-type': 'application/json' }, body },
   {
     status: 415,

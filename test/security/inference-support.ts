@@ -6,17 +6,23 @@ import { freePort } from '../e2e/support/ports.ts';
 
 export { MODEL_PATH, sample, waitFor };
 
-/** The real service in its own process on a free port (rate limit off unless `env` sets it). */
+/**
+ * The real service in its own process on a free port (rate limit off unless `env` sets it).
+ * The embedded database's WebAssembly start takes tens of seconds on a busy 2-core machine.
+ */
 export async function spawnTarget(env: Record<string, string>): Promise<InferenceProcess> {
-  return spawnInference({
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    MODEL_PATH,
-    RATE_LIMIT_RPS: '0',
-    LOG_LEVEL: 'info',
-    ENVIRONMENT: 'dev',
-    ...env,
-  });
+  return spawnInference(
+    {
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      MODEL_PATH,
+      RATE_LIMIT_RPS: '0',
+      LOG_LEVEL: 'info',
+      ENVIRONMENT: 'dev',
+      ...env,
+    },
+    { timeoutMs: 120_000 },
+  );
 }
 
 export interface Answer {

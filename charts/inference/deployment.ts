@@ -43,7 +43,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
           labels: meta,
           annotations: {
             'prometheus.io/scrape': 'true',
-            'prometheus.io/port': String(PORTS.inference),
+            'prometheus.io/port': String(PORTS.inferenceMetrics),
             'prometheus.io/path': '/metrics',
           },
         },
@@ -107,9 +107,14 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
             {
               name: NAMES.inference,
               image: imageRef(env.image.repository, env.image.tag, env.image.digest),
-              ports: [{ name: 'http', containerPort: PORTS.inference, protocol: 'TCP' }],
+              ports: [
+                { name: 'http', containerPort: PORTS.inference, protocol: 'TCP' },
+                { name: 'metrics', containerPort: PORTS.inferenceMetrics, protocol: 'TCP' },
+              ],
               env: [
                 { name: 'PORT', value: String(PORTS.inference) },
+                // Metrics on their own port: the Ingress routes only to `http`.
+                { name: 'METRICS_PORT', value: String(PORTS.inferenceMetrics) },
                 { name: 'HOST', value: '0.0.0.0' },
                 { name: 'ENVIRONMENT', value: env.name },
                 { name: 'IMAGE_VERSION', value: env.image.tag },
@@ -126,8 +131,10 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                     secretKeyRef: { name: NAMES.inferenceApiKeysSecret, key: 'keys', optional: true },
                   },
                 },
-                // Rate limits are per client; behind the ingress the client is in X-Forwarded-For.
+                // Rate limits are per client; behind the ingress the client is the address the
+                // ingress appended to X-Forwarded-For (one hop), not what the client wrote there.
                 { name: 'TRUST_PROXY', value: 'true' },
+                { name: 'TRUST_PROXY_HOPS', value: '1' },
                 { name: 'LOG_LEVEL', value: inference.logLevel },
                 ...(inference.rateLimit
                   ? [

@@ -54,11 +54,15 @@ export function httpServer(
         // Stop accepting without http's close(), which also closes idle keep-alive sockets at
         // once, including those whose next request is already on its way.
         NetServer.prototype.close.call(server, finish);
+        // Timers run before the event loop reads sockets: after a busy stretch a connection
+        // whose request is waiting unread would look idle. Closing from setImmediate (after the
+        // loop's I/O phase) lets those requests be read first.
+        const closeIdle = () => setImmediate(() => server.closeIdleConnections());
         const grace = setTimeout(
           () => {
             // Now idle means idle since before shutdown: close those as they go idle.
-            server.close();
-            sweep = setInterval(() => server.closeIdleConnections(), 50);
+            setImmediate(() => server.close());
+            sweep = setInterval(closeIdle, 50);
           },
           Math.min(DRAIN_GRACE_MS, timeoutMs),
         );

@@ -3,26 +3,29 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema, PASSENGER, type TestSchema } from '../../services/inference/test/support.ts';
-import { counters, expectUpAndAccounted, spawnTarget, waitFor } from './inference-support.ts';
+import {
+  counters,
+  expectUpAndAccounted,
+  PASSENGER,
+  schemaForFile,
+  sleep,
+  spawnTarget,
+  waitFor,
+} from './inference-support.ts';
 
 /**
  * Attacks on the process's lifecycle: long idle periods, a second process on the same embedded
  * data, SIGTERM under keep-alive load, a corrupt embedded data directory.
  */
 
+const db = schemaForFile();
 let dir: string;
-let schema: TestSchema;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'security-lifecycle-'));
-  schema = await createSchema();
 });
 afterAll(async () => {
-  await schema?.drop();
   await rm(dir, { recursive: true, force: true });
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Outcome {
   readonly startedAt: number;
@@ -64,7 +67,7 @@ describe('D1: the prediction log keeps writing after idling past every pool and 
   };
   it.each([
     ['embedded PGlite', () => ({ DATA_DIR: join(dir, 'idle-pglite') })],
-    ['PostgreSQL', () => ({ DATABASE_URL: schema.url })],
+    ['PostgreSQL', () => ({ DATABASE_URL: db.schema.url })],
   ])('%s: written = predicted after idle periods', async (_, database) => {
     const service = await spawnTarget({ ...IDLE, ...database() });
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
@@ -124,7 +127,7 @@ describe('D5: one embedded data directory, one process', () => {
 describe('D6: SIGTERM under keep-alive load', () => {
   it('answers every request on reused connections: no reset, Connection: close while draining', async () => {
     const service = await spawnTarget({
-      DATABASE_URL: schema.url,
+      DATABASE_URL: db.schema.url,
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '10000',
     });
@@ -158,7 +161,7 @@ describe('D6: SIGTERM under keep-alive load', () => {
     const draining = outcomes.filter((o) => o.startedAt >= signalledAt && o.status === 200);
     expect(draining.length, 'requests were answered while draining').toBeGreaterThan(0);
     expect(draining.every((o) => o.connection === 'close')).toBe(true);
-    const { rows } = await schema.pool.query('SELECT count(*)::int AS n FROM prediction_log');
+    const { rows } = await db.schema.pool.query('SELECT count(*)::int AS n FROM prediction_log');
     expect(rows[0].n).toBeGreaterThanOrEqual(outcomes.filter((o) => o.status === 200).length);
   });
 });

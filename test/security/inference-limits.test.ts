@@ -1,23 +1,22 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema, PASSENGER, postJson, type TestSchema } from '../../services/inference/test/support.ts';
+import { describe, expect, it } from 'vitest';
+import { PASSENGER, postJson } from '../../services/inference/test/support.ts';
 import { freePort } from '../e2e/support/ports.ts';
-import { counters, expectUpAndAccounted, spawnTarget, waitFor } from './inference-support.ts';
+import {
+  counters,
+  expectUpAndAccounted,
+  schemaForFile,
+  sleep,
+  spawnTarget,
+  waitFor,
+} from './inference-support.ts';
 
 /**
  * Resource attacks: slow clients, connection floods, scrapes from the public port, and a log that
  * cannot keep up (the overflow policy).
  */
 
-let schema: TestSchema;
-beforeAll(async () => {
-  schema = await createSchema();
-});
-afterAll(async () => {
-  await schema?.drop();
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const db = schemaForFile();
 
 interface Slow {
   readonly socket: Socket;
@@ -50,7 +49,7 @@ function slowClient(url: string, head: string, trickle: string, everyMs: number)
 describe('D12: slow clients and connection floods', () => {
   it('closes slowloris headers and trickled bodies with 408 while other clients are served correctly', async () => {
     const service = await spawnTarget({
-      DATABASE_URL: schema.url,
+      DATABASE_URL: db.schema.url,
       HEADERS_TIMEOUT_MS: '1000',
       REQUEST_TIMEOUT_MS: '2000',
     });
@@ -86,7 +85,7 @@ describe('D12: slow clients and connection floods', () => {
   });
 
   it('refuses connections past MAX_CONNECTIONS and serves again once they go', async () => {
-    const service = await spawnTarget({ DATABASE_URL: schema.url, MAX_CONNECTIONS: '20' });
+    const service = await spawnTarget({ DATABASE_URL: db.schema.url, MAX_CONNECTIONS: '20' });
     const idle: Slow[] = [];
     try {
       for (let i = 0; i < 60; i++) idle.push(slowClient(service.url, '', '', 60_000));
@@ -106,7 +105,7 @@ describe('D12: slow clients and connection floods', () => {
 describe('D7: metrics on their own port', () => {
   it('serves /metrics only on METRICS_PORT, without the Node.js version', async () => {
     const metricsPort = await freePort();
-    const service = await spawnTarget({ DATABASE_URL: schema.url, METRICS_PORT: String(metricsPort) });
+    const service = await spawnTarget({ DATABASE_URL: db.schema.url, METRICS_PORT: String(metricsPort) });
     try {
       const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       const publicAnswer = await fetch(`${service.url}/metrics`);

@@ -1,10 +1,17 @@
 import { request as httpRequest } from 'node:http';
-import { expect } from 'vitest';
-import { MODEL_PATH, sample, waitFor } from '../../services/inference/test/support.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import {
+  createSchema,
+  MODEL_PATH,
+  PASSENGER,
+  sample,
+  type TestSchema,
+  waitFor,
+} from '../../services/inference/test/support.ts';
 import { type InferenceProcess, spawnInference } from '../e2e/support/inference-process.ts';
 import { freePort } from '../e2e/support/ports.ts';
 
-export { MODEL_PATH, sample, waitFor };
+export { MODEL_PATH, PASSENGER, sample, waitFor };
 
 /**
  * The real service in its own process on a free port (rate limit off unless `env` sets it).
@@ -90,4 +97,23 @@ export async function expectUpAndAccounted(service: InferenceProcess, metricsUrl
     const dropped = Object.values(c.dropped).reduce((a, b) => a + b, 0);
     return c.written + dropped === c.predicted;
   }, 20_000);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A fresh schema of the real PostgreSQL for one test file, dropped after it. */
+export function schemaForFile(): { readonly schema: TestSchema } {
+  let schema: TestSchema | undefined;
+  beforeAll(async () => {
+    schema = await createSchema();
+  });
+  afterAll(async () => {
+    await schema?.drop();
+  });
+  return {
+    get schema() {
+      if (!schema) throw new Error('the schema is created before the tests');
+      return schema;
+    },
+  };
 }

@@ -185,10 +185,14 @@ describe('D13: a corrupt embedded data directory', () => {
       const agent = new Agent({ keepAlive: true });
       for (let i = 0; i < 3; i++) expect((await predictOver(service.url, agent)).status).toBe(200);
       await waitFor(async () => (await counters(`${service.url}/metrics`)).dropped.unavailable === 3);
-      const errors = service
-        .output()
-        .split('\n')
-        .filter((l) => l.includes('"level":"error"'));
+      const errorLines = () =>
+        service
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('"level":"error"'));
+      // The logger writes at least once a second.
+      await waitFor(() => errorLines().length > 0, 10_000);
+      const errors = errorLines();
       expect(errors).toHaveLength(1);
       expect(errors[0]).toContain(`DATA_DIR ${dataDir} cannot be opened`);
       expect(errors[0]).toContain('Fix: ');

@@ -128,7 +128,12 @@ export async function startInference(env: Record<string, string | undefined>): P
       logger.info('shutting down: readiness off, finishing in-flight requests');
       await Promise.all([api.close(left()), metricsServer?.close(Math.min(1000, left()))]);
       await predictor.drain();
-      await Promise.race([database.ready.catch(() => undefined), new Promise((r) => setTimeout(r, left()))]);
+      // Queued rows need the database: wait for it (within the deadline) only when there are some.
+      if (predictionLog.depth > 0)
+        await Promise.race([
+          database.ready.catch(() => undefined),
+          new Promise((r) => setTimeout(r, left())),
+        ]);
       await predictionLog.close(left());
       await database.stop();
       logger.info('stopped');

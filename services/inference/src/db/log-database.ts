@@ -26,6 +26,7 @@ async function retry<T>(
   max: number,
 ): Promise<T> {
   for (let n = 1, delay = first; ; n++, delay = Math.min(delay * 2, max)) {
+    if (n > 1 && stopped()) throw new Error('stopped');
     try {
       return await attempt();
     } catch (err) {

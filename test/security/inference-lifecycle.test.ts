@@ -18,6 +18,10 @@ import {
  * data, SIGTERM under keep-alive load, a corrupt embedded data directory.
  */
 
+// Each of these starts the embedded database (WebAssembly) one or more times: tens of seconds
+// apiece on a busy 2-core machine.
+const EMBEDDED_TIMEOUT_MS = 300_000;
+
 const db = schemaForFile();
 let dir: string;
 beforeAll(async () => {
@@ -68,7 +72,7 @@ describe('D1: the prediction log keeps writing after idling past every pool and 
   it.each([
     ['embedded PGlite', () => ({ DATA_DIR: join(dir, 'idle-pglite') })],
     ['PostgreSQL', () => ({ DATABASE_URL: db.schema.url })],
-  ])('%s: written = predicted after idle periods', async (_, database) => {
+  ])('%s: written = predicted after idle periods', { timeout: EMBEDDED_TIMEOUT_MS }, async (_, database) => {
     const service = await spawnTarget({ ...IDLE, ...database() });
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     try {
@@ -101,31 +105,35 @@ describe('D1: the prediction log keeps writing after idling past every pool and 
 });
 
 describe('D5: one embedded data directory, one process', () => {
-  it('refuses a second process on the same DATA_DIR, naming the directory and the holder', async () => {
-    const dataDir = join(dir, 'shared');
-    const first = await spawnTarget({ DATA_DIR: dataDir });
-    try {
-      const second = await spawnTarget({ DATA_DIR: dataDir }).then(
-        async (p) => {
-          await p.stop();
-          return 'started';
-        },
-        (err: Error) => err.message,
-      );
-      expect(second).toMatch(/exited \(code 1\) before it was ready/);
-      expect(second).toContain(`DATA_DIR ${dataDir} is in use by process ${first.child.pid}`);
-      await expectUpAndAccounted(first);
-    } finally {
-      await first.stop();
-    }
-    // Released on exit: the next process starts.
-    const next = await spawnTarget({ DATA_DIR: dataDir });
-    // A holder killed without cleanup leaves a stale lock; it is taken over.
-    next.child.kill('SIGKILL');
-    await next.exited;
-    const after = await spawnTarget({ DATA_DIR: dataDir });
-    await after.stop();
-  });
+  it(
+    'refuses a second process on the same DATA_DIR, naming the directory and the holder',
+    async () => {
+      const dataDir = join(dir, 'shared');
+      const first = await spawnTarget({ DATA_DIR: dataDir });
+      try {
+        const second = await spawnTarget({ DATA_DIR: dataDir }).then(
+          async (p) => {
+            await p.stop();
+            return 'started';
+          },
+          (err: Error) => err.message,
+        );
+        expect(second).toMatch(/exited \(code 1\) before it was ready/);
+        expect(second).toContain(`DATA_DIR ${dataDir} is in use by process ${first.child.pid}`);
+        await expectUpAndAccounted(first);
+      } finally {
+        await first.stop();
+      }
+      // Released on exit: the next process starts.
+      const next = await spawnTarget({ DATA_DIR: dataDir });
+      // A holder killed without cleanup leaves a stale lock; it is taken over.
+      next.child.kill('SIGKILL');
+      await next.exited;
+      const after = await spawnTarget({ DATA_DIR: dataDir });
+      await after.stop();
+    },
+    EMBEDDED_TIMEOUT_MS,
+  );
 });
 
 describe('D6: SIGTERM under keep-alive load', () => {
@@ -174,41 +182,45 @@ describe('D6: SIGTERM under keep-alive load', () => {
 });
 
 describe('D13: a corrupt embedded data directory', () => {
-  it('serves without the log (rows counted unavailable), names DATA_DIR once, and recovers when repaired', async () => {
-    const dataDir = join(dir, 'corrupt');
-    // An earlier database whose version file was overwritten.
-    const seed = await spawnTarget({ DATA_DIR: dataDir });
-    await seed.stop();
-    await writeFile(join(dataDir, 'PG_VERSION'), 'garbage\n');
-    const service = await spawnTarget({ DATA_DIR: dataDir });
-    try {
-      const agent = new Agent({ keepAlive: true });
-      for (let i = 0; i < 3; i++) expect((await predictOver(service.url, agent)).status).toBe(200);
-      await waitFor(async () => (await counters(`${service.url}/metrics`)).dropped.unavailable === 3);
-      const errorLines = () =>
-        service
-          .output()
-          .split('\n')
-          .filter((l) => l.includes('"level":"error"'));
-      // The logger writes at least once a second.
-      await waitFor(() => errorLines().length > 0, 10_000);
-      const errors = errorLines();
-      expect(errors).toHaveLength(1);
-      expect(errors[0]).toContain(`DATA_DIR ${dataDir} cannot be opened`);
-      expect(errors[0]).toContain('Fix: ');
+  it(
+    'serves without the log (rows counted unavailable), names DATA_DIR once, and recovers when repaired',
+    async () => {
+      const dataDir = join(dir, 'corrupt');
+      // An earlier database whose version file was overwritten.
+      const seed = await spawnTarget({ DATA_DIR: dataDir });
+      await seed.stop();
+      await writeFile(join(dataDir, 'PG_VERSION'), 'garbage\n');
+      const service = await spawnTarget({ DATA_DIR: dataDir });
+      try {
+        const agent = new Agent({ keepAlive: true });
+        for (let i = 0; i < 3; i++) expect((await predictOver(service.url, agent)).status).toBe(200);
+        await waitFor(async () => (await counters(`${service.url}/metrics`)).dropped.unavailable === 3);
+        const errorLines = () =>
+          service
+            .output()
+            .split('\n')
+            .filter((l) => l.includes('"level":"error"'));
+        // The logger writes at least once a second.
+        await waitFor(() => errorLines().length > 0, 10_000);
+        const errors = errorLines();
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toContain(`DATA_DIR ${dataDir} cannot be opened`);
+        expect(errors[0]).toContain('Fix: ');
 
-      // The operator repairs the directory (here: starts it afresh); the service picks it up.
-      for (const entry of await readdir(dataDir))
-        if (entry !== 'inference.lock') await rm(join(dataDir, entry), { recursive: true, force: true });
-      await waitFor(async () => {
-        const outcome = await predictOver(service.url, agent);
-        expect(outcome.status).toBe(200);
-        return (await counters(`${service.url}/metrics`)).written > 0;
-      }, 60_000);
-      agent.destroy();
-      await expectUpAndAccounted(service);
-    } finally {
-      await service.stop();
-    }
-  });
+        // The operator repairs the directory (here: starts it afresh); the service picks it up.
+        for (const entry of await readdir(dataDir))
+          if (entry !== 'inference.lock') await rm(join(dataDir, entry), { recursive: true, force: true });
+        await waitFor(async () => {
+          const outcome = await predictOver(service.url, agent);
+          expect(outcome.status).toBe(200);
+          return (await counters(`${service.url}/metrics`)).written > 0;
+        }, 60_000);
+        agent.destroy();
+        await expectUpAndAccounted(service);
+      } finally {
+        await service.stop();
+      }
+    },
+    EMBEDDED_TIMEOUT_MS,
+  );
 });

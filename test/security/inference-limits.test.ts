@@ -31,10 +31,14 @@ function slowClient(url: string, head: string, trickle: string, everyMs: number)
   const socket = connect(Number(port), hostname);
   const slow: Slow = { socket, received: '', closed: false };
   let i = 0;
-  socket.on('connect', () => socket.write(head));
-  const timer = setInterval(() => {
-    if (!socket.destroyed && socket.writable) socket.write(trickle[i++ % trickle.length]!);
-  }, everyMs);
+  let timer: NodeJS.Timeout | undefined;
+  // The trickle starts once the head is written, so the request stays well formed.
+  socket.on('connect', () => {
+    socket.write(head);
+    timer = setInterval(() => {
+      if (!socket.destroyed && socket.writable && trickle) socket.write(trickle[i++ % trickle.length]!);
+    }, everyMs);
+  });
   socket.on('data', (d) => {
     slow.received += d.toString('latin1');
   });
@@ -79,7 +83,7 @@ describe('D12: slow clients and connection floods', () => {
       // A 408 can be lost to the reset that the client's next byte provokes; what arrives is a 408.
       const answered = slow.filter((s) => s.received.length > 0);
       expect(answered.length).toBeGreaterThan(0);
-      expect(answered.every((s) => s.received.startsWith('HTTP/1.1 408'))).toBe(true);
+      expect(answered.map((s) => s.received.slice(0, 12)).filter((r) => r !== 'HTTP/1.1 408')).toEqual([]);
       await expectUpAndAccounted(service);
     } finally {
       for (const s of slow) s.socket.destroy();

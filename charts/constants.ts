@@ -3,6 +3,8 @@ import { postgresImage, UPSTREAM, upstreamRef } from './images.ts';
 /** Ports fixed by the services' contracts. */
 export const PORTS = {
   inference: 8080,
+  /** /metrics only: the Ingress routes to `inference`, never here. */
+  inferenceMetrics: 9464,
   postgres: 5432,
   postgresExporter: 9187,
   prometheus: 9090,

@@ -44,7 +44,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
           labels: meta,
           annotations: {
             'prometheus.io/scrape': 'true',
-            'prometheus.io/port': String(PORTS.inference),
+            'prometheus.io/port': String(PORTS.inferenceMetrics),
             'prometheus.io/path': '/metrics',
           },
         },
@@ -119,9 +119,14 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                 '--single-threaded-gc',
                 'services/inference/build/main.js',
               ],
-              ports: [{ name: 'http', containerPort: PORTS.inference, protocol: 'TCP' }],
+              ports: [
+                { name: 'http', containerPort: PORTS.inference, protocol: 'TCP' },
+                { name: 'metrics', containerPort: PORTS.inferenceMetrics, protocol: 'TCP' },
+              ],
               env: [
                 { name: 'PORT', value: String(PORTS.inference) },
+                // Metrics on their own port: the Ingress routes only to `http`.
+                { name: 'METRICS_PORT', value: String(PORTS.inferenceMetrics) },
                 { name: 'HOST', value: '0.0.0.0' },
                 { name: 'ENVIRONMENT', value: env.name },
                 { name: 'IMAGE_VERSION', value: env.image.tag },
@@ -143,8 +148,10 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                     },
                   },
                 },
-                // Rate limits are per client; behind the ingress the client is in X-Forwarded-For.
+                // Rate limits are per client; behind the ingress the client is the address the
+                // ingress appended to X-Forwarded-For (one hop), not what the client wrote there.
                 { name: 'TRUST_PROXY', value: 'true' },
+                { name: 'TRUST_PROXY_HOPS', value: '1' },
                 { name: 'LOG_LEVEL', value: inference.logLevel },
                 ...(inference.rateLimit
                   ? [

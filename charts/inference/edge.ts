@@ -26,7 +26,15 @@ export function inferenceServiceAccount(env: Environment, labels: Labels): IServ
 }
 
 export function inferenceService(env: Environment, labels: Labels): IService {
-  return httpService(env, NAMES.inference, PORTS.inference, labels);
+  const service = httpService(env, NAMES.inference, PORTS.inference, labels);
+  // For Prometheus and port-forwards; the Ingress backend names `http` only.
+  service.spec!.ports!.push({
+    name: 'metrics',
+    port: PORTS.inferenceMetrics,
+    targetPort: 'metrics',
+    protocol: 'TCP',
+  });
+  return service;
 }
 
 export function inferenceAutoscaler(env: Environment, labels: Labels): IHorizontalPodAutoscaler {

@@ -78,7 +78,7 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
       pod: NAMES.inference,
       from: [
         { peers: [ingressController], ports: [tcp(PORTS.inference)] },
-        { peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.inference)] },
+        { peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.inferenceMetrics)] },
       ],
       to: [{ peers: [app(NAMES.postgres)], ports: [tcp(PORTS.postgres)] }],
     }),
@@ -95,7 +95,7 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
       pod: NAMES.prometheus,
       from: [{ peers: [app(NAMES.grafana)], ports: [tcp(PORTS.prometheus)] }],
       to: [
-        { peers: [app(NAMES.inference)], ports: [tcp(PORTS.inference)] },
+        { peers: [app(NAMES.inference)], ports: [tcp(PORTS.inferenceMetrics)] },
         { peers: [app(NAMES.postgres)], ports: [tcp(PORTS.postgresExporter)] },
         { peers: [app(NAMES.alertmanager)], ports: [tcp(PORTS.alertmanager)] },
         {

@@ -123,7 +123,7 @@ export function prometheusConfig(input: PrometheusConfigInput): PrometheusConfig
           : []),
       ]
     : [
-        podJob('inference', namespace, env, 'inference', 'http'),
+        podJob('inference', namespace, env, 'inference', 'metrics'),
         podJob('postgres', namespace, env, 'postgres', 'metrics'),
         {
           ...staticJob('argocd', env, [`argocd-metrics.${argocdNamespace}.svc:${PORTS.argocdMetrics}`]),

@@ -55,6 +55,8 @@ interface Row {
   /** Full (mark-compact) collections in the service during the runs, and their total pause. */
   majorGcs?: number;
   majorGcMs?: number;
+  /** Every answer is a refusal (429): its non-2xx count is the point, not an error. */
+  refused?: boolean;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'titanic-bench-'));
@@ -151,12 +153,41 @@ async function main() {
         ...(await settle(service, schema, start)),
       });
     }
+    rows.push(await rejectedFlood(bundles.service, schema));
     report(rows);
   } finally {
     const code = await servers.at(2)?.stop();
     if (code !== undefined && code !== 0) console.error(`service exited with ${code}`);
     await Promise.all(servers.slice(0, 2).map((s) => s.stop()));
     await schema.drop();
+  }
+}
+
+/**
+ * A rate-limited flood: a second service instance allowing 1 request/s takes the single-passenger
+ * load, so nearly every answer is a 429. A refusal must cost less CPU than the prediction it saves.
+ */
+async function rejectedFlood(script: string, schema: BenchSchema): Promise<Row> {
+  const limited = await startService({
+    script,
+    cpu: SERVER_CPU,
+    schema,
+    imageVersion: 'bench',
+    logFile: join(work, 'limited.log'),
+    env: { RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '1' },
+  });
+  try {
+    const measured = await load(limited, bodies.single, 32);
+    return {
+      target: 'inference service, 1 req/s limit',
+      scenario: 'single, rejected flood (429)',
+      connections: 32,
+      runs: [measured],
+      peakMb: limited.memory().peakMb,
+      refused: true,
+    };
+  } finally {
+    await limited.stop();
   }
 }
 
@@ -205,6 +236,7 @@ function report(rows: Row[]) {
   const [bare, koa, single] = rows as [Row, Row, Row];
   const big = rows.find((r) => r.scenario.startsWith('1,000'))!;
   const service = rows.filter((r) => r.target === 'inference service');
+  const flood = rows.find((r) => r.refused)!;
   // Ratios per round (the three ran back to back), then their median.
   const ratio = (r: Row) => median(r.runs.map((m, i) => m.result.rps / bare.runs[i]!.result.rps));
   const floors = [
@@ -223,6 +255,11 @@ function report(rows: Row[]) {
       'RSS ≤ 200 MB',
       service.every((r) => r.peakMb <= 200),
       `peak ${f(Math.max(...service.map((r) => r.peakMb)))} MB`,
+    ],
+    [
+      'a refusal (429) costs less server CPU than a prediction',
+      cpu(flood) < cpu(single),
+      `${f(cpu(flood), 1)} µs per 429 vs ${f(cpu(single), 1)} µs per single prediction (${f((100 * cpu(flood)) / cpu(single), 1)}%); ${f(med(flood, (m) => m.result.rps))} req/s refused vs ${f(rps(single))} req/s predicted`,
     ],
     ['0 errors', service.every((r) => errors(r) === 0), ''],
     ['0 rows lost', service.every((r) => r.logged === r.predicted && r.dropped === 0), ''],

@@ -64,6 +64,8 @@ export async function startService(options: {
   schema: BenchSchema;
   imageVersion: string;
   logFile: string;
+  /** Settings over the production ones (e.g. a rate limit). */
+  env?: Record<string, string>;
 }): Promise<Pinned> {
   const { schema } = options;
   const service = await startPinned({
@@ -79,6 +81,7 @@ export async function startService(options: {
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       RATE_LIMIT_RPS: '1000000000',
+      ...options.env,
     },
     readyPath: '/v2/health/ready',
     logFile: options.logFile,

@@ -14,12 +14,20 @@ export class ConfigError extends Error {
   }
 }
 
+// Numbers are decimal digits only: `Number()` would read " " as 0 and "0x4746" as 18246.
 const int = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const decimal = (min: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as 5 or 0.5')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`));
 
 const optionalText = z
   .string()
@@ -49,9 +57,17 @@ const envSchema = z.object({
   IMAGE_VERSION: z.string().min(1).max(128).default(packageJson.version),
   API_KEYS: optionalText,
   API_KEYS_FILE: optionalText,
-  RATE_LIMIT_RPS: z.coerce.number({ error: 'must be a number' }).min(0, 'must be at least 0').default(100),
+  RATE_LIMIT_RPS: decimal(0).default(100),
   RATE_LIMIT_BURST: int(1, 10_000_000).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY_HOPS: int(0, 16).optional(),
+  METRICS_PORT: int(0, 65_535).optional(),
+  HEADERS_TIMEOUT_MS: int(1, 600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: int(1, 3_600_000).default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(1, 3_600_000).default(65_000),
+  MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
+  DATABASE_IDLE_TIMEOUT_MS: int(1, 3_600_000).default(10_000),
+  PREDICTION_LOG_OVERFLOW: z.enum(['drop', 'reject']).default('drop'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   PSI_WINDOW: int(10, 1_000_000).default(1000),
@@ -75,6 +91,20 @@ const FIXES: Record<string, string> = {
   RATE_LIMIT_BURST:
     'set RATE_LIMIT_BURST to a whole number of requests, or unset it for twice RATE_LIMIT_RPS',
   TRUST_PROXY: 'set TRUST_PROXY to true behind an ingress that sets X-Forwarded-For, else false',
+  TRUST_PROXY_HOPS:
+    'set TRUST_PROXY_HOPS to the number of proxies in front of the service that append to X-Forwarded-For (1 for one ingress, 0 for none)',
+  METRICS_PORT:
+    'set METRICS_PORT to a TCP port for /metrics other than PORT, or unset it to serve /metrics on PORT',
+  HEADERS_TIMEOUT_MS:
+    'set HEADERS_TIMEOUT_MS to milliseconds a client may take to send its headers (1 to 600000)',
+  REQUEST_TIMEOUT_MS:
+    'set REQUEST_TIMEOUT_MS to milliseconds a client may take to send a whole request, at least HEADERS_TIMEOUT_MS',
+  KEEP_ALIVE_TIMEOUT_MS: 'set KEEP_ALIVE_TIMEOUT_MS to milliseconds an idle keep-alive connection stays open',
+  MAX_CONNECTIONS: 'set MAX_CONNECTIONS to the most client connections served at once',
+  DATABASE_IDLE_TIMEOUT_MS:
+    'set DATABASE_IDLE_TIMEOUT_MS to milliseconds an idle database connection is kept',
+  PREDICTION_LOG_OVERFLOW:
+    'set PREDICTION_LOG_OVERFLOW to drop (serve, count the row) or reject (answer 503)',
   LOG_LEVEL: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent',
   SHUTDOWN_TIMEOUT_MS: 'set SHUTDOWN_TIMEOUT_MS to milliseconds between 0 and 600000',
   PSI_WINDOW: 'set PSI_WINDOW to the number of recent passengers the drift window holds (10 or more)',
@@ -96,7 +126,17 @@ export interface Config {
   /** 0: no rate limit. */
   readonly rateLimitRps: number;
   readonly rateLimitBurst: number;
-  readonly trustProxy: boolean;
+  /** Proxies in front of the service whose X-Forwarded-For entries are believed; 0: none. */
+  readonly proxyHops: number;
+  /** Where /metrics is served; undefined: on `port` beside the API. */
+  readonly metricsPort: number | undefined;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly databaseIdleTimeoutMs: number;
+  /** When the log queue is full: serve and count the row (`drop`) or answer 503 (`reject`). */
+  readonly logOverflow: 'drop' | 'reject';
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
   readonly psiWindow: number;
@@ -144,8 +184,10 @@ function loadApiKeys(env: z.infer<typeof envSchema>): string[] {
 
 /** Reads and validates the service settings from environment variables. */
 export function loadConfig(source: Record<string, string | undefined>): Config {
-  // Empty strings mean "unset", as in most container tooling.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  // Blank values mean "unset", as in most container tooling; surrounding whitespace is a typo.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).flatMap(([k, v]) => (v === undefined || v.trim() === '' ? [] : [[k, v.trim()]])),
+  );
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -153,6 +195,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     throw new ConfigError(variable, issue.message, FIXES[variable] ?? `correct or unset ${variable}`);
   }
   const env = result.data;
+  if (env.REQUEST_TIMEOUT_MS < env.HEADERS_TIMEOUT_MS)
+    throw new ConfigError(
+      'REQUEST_TIMEOUT_MS',
+      `must be at least HEADERS_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS})`,
+      FIXES.REQUEST_TIMEOUT_MS!,
+    );
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT', FIXES.METRICS_PORT!);
   return {
     port: env.PORT,
     host: env.HOST,
@@ -166,7 +216,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     apiKeys: loadApiKeys(env),
     rateLimitRps: env.RATE_LIMIT_RPS,
     rateLimitBurst: env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS * 2)),
-    trustProxy: env.TRUST_PROXY === 'true',
+    // TRUST_PROXY=true alone means one proxy (the ingress); the hop count, when given, decides.
+    proxyHops: env.TRUST_PROXY_HOPS ?? (env.TRUST_PROXY === 'true' ? 1 : 0),
+    metricsPort: env.METRICS_PORT,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: env.MAX_CONNECTIONS,
+    databaseIdleTimeoutMs: env.DATABASE_IDLE_TIMEOUT_MS,
+    logOverflow: env.PREDICTION_LOG_OVERFLOW,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     psiWindow: env.PSI_WINDOW,

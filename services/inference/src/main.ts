@@ -1,4 +1,5 @@
 import { ConfigError } from './config.ts';
+import { DataDirLockedError } from './db/data-dir-lock.ts';
 import { ModelLoadError } from './errors.ts';
 import { startInference } from './start.ts';
 
@@ -16,6 +17,8 @@ try {
 } catch (err) {
   if (err instanceof ConfigError) fatal(`invalid configuration: ${err.message}`, { variable: err.variable });
   if (err instanceof ModelLoadError) fatal(`cannot serve the model: ${err.message}`);
+  if (err instanceof DataDirLockedError)
+    fatal(`cannot start: ${err.message}`, { dataDir: err.dir, holderPid: err.holderPid });
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE' || code === 'EACCES')
     fatal(`cannot listen: ${(err as Error).message}. Fix: set PORT to a free port`);
@@ -32,7 +35,7 @@ process.stderr.write(
     `  OpenAPI        ${base}/openapi.json`,
     `  predict        POST ${base}/v1/predict`,
     `  OIP v2         ${base}/v2/models/titanic`,
-    `  metrics        ${base}/metrics`,
+    `  metrics        ${running.config.metricsPort === undefined ? `${base}/metrics` : running.metricsUrl}`,
     running.config.databaseUrl
       ? '  prediction log in PostgreSQL (DATABASE_URL)'
       : `  prediction log in the embedded database under ${running.config.dataDir}`,

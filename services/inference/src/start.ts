@@ -1,21 +1,23 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { type Config, loadConfig } from './config.ts';
-import type { EmbeddedDatabase } from './db/embedded.ts';
-import { migrate } from './db/migrate.ts';
+import { openLogDatabase } from './db/log-database.ts';
 import { PredictionLog } from './db/prediction-log.ts';
 import { createApp } from './http/app.ts';
+import { LogPolicy } from './http/log-policy.ts';
+import { httpServer, listen } from './http/server.ts';
 import { loadModel } from './model/load.ts';
 import { Predictor } from './model/predictor.ts';
 import { newestModelPath } from './model/registry.ts';
 import { DriftWindow } from './telemetry/drift-window.ts';
-import { createLogger, type Logger } from './telemetry/logger.ts';
+import { createLogger } from './telemetry/logger.ts';
 import { Metrics } from './telemetry/metrics.ts';
+import { cachedScrape, metricsHandler } from './telemetry/scrape.ts';
 
 export interface RunningInference {
   /** Base URL, e.g. http://127.0.0.1:8080 (loopback when bound to all interfaces). */
   readonly url: string;
+  /** Where /metrics is served: on `url`, or on METRICS_PORT. */
+  readonly metricsUrl: string;
   readonly config: Config;
   readonly metrics: Metrics;
   readonly modelVersion: string;
@@ -27,45 +29,16 @@ export interface RunningInference {
 
 const QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
-/** Applies migrations, retrying while the database is unreachable; the log writer waits for it. */
-async function migrateWithRetry(pool: pg.Pool, logger: Logger, stopped: () => boolean): Promise<void> {
-  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
-    try {
-      const applied = await migrate(pool);
-      logger.info({ applied }, 'prediction log schema is up to date');
-      return;
-    } catch (err) {
-      if (stopped()) throw err;
-      logger.warn(
-        { err: (err as Error).message, attempt },
-        'cannot migrate the prediction log yet; retrying',
-      );
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-}
-
-function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    // Keep-alive sockets go idle as their last response is written; close them as they do.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    const timer = setTimeout(() => {
-      server.closeAllConnections();
-      finish();
-    }, timeoutMs);
-    const finish = () => {
-      clearInterval(sweep);
-      clearTimeout(timer);
-      resolve();
-    };
-    server.close(finish);
-    server.closeIdleConnections();
-  });
+/** Base URL for a bound address (loopback when bound to all interfaces). */
+function baseUrl(bound: string, port: number): string {
+  const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /**
- * Starts the whole service from environment-style variables. Throws ConfigError or
- * ModelLoadError (clear messages) when it cannot serve; database trouble never stops it.
+ * Starts the whole service from environment-style variables. Throws ConfigError,
+ * ModelLoadError or DataDirLockedError (clear messages) when it cannot serve; database trouble
+ * never stops it.
  */
 export async function startInference(env: Record<string, string | undefined>): Promise<RunningInference> {
   const config = loadConfig(env);
@@ -92,25 +65,7 @@ export async function startInference(env: Record<string, string | undefined>): P
   await predictor.selfTest();
   logger.info({ modelPath, sha256: model.sha256 }, 'model loaded and self-tested');
 
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) {
-    // Loaded only when used: the WebAssembly build costs memory a server with DATABASE_URL never needs.
-    const { startEmbeddedDatabase } = await import('./db/embedded.ts');
-    embedded = await startEmbeddedDatabase(config.dataDir);
-    logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL (PGlite) started on loopback');
-  }
-  const pool = new pg.Pool({
-    connectionString: config.databaseUrl ?? embedded!.url,
-    max: embedded ? 1 : 4,
-    connectionTimeoutMillis: 3000,
-    query_timeout: 15_000,
-    keepAlive: true,
-    application_name: 'titanic-inference',
-  });
-  // An idle connection that breaks (database restart) must not crash the process.
-  pool.on('error', (err) => logger.warn({ err: err.message }, 'idle database connection failed'));
   const predictionLog = new PredictionLog({
-    pool,
     metrics,
     logger,
     environment: config.environment,
@@ -123,31 +78,45 @@ export async function startInference(env: Record<string, string | undefined>): P
     flushMs: config.logFlushMs,
     copy: config.databaseUrl !== undefined,
   });
-  let stopping = false;
-  const databaseReady = migrateWithRetry(pool, logger, () => stopping).then(() => predictionLog.start());
-  databaseReady.catch(() => undefined);
+  // Throws (before anything listens) when another process holds DATA_DIR.
+  const database = openLogDatabase(config, predictionLog, logger);
 
+  const scrape = cachedScrape(metrics, () => {
+    metrics.setWindow(drift);
+    metrics.logQueueDepth.set(predictionLog.depth);
+  });
   const state = { ready: false };
-  const app = createApp({ config, predictor, predictionLog, metrics, drift, logger, access, state });
-  const server = createServer(app.callback());
-  server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+  const policy = new LogPolicy(predictionLog, config.logOverflow);
+  const app = createApp({
+    config,
+    predictor,
+    predictionLog,
+    policy,
+    scrape: config.metricsPort === undefined ? scrape : undefined,
+    metrics,
+    drift,
+    logger,
+    access,
+    state,
+  });
+  const api = httpServer(config, app.callback());
+  const metricsServer =
+    config.metricsPort === undefined ? undefined : httpServer(config, metricsHandler(scrape));
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
+    await listen(api.server, config.port, config.host);
+    if (metricsServer) await listen(metricsServer.server, config.metricsPort!, config.host);
   } catch (err) {
-    stopping = true;
-    await pool.end().catch(() => undefined);
-    await embedded?.stop();
+    api.server.close();
+    await database.stop();
     throw err;
   }
-  const { port } = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = baseUrl(config.host, (api.server.address() as AddressInfo).port);
+  const metricsUrl = metricsServer
+    ? `${baseUrl(config.host, (metricsServer.server.address() as AddressInfo).port)}/metrics`
+    : `${url}/metrics`;
   state.ready = true;
   metrics.modelReady.set(1);
-  logger.info({ url, environment: config.environment }, 'ready');
+  logger.info({ url, metricsUrl, environment: config.environment }, 'ready');
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -156,18 +125,21 @@ export async function startInference(env: Record<string, string | undefined>): P
       const left = () => Math.max(0, deadline - Date.now());
       state.ready = false;
       metrics.modelReady.set(0);
-      stopping = true;
       logger.info('shutting down: readiness off, finishing in-flight requests');
-      await closeServer(server, left());
+      await Promise.all([api.close(left()), metricsServer?.close(Math.min(1000, left()))]);
       await predictor.drain();
-      await Promise.race([databaseReady.catch(() => undefined), new Promise((r) => setTimeout(r, left()))]);
+      // Queued rows need the database: wait for it (within the deadline) only when there are some.
+      if (predictionLog.depth > 0)
+        await Promise.race([
+          database.ready.catch(() => undefined),
+          new Promise((r) => setTimeout(r, left())),
+        ]);
       await predictionLog.close(left());
-      await pool.end().catch(() => undefined);
-      await embedded?.stop().catch(() => undefined);
+      await database.stop();
       logger.info('stopped');
       flush();
     })();
     return stopped;
   };
-  return { url, config, metrics, modelVersion: version, databaseReady, stop };
+  return { url, metricsUrl, config, metrics, modelVersion: version, databaseReady: database.ready, stop };
 }

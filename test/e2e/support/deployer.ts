@@ -174,7 +174,13 @@ export class Deployer {
           throw new Error(`env ${e.name}: the deployer has no value for Secret ${ref}`);
       } else throw new Error(`env ${e.name}: unsupported valueFrom`);
     }
-    Object.assign(env, this.options.overrides ?? {}, { PORT: String(this.options.port), HOST: '127.0.0.1' });
+    // One loopback port stands in for the pod's ports: /metrics is served beside the API (a blank
+    // METRICS_PORT is unset), where the local Prometheus scrapes it.
+    Object.assign(env, this.options.overrides ?? {}, {
+      PORT: String(this.options.port),
+      HOST: '127.0.0.1',
+      METRICS_PORT: '',
+    });
     const proc = await spawnInference(env, { readyPath: plan.readyPath }).catch((err: Error) => {
       throw new Error(
         `the pod for ${plan.image} with model ${plan.modelVersion} did not become ready: ${err.message}`,

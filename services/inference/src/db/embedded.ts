@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface EmbeddedDatabase {
@@ -12,14 +11,8 @@ export interface EmbeddedDatabase {
  * service talks to it through exactly the `pg` code it uses against a real server.
  */
 export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+  // The directory exists: its lock was taken first (data-dir-lock.ts).
   const dir = resolve(dataDir);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new Error(
-      `DATA_DIR: cannot create ${dir} (${(err as NodeJS.ErrnoException).code}). Fix: point DATA_DIR at a writable folder`,
-    );
-  }
   // Loaded here, not at the top: a server with DATABASE_URL never pays for PGlite's code (the
   // bundler hoists static imports, even of a module only imported on demand).
   const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([

@@ -136,7 +136,7 @@ async function openCopy(pool: pg.Pool): Promise<RowStream> {
   };
 }
 
-// One statement with a fixed parameter list, prepared once per connection: the rows travel as
+// One statement with a fixed parameter list: the rows travel as
 // one JSON document assembled from the already-serialised inputs (no per-value escaping) and
 // json_to_recordset turns it back into rows on the server.
 const INSERT = `INSERT INTO prediction_log (${COLUMNS})
@@ -168,11 +168,15 @@ export function insertFormat(o: LogRows): RowFormat {
           const json = Buffer.concat(rows);
           // Rows end in a comma: the last one becomes the closing bracket.
           json[json.length - 1] = 0x5d;
-          await pool.query({
-            name: 'titanic-insert-prediction-log',
-            text: INSERT,
-            values: [o.environment, o.modelVersion, o.imageVersion, `[${json.toString('utf8')}`],
-          });
+          // Unnamed: PGlite keeps prepared statements in one session shared by every socket
+          // connection, so a named one outlives the connection that prepared it and the next
+          // connection's PREPARE fails ("prepared statement already exists").
+          await pool.query(INSERT, [
+            o.environment,
+            o.modelVersion,
+            o.imageVersion,
+            `[${json.toString('utf8')}`,
+          ]);
         },
       };
     },

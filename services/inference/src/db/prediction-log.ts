@@ -17,7 +17,6 @@ export interface LogEntry {
 }
 
 export interface PredictionLogOptions {
-  readonly pool: pg.Pool;
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly environment: string;
@@ -33,7 +32,9 @@ export interface PredictionLogOptions {
   readonly copy: boolean;
 }
 
-export type DropReason = 'queue_full' | 'shutdown' | 'rejected';
+export type DropReason = 'queue_full' | 'shutdown' | 'rejected' | 'unavailable';
+
+export const DROP_REASONS: readonly DropReason[] = ['queue_full', 'shutdown', 'rejected', 'unavailable'];
 
 /** Data errors (class 22) and constraint violations (23) fail again on retry; all else may heal. */
 function isPermanent(err: unknown): boolean {
@@ -59,6 +60,8 @@ export class PredictionLog {
   readonly #o: PredictionLogOptions;
   readonly #format: RowFormat;
   readonly #queue = new RowQueue();
+  #pool: pg.Pool | undefined;
+  #unavailable = false;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #started = false;
@@ -75,25 +78,52 @@ export class PredictionLog {
     return this.#queue.rows;
   }
 
-  /** Begin writing (after the migrations ran); entries queued before are kept. */
-  start(): void {
+  /** Begin writing through `pool` (after the migrations ran); entries queued before are kept. */
+  start(pool: pg.Pool): void {
+    this.#pool = pool;
+    this.#unavailable = false;
     this.#started = true;
     this.#schedule(0);
   }
 
-  enqueue(entry: LogEntry): void {
-    if (this.#closed) {
-      this.#drop('shutdown', 1);
-      return;
-    }
+  /**
+   * The database cannot be opened at all (not a passing outage): rows are not queued for it but
+   * counted as dropped (`unavailable`) until `start`.
+   */
+  markUnavailable(): void {
+    const queued = this.#queue.clear();
+    if (queued > 0) this.#drop('unavailable', queued);
+    this.#unavailable = true;
+  }
+
+  /**
+   * Whether a row with an input of this length would be kept now (queued or written), not
+   * dropped: the `reject` overflow policy refuses a request up front when it would not.
+   */
+  accepts(inputLength: number): boolean {
+    return (
+      !this.#closed &&
+      !this.#unavailable &&
+      this.#queue.rows < this.#o.maxRows &&
+      this.#queue.bytes + inputLength <= this.#o.maxBytes
+    );
+  }
+
+  /**
+   * Queues the entry's row, or counts it as dropped; false when dropped. With `dropIfFull`
+   * false a row that does not fit is neither kept nor counted (the caller refuses the request).
+   */
+  enqueue(entry: LogEntry, dropIfFull = true): boolean {
     // The input dominates a row's size: checked before encoding so a full queue costs nothing.
-    if (this.#queue.rows >= this.#o.maxRows || this.#queue.bytes + entry.input.length > this.#o.maxBytes) {
-      this.#drop('queue_full', 1);
-      return;
+    if (!this.accepts(entry.input.length)) {
+      if (dropIfFull)
+        this.#drop(this.#closed ? 'shutdown' : this.#unavailable ? 'unavailable' : 'queue_full', 1);
+      return false;
     }
     // The depth gauge is set when /metrics is scraped, not on this hot path.
     this.#queue.push(...this.#format.encode(entry));
     this.#schedule(0);
+    return true;
   }
 
   /** Writes what it can within `timeoutMs`, then counts the remainder as dropped. */
@@ -146,7 +176,7 @@ export class PredictionLog {
     let rows = 0;
     try {
       const deadline = Date.now() + this.#o.flushMs;
-      const statement = await this.#format.open(this.#o.pool);
+      const statement = await this.#format.open(this.#pool!);
       let bytes = 0;
       for (;;) {
         const batch = this.#queue.peek(this.#o.batchMax - rows, this.#format.statementBytes - bytes, rows);
@@ -180,7 +210,7 @@ export class PredictionLog {
     for (let i = 0; i < rows; i++) {
       const row = this.#queue.peek(1, 0);
       try {
-        const statement = await this.#format.open(this.#o.pool);
+        const statement = await this.#format.open(this.#pool!);
         await statement.send(row.buffers);
         await statement.finish();
         this.#o.metrics.logWritten.inc();

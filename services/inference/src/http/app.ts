@@ -11,8 +11,10 @@ import { loadAssets } from './static-assets.ts';
 
 /** The Koa application: one outer middleware (ids, headers, errors, metrics, access log), then routes. */
 export function createApp(deps: AppDeps): Koa {
-  const { config, metrics, drift, predictor, logger } = deps;
-  const app = new Koa({ proxy: config.trustProxy });
+  const { config, metrics, predictor, logger } = deps;
+  // Only the entries the trusted proxies appended count: anything left of them is what the
+  // client wrote into X-Forwarded-For itself.
+  const app = new Koa({ proxy: config.proxyHops > 0, maxIpsCount: config.proxyHops });
   // Errors never escape `observe`; this only sees socket-level trouble after a response started.
   app.on('error', (err: Error) => logger.warn({ err: err.message }, 'response error'));
   app.silent = true;
@@ -29,12 +31,12 @@ export function createApp(deps: AppDeps): Koa {
     ctx.type = 'application/json';
     ctx.body = openapi;
   });
-  router.get('/metrics', async (ctx) => {
-    metrics.setWindow(drift);
-    metrics.logQueueDepth.set(deps.predictionLog.depth);
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
+  const scrape = deps.scrape;
+  if (scrape)
+    router.get('/metrics', async (ctx) => {
+      ctx.type = scrape.contentType;
+      ctx.body = await scrape.text();
+    });
   for (const [path, asset] of loadAssets()) {
     router.get(path, (ctx) => {
       ctx.type = asset.type;

@@ -4,12 +4,18 @@ import type { Predictor } from '../model/predictor.ts';
 import type { DriftWindow } from '../telemetry/drift-window.ts';
 import type { AccessLog, Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { Scrape } from '../telemetry/scrape.ts';
+import type { LogPolicy } from './log-policy.ts';
 
 /** What the HTTP layer needs from the rest of the service. */
 export interface AppDeps {
   readonly config: Config;
   readonly predictor: Predictor;
   readonly predictionLog: PredictionLog;
+  /** The log's overflow policy, applied by the prediction routes. */
+  readonly policy: LogPolicy;
+  /** /metrics on the API port; undefined when it is served on its own port. */
+  readonly scrape: Scrape | undefined;
   readonly metrics: Metrics;
   readonly drift: DriftWindow;
   readonly logger: Logger;

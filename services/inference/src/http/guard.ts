@@ -1,17 +1,30 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import { ApiError } from '../errors.ts';
+import { refuse } from './refuse.ts';
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
-/** The presented key: `Authorization: Bearer <key>` or `X-API-Key`. */
-function presentedKey(ctx: Context): string | undefined {
+/**
+ * The presented key: `Authorization: Bearer <key>`, else `X-API-Key`. `wrong` names the scheme
+ * of an Authorization header that is not Bearer (it does not hide a valid X-API-Key).
+ */
+function presentedKey(ctx: Context): { key: string | undefined; wrong?: string } {
   const auth = ctx.get('authorization');
-  if (auth) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return match?.[1];
-  }
-  return ctx.get('x-api-key') || undefined;
+  const bearer = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+  if (bearer) return { key: bearer[1] };
+  const key = ctx.get('x-api-key') || undefined;
+  return auth ? { key, wrong: /^\S{1,20}/.exec(auth)?.[0] ?? '' } : { key };
+}
+
+const UNAUTHORIZED_HEADERS = { 'WWW-Authenticate': 'Bearer realm="titanic"' };
+
+function unauthorized(presented: { key: string | undefined; wrong?: string }): string {
+  if (presented.key) return 'the API key is not valid';
+  if (presented.wrong === undefined)
+    return 'an API key is required: send Authorization: Bearer <key> or X-API-Key';
+  // The scheme is echoed only when it is a plain word (it is client input).
+  const scheme = /^[\w-]+$/.test(presented.wrong) && !/^bearer$/i.test(presented.wrong);
+  return `the Authorization header must be "Bearer <key>"${scheme ? ` (got ${presented.wrong})` : ''}, or send the key in X-API-Key`;
 }
 
 /**
@@ -63,32 +76,38 @@ export function guard(options: {
   const keys = options.apiKeys.map(digest);
   const buckets =
     options.rateLimitRps > 0 ? new TokenBuckets(options.rateLimitRps, options.rateLimitBurst) : undefined;
-  return async (ctx, next) => {
+  // Refusals are answered here, not thrown: under a flood they are most of the traffic.
+  return (ctx, next) => {
     let client = ctx.ip;
     if (keys.length > 0) {
-      const key = presentedKey(ctx);
-      const presented = digest(key ?? '');
+      const presented = presentedKey(ctx);
+      const hash = digest(presented.key ?? '');
       let ok = false;
-      for (const k of keys) ok = timingSafeEqual(k, presented) || ok;
-      if (!key || !ok)
-        throw new ApiError(
-          401,
-          'unauthorized',
-          key ? 'the API key is not valid' : 'an API key is required: send Authorization: Bearer <key>',
-          [],
-          { 'WWW-Authenticate': 'Bearer realm="titanic"' },
-        );
-      client = presented.toString('base64');
+      for (const k of keys) ok = timingSafeEqual(k, hash) || ok;
+      if (!presented.key || !ok) {
+        refuse(ctx, {
+          status: 401,
+          code: 'unauthorized',
+          message: unauthorized(presented),
+          headers: UNAUTHORIZED_HEADERS,
+        });
+        return;
+      }
+      client = hash.toString('base64');
     }
     if (buckets) {
       const wait = buckets.take(client);
       if (wait > 0) {
         const seconds = Math.max(1, Math.ceil(wait));
-        throw new ApiError(429, 'rate_limited', `rate limit exceeded; retry after ${seconds} s`, [], {
-          'Retry-After': String(seconds),
+        refuse(ctx, {
+          status: 429,
+          code: 'rate_limited',
+          message: `rate limit exceeded; retry after ${seconds} s`,
+          headers: { 'Retry-After': String(seconds) },
         });
+        return;
       }
     }
-    await next();
+    return next();
   };
 }

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { ApiError } from '../errors.ts';
 import type { AccessLog, Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { refuse } from './refuse.ts';
 
 /** Accepted client request ids: short, printable, no separators that could forge log lines. */
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -77,23 +78,14 @@ export function observe(deps: { metrics: Metrics; logger: Logger; access: Access
       const known = err instanceof ApiError ? err : fromHttpError(err);
       const error = known ?? new ApiError(500, 'internal', `internal error; quote request id ${requestId}`);
       if (!known) logger.error({ requestId, err }, 'unhandled error');
-      ctx.status = error.status;
-      ctx.set(error.headers);
-      ctx.body = ctx.path.startsWith('/v2')
-        ? { error: error.message }
-        : {
-            error: {
-              code: error.code,
-              message: error.message,
-              ...(error.issues.length > 0 ? { issues: error.issues } : {}),
-            },
-          };
+      refuse(ctx, error);
     }
     const ms = performance.now() - started;
     const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
     metrics.observeHttp(route, ctx.method, ctx.status, ms / 1000);
     const status = ctx.status;
-    const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    // A rate-limited flood is counted (http_requests_total{status="429"}), not logged line by line.
+    const level = status >= 500 ? 'error' : status === 429 || QUIET_ROUTES.has(route) ? 'debug' : 'info';
     access(level, requestId, ctx.method, route, status, Math.round(ms * 1000) / 1000, ctx.state.passengers);
   };
 }

@@ -9,17 +9,43 @@ import { MAX_PASSENGERS, v2InferRequest } from './schemas.ts';
 const MODEL_NAME = 'titanic';
 const bad = (message: string) => new ApiError(400, 'invalid_request', message);
 
-/** Flattens nested row-major data into `out`; false when a value is not a finite number. */
-function flatten(data: readonly unknown[], out: number[], depth = 0): boolean {
-  for (const v of data) {
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return false;
-      out.push(v);
-    } else if (Array.isArray(v) && depth < 2) {
-      if (!flatten(v, out, depth + 1)) return false;
-    } else return false;
+/** The largest finite float32: anything beyond becomes ±Infinity in the model's input. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Why one value cannot be a float32 input, or undefined when it can. */
+function badValue(v: unknown): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 'must be a finite number';
+  if (v > FLOAT32_MAX || v < -FLOAT32_MAX) return `is outside the float32 range (±${FLOAT32_MAX})`;
+  return undefined;
+}
+
+/**
+ * The tensor's values, row-major, as float32: `data` flat (`rows * cols` numbers) or nested
+ * exactly as the shape says (`rows` lists of `cols` numbers). Throws a 400 naming the element.
+ */
+function tensorValues(name: string, data: readonly unknown[], rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  const nested = Array.isArray(data[0]);
+  if (nested ? data.length !== rows : data.length !== rows * cols)
+    throw bad(
+      nested
+        ? `input ${name} data has ${data.length} rows but shape [${rows}, ${cols}] needs ${rows}`
+        : `input ${name} has ${data.length} values but shape [${rows}, ${cols}] needs ${rows * cols}`,
+    );
+  for (let r = 0; r < rows; r++) {
+    const row = nested ? data[r] : undefined;
+    if (nested && (!Array.isArray(row) || row.length !== cols))
+      throw bad(
+        `input ${name} data[${r}] must be a list of ${cols} numbers (shape [${rows}, ${cols}])${Array.isArray(row) ? `; it has ${row.length}` : ''}`,
+      );
+    for (let c = 0; c < cols; c++) {
+      const v = nested ? (row as unknown[])[c] : data[r * cols + c];
+      const problem = badValue(v);
+      if (problem) throw bad(`input ${name} data[${nested ? `${r}][${c}` : r * cols + c}] ${problem}`);
+      out[r * cols + c] = v as number;
+    }
   }
-  return true;
+  return out;
 }
 
 /**
@@ -27,7 +53,7 @@ function flatten(data: readonly unknown[], out: number[], depth = 0): boolean {
  * model this server holds. Errors are `{"error": "..."}` as the protocol specifies.
  */
 export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware): void {
-  const { predictor, predictionLog, state } = deps;
+  const { predictor, policy, state } = deps;
   const { inputName, outputName } = predictor.model.metadata.onnx;
   const F = predictor.featureCount;
 
@@ -72,7 +98,9 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
   const infer = async (ctx: Context) => {
     requireModel(ctx);
     const at = Date.now();
-    const parsed = v2InferRequest.safeParse((await readJson(ctx)).json);
+    const body = await readJson(ctx);
+    if (!body || !policy.admits(ctx, body.text.length)) return;
+    const parsed = v2InferRequest.safeParse(body.json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw bad(`${issue.path.join('.') || 'body'}: ${issue.message}`);
@@ -89,22 +117,12 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
     for (const o of request.outputs ?? [])
       if (o.name !== outputName)
         throw bad(`unknown output ${o.name.slice(0, 100)}; the model returns ${outputName}`);
-    const flat: number[] = [];
-    if (!flatten(input.data, flat)) throw bad(`input ${inputName} data must hold only finite numbers`);
-    if (flat.length !== rows * F)
-      throw bad(`input ${inputName} has ${flat.length} values but shape [${rows}, ${F}] needs ${rows * F}`);
+    const features = tensorValues(inputName, input.data, rows, F);
     ctx.state.passengers = rows;
-    const features = Float32Array.from(flat);
     const probabilities = await predictor.predict(features, rows, 'v2');
-    ctx.body = {
-      model_name: MODEL_NAME,
-      model_version: predictor.version,
-      ...(request.id !== undefined ? { id: request.id } : {}),
-      outputs: [{ name: outputName, datatype: 'FP32', shape: [rows], data: Array.from(probabilities) }],
-    };
     const rowsJson = new Array<string>(rows);
     for (let r = 0; r < rows; r++) rowsJson[r] = `[${features.subarray(r * F, (r + 1) * F).join(',')}]`;
-    predictionLog.enqueue({
+    const kept = policy.record(ctx, {
       requestId: ctx.state.requestId as string,
       at,
       api: 'v2',
@@ -113,6 +131,13 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
       probabilities,
       latencyMs: performance.now() - (ctx.state.startedAt as number),
     });
+    if (!kept) return;
+    ctx.body = {
+      model_name: MODEL_NAME,
+      model_version: predictor.version,
+      ...(request.id !== undefined ? { id: request.id } : {}),
+      outputs: [{ name: outputName, datatype: 'FP32', shape: [rows], data: Array.from(probabilities) }],
+    };
   };
 
   router.get('/v2/models/:model', metadata);

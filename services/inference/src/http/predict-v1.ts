@@ -56,17 +56,28 @@ function endsWith(text: string, chars: string): boolean {
  * Returns the route's handler (after the guard) for the application's direct dispatch.
  */
 export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): Middleware {
-  const { predictor, predictionLog } = deps;
+  const { predictor, policy } = deps;
   const model = { name: 'titanic', version: predictor.version } as const;
   const modelJson = JSON.stringify(model);
   const handler: Middleware = async (ctx) => {
     const at = Date.now();
     const body = await readJson(ctx);
+    if (!body || !policy.admits(ctx, body.text.length)) return;
     const { passengers, single } = parsePassengers(body.json);
     const n = passengers.length;
     ctx.state.passengers = n;
     const probabilities = await predictor.predict(predictor.encode(passengers), n, 'v1');
     const requestId = ctx.state.requestId as string;
+    const kept = policy.record(ctx, {
+      requestId,
+      at,
+      api: 'v1',
+      passengers: n,
+      input: single ? `[${body.text}]` : passengersText(body.text, passengers),
+      probabilities,
+      latencyMs: performance.now() - (ctx.state.startedAt as number),
+    });
+    if (!kept) return;
     const threshold = predictor.threshold;
     if (single) {
       const p = probabilities[0]!;
@@ -81,15 +92,6 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       ctx.type = 'application/json';
       ctx.body = `{"predictions":[${predictions}],"model":${modelJson},"requestId":${JSON.stringify(requestId)}}`;
     }
-    predictionLog.enqueue({
-      requestId,
-      at,
-      api: 'v1',
-      passengers: n,
-      input: single ? `[${body.text}]` : passengersText(body.text, passengers),
-      probabilities,
-      latencyMs: performance.now() - (ctx.state.startedAt as number),
-    });
   };
   router.post('/v1/predict', guard, handler);
   return handler;

@@ -1,15 +1,15 @@
 import type { Context } from 'koa';
 import { ApiError, invalidRequest } from '../errors.ts';
+import { type Rejection, refuse } from './refuse.ts';
 
 /** Request bodies above this are refused with 413 (10,000 passengers fit in about 0.8 MB). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-const tooLarge = () =>
-  new ApiError(
-    413,
-    'payload_too_large',
-    `request body exceeds ${BODY_LIMIT_BYTES} bytes; send fewer passengers per request`,
-  );
+const tooLarge = {
+  status: 413,
+  code: 'payload_too_large',
+  message: `request body exceeds ${BODY_LIMIT_BYTES} bytes; send fewer passengers per request`,
+} as const;
 
 export interface JsonBody {
   /** The body as sent (kept for the prediction log: no second serialisation). */
@@ -17,20 +17,40 @@ export interface JsonBody {
   readonly json: unknown;
 }
 
-/**
- * The JSON request body: 415 unless the content type is JSON, 413 past the limit (checked on
- * the declared length first, then while streaming), 400 when it does not parse.
- */
-export async function readJson(ctx: Context): Promise<JsonBody> {
+/** Why the headers alone refuse the body (415, 413), or undefined. */
+function refusal(ctx: Context): Rejection | undefined {
   const type = ctx.get('content-type');
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
-    throw new ApiError(
-      415,
-      'unsupported_media_type',
-      `Content-Type must be application/json${type ? ` (got ${type.slice(0, 60)})` : ''}`,
-    );
+    return {
+      status: 415,
+      code: 'unsupported_media_type',
+      message: `Content-Type must be application/json${type ? ` (got ${type.slice(0, 60)})` : ''}`,
+    };
+  // Compressed bodies are refused rather than decoded: a 1 MB gzip body can inflate to gigabytes.
+  const encoding = ctx.get('content-encoding').trim();
+  if (encoding && !/^identity$/i.test(encoding))
+    return {
+      status: 415,
+      code: 'unsupported_media_type',
+      message: `Content-Encoding ${encoding.slice(0, 40)} is not supported; send the JSON body uncompressed`,
+      headers: { 'Accept-Encoding': 'identity' },
+    };
   const declared = Number(ctx.get('content-length') || 0);
-  if (declared > BODY_LIMIT_BYTES) throw tooLarge();
+  if (declared > BODY_LIMIT_BYTES) return tooLarge;
+  return undefined;
+}
+
+/**
+ * The JSON request body, or undefined when it was refused (the answer is written): 415 unless
+ * the content type is JSON and the body is not encoded, 413 past the limit (checked on the
+ * declared length first, then while streaming), 400 when it does not parse.
+ */
+export async function readJson(ctx: Context): Promise<JsonBody | undefined> {
+  const refused = refusal(ctx);
+  if (refused) {
+    refuse(ctx, refused);
+    return undefined;
+  }
   const req = ctx.req;
   // Listeners are never removed: the request object and they go away together, and a settled
   // promise ignores later events (a flag stops collecting past the limit).
@@ -44,7 +64,7 @@ export async function readJson(ctx: Context): Promise<JsonBody> {
       if (size > BODY_LIMIT_BYTES) {
         refused = true;
         chunks.length = 0;
-        reject(tooLarge());
+        reject(new ApiError(tooLarge.status, tooLarge.code, tooLarge.message));
         return;
       }
       chunks.push(chunk);

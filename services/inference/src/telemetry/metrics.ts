@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { DROP_REASONS } from '../db/prediction-log.ts';
 import { BulkHistogram } from './bulk-histogram.ts';
 
 const SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000];
@@ -108,11 +109,14 @@ export class Metrics {
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
+    // The runtime's exact version tells an attacker which advisories apply; the image tag is in
+    // titanic_model_info.
+    this.registry.removeSingleMetric('nodejs_version_info');
     this.modelReady.set(0);
     this.logQueueDepth.set(0);
     this.logWritten.inc(0);
     this.logFlushErrors.inc(0);
-    for (const reason of ['queue_full', 'shutdown', 'rejected']) this.logDropped.inc({ reason }, 0);
+    for (const reason of DROP_REASONS) this.logDropped.inc({ reason }, 0);
   }
 
   observeHttp(route: string, method: string, status: number, seconds: number): void {

@@ -1,0 +1,36 @@
+import type { Context } from 'koa';
+import type { LogEntry, PredictionLog } from '../db/prediction-log.ts';
+import { type Rejection, refuse } from './refuse.ts';
+
+const LOG_FULL: Rejection = {
+  status: 503,
+  code: 'log_unavailable',
+  message: 'the prediction log cannot take this request now; retry after 1 s',
+  headers: { 'Retry-After': '1' },
+};
+
+/**
+ * The prediction log's overflow policy for one request. `drop`: a prediction is always served
+ * and a row the log cannot keep is counted as dropped. `reject`: nothing is served unlogged; a
+ * request is answered 503 with Retry-After when its row cannot be kept.
+ */
+export class LogPolicy {
+  constructor(
+    readonly log: PredictionLog,
+    readonly overflow: 'drop' | 'reject',
+  ) {}
+
+  /** Before predicting: false (503 written) when the row of an input this long would not be kept. */
+  admits(ctx: Context, inputLength: number): boolean {
+    if (this.overflow === 'drop' || this.log.accepts(inputLength)) return true;
+    refuse(ctx, LOG_FULL);
+    return false;
+  }
+
+  /** After predicting, before answering: false (503 written) when the row was not kept under `reject`. */
+  record(ctx: Context, entry: LogEntry): boolean {
+    if (this.log.enqueue(entry, this.overflow === 'drop') || this.overflow === 'drop') return true;
+    refuse(ctx, LOG_FULL);
+    return false;
+  }
+}

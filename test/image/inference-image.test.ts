@@ -100,8 +100,10 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
     );
     expect(scrape.status).toBe(200);
     expect(scrape.body).toMatch(/^titanic_model_ready(\{[^}]*\})? 1$/m);
-    // The node the image stand-in carries is the one running these tests (Node 20 or 24).
-    expect(scrape.body).toContain(`nodejs_version_info{version="${process.version}"`);
+    // Scrapes go to the metrics port only, and name no runtime version an attacker could match.
+    expect(annotations['prometheus.io/port']).not.toBe(String(server.spec.ports![0]!.containerPort));
+    expect(scrape.body).not.toContain('nodejs_version_info');
+    expect((await server.http(server.spec.ports![0]!.containerPort, '/metrics')).status).toBe(404);
   });
 
   it('predicts with the pinned model and logs the prediction to PostgreSQL', async () => {
@@ -129,7 +131,10 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
           throw err;
         });
       if (logged > 0) break;
-      const metrics = (await server.http(port, '/metrics')).body;
+      const annotations = pod.rendered.annotations;
+      const metrics = (
+        await server.http(Number(annotations['prometheus.io/port']), annotations['prometheus.io/path']!)
+      ).body;
       if (/^titanic_prediction_log_(dropped|flush_errors)_total(\{[^}]*\})? [1-9]/m.test(metrics))
         throw new Error(
           `the prediction log failed:\n${metrics.match(/^titanic_prediction_log.*$/gm)?.join('\n')}\n${server.output()}`,

@@ -10,6 +10,10 @@ const unit = z.number().min(0).max(1);
 export const foldStatSchema = z.object({ mean: unit, std: unit });
 /** Log loss has no upper bound, but is never negative. */
 const logLossStatSchema = z.object({ mean: z.number().nonnegative(), std: z.number().nonnegative() });
+/** A change in ROC AUC (either sign: shuffling a useless field can help by chance). */
+const aucChangeStatSchema = z.object({ mean: z.number().min(-1).max(1), std: unit });
+/** A change in log loss (either sign, no bound but finiteness). */
+const logLossChangeStatSchema = z.object({ mean: z.number(), std: z.number().nonnegative() });
 
 export const calibrationBinSchema = z.object({
   lower: unit,
@@ -27,26 +31,26 @@ export const calibrationBinSchema = z.object({
 export const sliceMetricsSchema = z.object({
   slice: z.string(),
   passengers: z.number().nonnegative(),
-  accuracy: z.number(),
-  truePositiveRate: z.number().nullable(),
-  falsePositiveRate: z.number().nullable(),
-  meanPredicted: z.number(),
-  observedRate: z.number(),
-  rocAuc: z.number().nullable(),
-  logLoss: z.number(),
+  accuracy: unit,
+  truePositiveRate: unit.nullable(),
+  falsePositiveRate: unit.nullable(),
+  meanPredicted: unit,
+  observedRate: unit,
+  rocAuc: unit.nullable(),
+  logLoss: z.number().nonnegative(),
 });
 
 /** Out-of-fold permutation importance of one passenger field. */
 export const fieldImportanceSchema = z.object({
   field: z.string(),
-  rocAucDrop: foldStatSchema,
-  logLossRise: foldStatSchema,
+  rocAucDrop: aucChangeStatSchema,
+  logLossRise: logLossChangeStatSchema,
 });
 
 const scoreStatsSchema = z.object({
   accuracy: foldStatSchema,
   rocAuc: foldStatSchema,
-  logLoss: foldStatSchema,
+  logLoss: logLossStatSchema,
   brier: foldStatSchema,
 });
 

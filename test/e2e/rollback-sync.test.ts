@@ -65,16 +65,34 @@ beforeAll(async () => {
   };
 });
 
-/** A promotion commit of prod as the promoter writes it: rendered manifests plus trailers. */
+/**
+ * A promotion of prod as the promoter makes it: a commit with rendered manifests and trailers on the
+ * bot's `promote/prod/…` branch, brought to main by merging the bot's pull request. Returns main.
+ */
 async function promoteProd(marker: string): Promise<string> {
   await clone.pull();
   for (const file of ['environments/prod.yaml', 'dist/prod/inference.yaml'])
     await clone.write(file, `${await clone.read(file)}# ${marker}\n`);
-  const sha = await clone.commitAll(
+  await clone.commitAll(
     `promote(prod): titanic ${marker}, image 0.1.0\n\nPromote-Env: prod\nPromote-Model: ${prod.model.version}\nPromote-Image: 0.1.0\n`,
   );
-  await clone.push();
-  return sha;
+  const branch = `promote/prod/${prod.model.version}-0.1.0`;
+  await clone.run(['push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${branch}`]);
+  const { owner, repo } = github.coordinates;
+  const { data: pull } = await ctx.repo.client.rest.pulls.create({
+    owner,
+    repo,
+    head: branch,
+    base: 'main',
+    title: `promote(prod): ${marker}`,
+  });
+  const { data } = await ctx.repo.client.rest.pulls.merge({
+    owner,
+    repo,
+    pull_number: pull.number,
+    merge_method: 'merge',
+  });
+  return data.sha;
 }
 
 /** titanic-prod as Argo CD reports it: `deployed` running, `target` waiting (OutOfSync). */

@@ -53,7 +53,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: restrictedPod(10001), // the image's own user
-          ...pullSecrets(env),
+          ...pullSecrets(env.imagePullSecrets),
           terminationGracePeriodSeconds: GRACE_SECONDS,
           topologySpreadConstraints: [
             {
@@ -139,7 +139,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                     secretKeyRef: {
                       name: NAMES.inferenceApiKeysSecret,
                       key: 'keys',
-                      optional: !apiKeysByDefault(env),
+                      optional: !apiKeysByDefault(env.name),
                     },
                   },
                 },

@@ -26,7 +26,12 @@ export function inferenceServiceAccount(env: Environment, labels: Labels): IServ
 }
 
 export function inferenceService(env: Environment, labels: Labels): IService {
-  return httpService(env, NAMES.inference, PORTS.inference, labels);
+  return httpService(
+    { envName: env.name, namespace: env.namespace },
+    NAMES.inference,
+    PORTS.inference,
+    labels,
+  );
 }
 
 export function inferenceAutoscaler(env: Environment, labels: Labels): IHorizontalPodAutoscaler {

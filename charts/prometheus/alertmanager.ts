@@ -13,7 +13,12 @@ export const WEBHOOK_TOKEN_FILE = '/etc/alertmanager/secrets/token';
 export const PAGER_SECRET_FILE = '/etc/alertmanager/pager/secret';
 
 export function alertmanagerService(env: Environment, labels: Labels): IService {
-  return httpService(env, NAMES.alertmanager, PORTS.alertmanager, labels);
+  return httpService(
+    { envName: env.name, namespace: env.namespace },
+    NAMES.alertmanager,
+    PORTS.alertmanager,
+    labels,
+  );
 }
 
 export function alertmanagerDeployment(env: Environment, labels: Labels, configHash: string): IDeployment {

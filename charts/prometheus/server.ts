@@ -50,7 +50,12 @@ export function prometheusStorage(env: Environment, labels: Labels): IPersistent
 }
 
 export function prometheusService(env: Environment, labels: Labels): IService {
-  return httpService(env, NAMES.prometheus, PORTS.prometheus, labels);
+  return httpService(
+    { envName: env.name, namespace: env.namespace },
+    NAMES.prometheus,
+    PORTS.prometheus,
+    labels,
+  );
 }
 
 export function prometheusDeployment(env: Environment, labels: Labels): IDeployment {

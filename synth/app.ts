@@ -52,7 +52,22 @@ export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): Cha
           imagePullSecrets: pullSecrets,
         }),
     );
-    add('inference.yaml', (id) => new InferenceChart(app, id, { env, modelMetadata: model.text }));
+    add(
+      'inference.yaml',
+      (id) =>
+        new InferenceChart(app, id, {
+          ...placement,
+          image: env.image,
+          model: env.model,
+          inference: env.inference,
+          host: env.host,
+          ingress: env.ingress,
+          imagePullSecrets: pullSecrets,
+          // Prod must survive a node loss; smaller environments may share nodes.
+          requireNodeSpread: env.name === 'prod',
+          modelMetadata: model.text,
+        }),
+    );
     add(
       'prometheus.yaml',
       (id) =>

@@ -99,7 +99,12 @@ export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): Cha
         }),
     );
   }
-  const envs = inputs.map((i) => i.env);
+  const envs = inputs.map(({ env }) => ({
+    envName: env.name,
+    namespace: env.namespace,
+    autoSync: env.argocd.autoSync,
+    syncWindow: env.argocd.syncWindow,
+  }));
   out.push({ folder: 'argocd', file: 'argocd.yaml', chart: new ArgoCdChart(app, 'argocd', { envs }) });
   return out;
 }

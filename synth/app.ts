@@ -72,7 +72,9 @@ export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): Cha
       'prometheus.yaml',
       (id) =>
         new PrometheusChart(app, id, {
-          env,
+          ...placement,
+          monitoring: env.monitoring,
+          modelVersion: env.model.version,
           trainingPositiveRate: model.trainingPositiveRate,
           promoterUrl: env.monitoring.promoterWebhookUrl,
         }),

@@ -1,6 +1,5 @@
-import type { Environment } from '../../environments/schema.ts';
 import { REPO_BRANCH, REPO_SLUG } from '../constants.ts';
-import type { RuleContext } from './alert-rules/context.ts';
+import type { AlertedEnvironment, RuleContext } from './alert-rules/context.ts';
 import { modelAlerts } from './alert-rules/model.ts';
 import { platformAlerts } from './alert-rules/platform.ts';
 import { predictionLogAlerts } from './alert-rules/prediction-log.ts';
@@ -8,6 +7,7 @@ import { serviceAlerts } from './alert-rules/service.ts';
 import { templateText } from './alert-rules/text.ts';
 import type { AlertDefinition, AlertingRule, RuleFile } from './alert-rules/types.ts';
 
+export type { AlertedEnvironment } from './alert-rules/context.ts';
 export type { AlertDefinition, AlertingRule, RuleFile, RuleGroup } from './alert-rules/types.ts';
 
 /** Where each alert's runbook section lives (GitHub anchors are the lower-cased heading). */
@@ -29,7 +29,10 @@ export interface AlertRulesOptions {
 }
 
 /** Every alert definition of an environment, grouped as in the rule file. */
-export function alertGroups(env: Environment, options: AlertRulesOptions): Record<string, AlertDefinition[]> {
+export function alertGroups(
+  env: AlertedEnvironment,
+  options: AlertRulesOptions,
+): Record<string, AlertDefinition[]> {
   const ctx: RuleContext = {
     env,
     rateWindow: options.rateWindow ?? '5m',
@@ -47,7 +50,7 @@ export function runbookUrl(alert: string): string {
   return `${RUNBOOK_BASE}#${alert.toLowerCase()}`;
 }
 
-function toRule(def: AlertDefinition, env: Environment, options: AlertRulesOptions): AlertingRule {
+function toRule(def: AlertDefinition, env: AlertedEnvironment, options: AlertRulesOptions): AlertingRule {
   return {
     alert: def.alert,
     expr: def.expr,
@@ -66,7 +69,7 @@ function toRule(def: AlertDefinition, env: Environment, options: AlertRulesOptio
 }
 
 /** The Prometheus rule file of one environment: thresholds from its `monitoring.alerts` block. */
-export function alertRules(env: Environment, options: AlertRulesOptions): RuleFile {
+export function alertRules(env: AlertedEnvironment, options: AlertRulesOptions): RuleFile {
   const groups = alertGroups(env, options);
   return {
     groups: Object.entries(groups).map(([name, defs]) => ({

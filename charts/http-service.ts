@@ -1,19 +1,19 @@
-import type { Environment } from '../environments/schema.ts';
 import { type IService, Service } from './kinds.ts';
 import { selectorLabels } from './labels.ts';
+import type { Placement } from './placement.ts';
 
 /** The ClusterIP Service in front of one component's container port named `http`. */
 export function httpService(
-  env: Environment,
+  placement: Placement,
   name: string,
   port: number,
   labels: Record<string, string>,
 ): IService {
   return Service({
-    metadata: { name, namespace: env.namespace, labels },
+    metadata: { name, namespace: placement.namespace, labels },
     spec: {
       type: 'ClusterIP',
-      selector: selectorLabels({ name, env: env.name }),
+      selector: selectorLabels({ name, env: placement.envName }),
       ports: [{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }],
     },
   });

@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import { stringify } from 'yaml';
-import type { Environment } from '../environments/schema.ts';
+import type { ImagePin } from './placement.ts';
 
 interface KubernetesObject {
   readonly apiVersion: string;
@@ -81,17 +81,14 @@ export function configHash(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
 }
 
-/** The promoter image of an environment: its webhook Deployment and the credentials Job. */
-export function promoterImage(env: Environment): string {
-  const { repository, tag, digest } = env.promoter.image;
-  return imageRef(repository, tag, digest);
+/** `repository:tag@digest` of a pinned image. */
+export function pinnedImage(image: ImagePin): string {
+  return imageRef(image.repository, image.tag, image.digest);
 }
 
 /** `imagePullSecrets` for pods pulling from the project's registry; nothing when none are configured. */
-export function pullSecrets(env: Environment): { imagePullSecrets?: { name: string }[] } {
-  return env.imagePullSecrets.length > 0
-    ? { imagePullSecrets: env.imagePullSecrets.map((name) => ({ name })) }
-    : {};
+export function pullSecrets(names: readonly string[]): { imagePullSecrets?: { name: string }[] } {
+  return names.length > 0 ? { imagePullSecrets: names.map((name) => ({ name })) } : {};
 }
 
 /**

@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@titanic/features/checkout';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ENVIRONMENTS, type Environment, type EnvironmentName, environmentSchema } from './schema.ts';
 
+export { REPO_ROOT } from '@titanic/features/checkout';
 export { ENVIRONMENTS, type Environment, type EnvironmentName } from './schema.ts';
-
-/** The repository checkout this module lives in. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface LoadOptions {
   /** Repository root holding `environments/`; defaults to this checkout. */

@@ -1,4 +1,4 @@
-import { MODEL_VERSION_PATTERN } from '@titanic/features';
+import { MODEL_VERSION_PATTERN, SHA256_PATTERN } from '@titanic/features';
 import { z } from 'zod';
 
 /** The environments a promotion walks through, in order. */
@@ -15,10 +15,13 @@ const hostname = z
     /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/,
     'expected a DNS host name like titanic.example.com',
   );
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex characters');
+const hex64 = z.string().regex(SHA256_PATTERN, 'expected 64 hex characters');
 const digest = z
   .string()
-  .regex(/^sha256:[0-9a-f]{64}$/, 'expected an OCI digest "sha256:" + 64 hex characters');
+  .regex(
+    new RegExp(`^sha256:${SHA256_PATTERN.source.slice(1)}`),
+    'expected an OCI digest "sha256:" + 64 hex characters',
+  );
 const imageRepository = z
   .string()
   .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, 'expected an image repository like ghcr.io/org/name');

@@ -31,22 +31,82 @@ export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): Cha
   for (const { env, model } of inputs) {
     const add = (file: string, make: (id: string) => Chart) =>
       out.push({ folder: env.name, file, chart: make(`${env.name}-${file.replace(/\.yaml$/, '')}`) });
-    add('namespace.yaml', (id) => new NamespaceChart(app, id, { env }));
-    add('postgres.yaml', (id) => new PostgresChart(app, id, { env }));
-    add('inference.yaml', (id) => new InferenceChart(app, id, { env, modelMetadata: model.text }));
+    const placement = { envName: env.name, namespace: env.namespace };
+    const pullSecrets = env.imagePullSecrets;
+    add(
+      'namespace.yaml',
+      (id) =>
+        new NamespaceChart(app, id, {
+          ...placement,
+          promoterWebhookUrl: env.monitoring.promoterWebhookUrl,
+          pager: env.monitoring.pager,
+        }),
+    );
+    add(
+      'postgres.yaml',
+      (id) =>
+        new PostgresChart(app, id, {
+          ...placement,
+          ...env.postgres,
+          generatorImage: env.promoter.image,
+          imagePullSecrets: pullSecrets,
+        }),
+    );
+    add(
+      'inference.yaml',
+      (id) =>
+        new InferenceChart(app, id, {
+          ...placement,
+          image: env.image,
+          model: env.model,
+          inference: env.inference,
+          host: env.host,
+          ingress: env.ingress,
+          imagePullSecrets: pullSecrets,
+          // Prod must survive a node loss; smaller environments may share nodes.
+          requireNodeSpread: env.name === 'prod',
+          modelMetadata: model.text,
+        }),
+    );
     add(
       'prometheus.yaml',
       (id) =>
         new PrometheusChart(app, id, {
-          env,
+          ...placement,
+          monitoring: env.monitoring,
+          modelVersion: env.model.version,
           trainingPositiveRate: model.trainingPositiveRate,
           promoterUrl: env.monitoring.promoterWebhookUrl,
         }),
     );
-    add('grafana.yaml', (id) => new GrafanaChart(app, id, { env, dashboards: boards }));
-    add('promoter.yaml', (id) => new PromoterChart(app, id, { env }));
+    add(
+      'grafana.yaml',
+      (id) =>
+        new GrafanaChart(app, id, {
+          ...placement,
+          host: env.monitoring.grafanaHost,
+          ingress: env.ingress,
+          dashboards: boards,
+        }),
+    );
+    add(
+      'promoter.yaml',
+      (id) =>
+        new PromoterChart(app, id, {
+          ...placement,
+          image: env.promoter.image,
+          githubApp: env.promoter.githubApp,
+          imagePullSecrets: pullSecrets,
+          syncsRollbacks: env.argocd.syncWindow !== undefined,
+        }),
+    );
   }
-  const envs = inputs.map((i) => i.env);
+  const envs = inputs.map(({ env }) => ({
+    envName: env.name,
+    namespace: env.namespace,
+    autoSync: env.argocd.autoSync,
+    syncWindow: env.argocd.syncWindow,
+  }));
   out.push({ folder: 'argocd', file: 'argocd.yaml', chart: new ArgoCdChart(app, 'argocd', { envs }) });
   return out;
 }

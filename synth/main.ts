@@ -1,6 +1,7 @@
 /**
  * `npm run synth` renders dist/; `npm run synth -- --check` writes nothing and exits 1 when dist/
- * is stale. Options: --root <dir>, --env <name> (repeatable), --out <dir>.
+ * is stale. Options: --root <dir>, --env <name> (repeatable), --out <dir>. `npm run synth` runs
+ * this file through synth/launch.mjs (a cached bundle); `tsx synth/main.ts` runs it directly.
  */
 import { parseArgs } from 'node:util';
 import { checkDist, writeDist } from './dist.ts';
@@ -28,7 +29,8 @@ async function main(): Promise<number> {
       );
       return 1;
     }
-    console.log(`dist/ is up to date (${r.unchanged.length} files).`);
+    const ms = Math.round(performance.now() - started);
+    console.log(`dist/ is up to date (${r.unchanged.length} files, rendered and compared in ${ms} ms).`);
     return 0;
   }
   const r = await writeDist(options);

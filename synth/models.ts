@@ -1,37 +1,37 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseModelMetadata } from '@titanic/features';
+import { type EntryProblem, readModelEntry } from '@titanic/features';
 import { EnvironmentError, environmentFile } from '../environments/load.ts';
 import type { Environment } from '../environments/schema.ts';
 
-/**
- * Reads the registry entry an environment pins and checks the pin against it, so a typo in a
- * version or hash fails the synth instead of a rollout.
- */
+/** The registry entry an environment pins, as the charts use it. */
 export interface PinnedModel {
   /** Exact file text, served beside model.onnx. */
   readonly text: string;
   readonly trainingPositiveRate: number;
 }
 
+/** The environment key a refused entry points at: the pinned hash, or the version itself. */
+const KEY: Record<EntryProblem, string> = {
+  missing: 'model.version',
+  invalid: 'model.version',
+  'onnx-missing': 'model.version',
+  'onnx-mismatch': 'model.version',
+  'pin-mismatch': 'model.sha256',
+};
+
+/**
+ * Reads and verifies the registry entry an environment pins, so a typo in a version or hash, or a
+ * damaged entry, fails the synth instead of a rollout.
+ */
 export async function readModelMetadata(root: string, env: Environment): Promise<PinnedModel> {
-  const file = environmentFile(env.name);
-  const path = `models/${env.model.name}/${env.model.version}/model.json`;
-  let text: string;
-  try {
-    text = await readFile(join(root, path), 'utf8');
-  } catch {
-    throw new EnvironmentError(file, [
-      `model.version: expected a version in the registry, but ${path} does not exist`,
-    ]);
+  // model.onnx itself is checked where it is served (the modelcar init step and the server): a
+  // promotion renders from a checkout that carries only model.json.
+  const entry = await readModelEntry(root, env.model.name, env.model.version, {
+    expectedSha256: env.model.sha256,
+    verifyOnnx: false,
+  });
+  if (!entry.ok) {
+    const hint = entry.problem === 'missing' ? 'expected a version in the registry, but ' : '';
+    throw new EnvironmentError(environmentFile(env.name), [`${KEY[entry.problem]}: ${hint}${entry.reason}`]);
   }
-  const parsed = parseModelMetadata(text, path);
-  if (!parsed.ok) throw new EnvironmentError(file, [`model.version: ${parsed.reason}`]);
-  const meta = parsed.meta;
-  if (meta.files.onnx.sha256 !== env.model.sha256) {
-    throw new EnvironmentError(file, [
-      `model.sha256: expected ${meta.files.onnx.sha256} (files.onnx.sha256 of ${path})`,
-    ]);
-  }
-  return { text, trainingPositiveRate: meta.trainingPositiveRate };
+  return { text: entry.text, trainingPositiveRate: entry.meta.trainingPositiveRate };
 }

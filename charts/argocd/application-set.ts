@@ -1,6 +1,6 @@
-import type { Environment } from '../../environments/schema.ts';
 import { ARGOCD_NAMESPACE, PROJECT, REPO_BRANCH, REPO_URL } from '../constants.ts';
 import { ApplicationSet, type IApplicationSet } from '../kinds.ts';
+import type { DeliveredEnvironment } from './chart.ts';
 import { IN_CLUSTER } from './project.ts';
 
 /** Argo CD notifications: GitHub commit statuses on the synced revision. */
@@ -25,7 +25,7 @@ spec:
 
 /** One ApplicationSet with a list generator: titanic-<env> syncing dist/<env>. */
 export function applicationSet(
-  envs: readonly Environment[],
+  envs: readonly DeliveredEnvironment[],
   labels: Record<string, string>,
 ): IApplicationSet {
   return ApplicationSet({
@@ -38,9 +38,9 @@ export function applicationSet(
         {
           list: {
             elements: envs.map((env) => ({
-              env: env.name,
+              env: env.envName,
               namespace: env.namespace,
-              autoSync: env.argocd.autoSync,
+              autoSync: env.autoSync,
             })),
           },
         },

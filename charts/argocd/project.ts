@@ -1,6 +1,6 @@
-import type { Environment } from '../../environments/schema.ts';
 import { ARGOCD_NAMESPACE, PROJECT, REPO_URL } from '../constants.ts';
 import { AppProject, type IAppProject } from '../kinds.ts';
+import type { DeliveredEnvironment } from './chart.ts';
 
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
@@ -21,21 +21,24 @@ export const NAMESPACED_KINDS: readonly { group: string; kind: string }[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
 
-export function rollbackSyncRole(env: Environment): string {
-  return `rollback-sync-${env.name}`;
+export function rollbackSyncRole(envName: string): string {
+  return `rollback-sync-${envName}`;
 }
 
-export function appProject(envs: readonly Environment[], labels: Record<string, string>): IAppProject {
+export function appProject(
+  envs: readonly DeliveredEnvironment[],
+  labels: Record<string, string>,
+): IAppProject {
   const windows = envs.flatMap((env) =>
-    env.argocd.syncWindow
+    env.syncWindow
       ? [
           {
-            kind: env.argocd.syncWindow.kind,
-            schedule: env.argocd.syncWindow.schedule,
-            duration: env.argocd.syncWindow.duration,
-            timeZone: env.argocd.syncWindow.timeZone,
-            manualSync: env.argocd.syncWindow.manualSync,
-            applications: [`titanic-${env.name}`],
+            kind: env.syncWindow.kind,
+            schedule: env.syncWindow.schedule,
+            duration: env.syncWindow.duration,
+            timeZone: env.syncWindow.timeZone,
+            manualSync: env.syncWindow.manualSync,
+            applications: [`titanic-${env.envName}`],
           },
         ]
       : [],
@@ -43,13 +46,13 @@ export function appProject(envs: readonly Environment[], labels: Record<string, 
   // The promoter of a windowed environment may read and sync its own Application, nothing else:
   // a merged rollback is deployed outside the window (manual syncs stay allowed there).
   const roles = envs
-    .filter((env) => env.argocd.syncWindow)
+    .filter((env) => env.syncWindow)
     .map((env) => ({
-      name: rollbackSyncRole(env),
-      description: `The promoter in ${env.namespace}: syncs titanic-${env.name} after a merged rollback.`,
+      name: rollbackSyncRole(env.envName),
+      description: `The promoter in ${env.namespace}: syncs titanic-${env.envName} after a merged rollback.`,
       policies: ['get', 'sync'].map(
         (action) =>
-          `p, proj:${PROJECT}:${rollbackSyncRole(env)}, applications, ${action}, ${PROJECT}/titanic-${env.name}, allow`,
+          `p, proj:${PROJECT}:${rollbackSyncRole(env.envName)}, applications, ${action}, ${PROJECT}/titanic-${env.envName}, allow`,
       ),
     }));
   return AppProject({

@@ -7,24 +7,33 @@ import { UPSTREAM } from '../images.ts';
 import { configHash, configYaml, emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { ConfigMap, Deployment, type IDeployment, Ingress } from '../kinds.ts';
 import { labels, selectorLabels } from '../labels.ts';
+import type { Placement } from '../placement.ts';
 import { dashboards } from './dashboards/index.ts';
 import { grafanaDashboardProvider, grafanaDatasources } from './provisioning.ts';
 
-export interface GrafanaChartProps {
-  readonly env: Environment;
-  /** File name → dashboard JSON; default `dashboards()` (pass it to build once for all environments). */
+export interface GrafanaChartProps extends Placement {
+  /**
+   * Public host of Grafana (`monitoring.grafanaHost`): an Ingress and Grafana's root URL.
+   * @default no Ingress: reach Grafana with a port-forward
+   */
+  readonly host?: string | undefined;
+  /** The environment's ingress controller class and TLS (`ingress`), used when `host` is set. */
+  readonly ingress: Pick<Environment['ingress'], 'className' | 'tls'>;
+  /**
+   * File name → dashboard JSON; pass it to build the dashboards once for all environments.
+   * @default dashboards()
+   */
   readonly dashboards?: Record<string, unknown>;
 }
 
 /** Grafana with the environment's Prometheus as datasource and the dashboards from code. */
 export class GrafanaChart extends Chart {
   constructor(scope: Construct, id: string, props: GrafanaChartProps) {
-    super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
-    const { env } = props;
-    const ns = env.namespace;
+    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    const ns = props.namespace;
     const meta = labels({
       name: NAMES.grafana,
-      env: env.name,
+      env: props.envName,
       version: UPSTREAM.grafana.tag,
       component: 'dashboards',
     });
@@ -55,11 +64,11 @@ export class GrafanaChart extends Chart {
       this,
       ConfigMap({ metadata: { name: 'grafana-dashboards', namespace: ns, labels: meta }, data: boards }),
     );
-    emit(this, grafanaDeployment(env, meta, hash));
-    emit(this, httpService(env, NAMES.grafana, PORTS.grafana, meta));
-    const host = env.monitoring.grafanaHost;
+    emit(this, grafanaDeployment(props, meta, hash));
+    emit(this, httpService(props, NAMES.grafana, PORTS.grafana, meta));
+    const host = props.host;
     if (host) {
-      const tls = env.ingress.tls;
+      const tls = props.ingress.tls;
       emit(
         this,
         Ingress({
@@ -74,7 +83,7 @@ export class GrafanaChart extends Chart {
             },
           },
           spec: {
-            ingressClassName: env.ingress.className,
+            ingressClassName: props.ingress.className,
             ...(tls ? { tls: [{ hosts: [host], secretName: `${NAMES.grafana}-tls` }] } : {}),
             rules: [
               {
@@ -97,17 +106,21 @@ export class GrafanaChart extends Chart {
   }
 }
 
-function grafanaDeployment(env: Environment, meta: Record<string, string>, configHash: string): IDeployment {
+function grafanaDeployment(
+  props: GrafanaChartProps,
+  meta: Record<string, string>,
+  configHash: string,
+): IDeployment {
   const secret = (name: string, key: string) => ({
     name,
     valueFrom: { secretKeyRef: { name: NAMES.grafanaSecret, key } },
   });
   const mount = (name: string, mountPath: string) => ({ name, mountPath, readOnly: true });
   return Deployment({
-    metadata: { name: NAMES.grafana, namespace: env.namespace, labels: meta },
+    metadata: { name: NAMES.grafana, namespace: props.namespace, labels: meta },
     spec: {
       replicas: 1,
-      selector: { matchLabels: selectorLabels({ name: NAMES.grafana, env: env.name }) },
+      selector: { matchLabels: selectorLabels({ name: NAMES.grafana, env: props.envName }) },
       template: {
         metadata: { labels: meta, annotations: { 'titanic.ml/config-hash': configHash } },
         spec: {
@@ -127,11 +140,11 @@ function grafanaDeployment(env: Environment, meta: Record<string, string>, confi
                 { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'false' },
                 { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
                 { name: 'GF_ANALYTICS_CHECK_FOR_UPDATES', value: 'false' },
-                ...(env.monitoring.grafanaHost
+                ...(props.host
                   ? [
                       {
                         name: 'GF_SERVER_ROOT_URL',
-                        value: `${env.ingress.tls ? 'https' : 'http'}://${env.monitoring.grafanaHost}/`,
+                        value: `${props.ingress.tls ? 'https' : 'http'}://${props.host}/`,
                       },
                     ]
                   : []),

@@ -3,6 +3,7 @@ import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
 import { heapMiB, imageRef, pullSecrets, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { Deployment, type IDeployment } from '../kinds.ts';
 import { LABEL_NAME, type labels, selectorLabels } from '../labels.ts';
+import type { ImagePin, Placement } from '../placement.ts';
 import { apiKeysByDefault } from '../postgres/credentials-job.ts';
 
 /** Static busybox: the modelcar image holds only the model file, so the copy tool is mounted in. */
@@ -11,26 +12,51 @@ const MODEL_DIR = '/model';
 const PRESTOP_SECONDS = 5;
 const GRACE_SECONDS = 30;
 
-export function modelMetadataConfigMapName(env: Environment): string {
-  return `model-metadata-${env.model.version}`;
+export interface InferenceProps extends Placement {
+  /** The server image (`image`). */
+  readonly image: ImagePin;
+  /** The pinned model (`model`): version, modelcar image and the sha256 the init step checks. */
+  readonly model: Pick<Environment['model'], 'version' | 'sha256' | 'modelcarRepository' | 'digest'>;
+  /** Replicas, resources, log level and rate limit of the server (`inference`). */
+  readonly inference: Environment['inference'];
+  /** Public host of the API (`host`). */
+  readonly host: string;
+  /** Ingress class, TLS, client rate limit and body size (`ingress`). */
+  readonly ingress: Environment['ingress'];
+  /**
+   * Secrets to pull the server and modelcar images with.
+   * @default none
+   */
+  readonly imagePullSecrets?: readonly string[];
+  /**
+   * Refuse to schedule two pods on one node (`DoNotSchedule`) rather than prefer not to: an
+   * environment that must survive a node loss.
+   * @default false
+   */
+  readonly requireNodeSpread?: boolean;
 }
 
-export function inferenceDeployment(env: Environment, meta: ReturnType<typeof labels>): IDeployment {
-  const selector = selectorLabels({ name: NAMES.inference, env: env.name });
-  const modelcar = imageRef(`${env.model.modelcarRepository}`, env.model.version, env.model.digest);
-  const inference = env.inference;
+/** Versioned name: a new model rolls the pods, a rollback finds the old one again. */
+export function modelMetadataConfigMapName(modelVersion: string): string {
+  return `model-metadata-${modelVersion}`;
+}
+
+export function inferenceDeployment(props: InferenceProps, meta: ReturnType<typeof labels>): IDeployment {
+  const selector = selectorLabels({ name: NAMES.inference, env: props.envName });
+  const modelcar = imageRef(`${props.model.modelcarRepository}`, props.model.version, props.model.digest);
+  const inference = props.inference;
   // The init step copies and verifies the model: a wrong file never reaches the server.
   const copyModel = [
     `/tools/busybox cp /models/model.onnx ${MODEL_DIR}/model.onnx`,
     `/tools/busybox cp /metadata/model.json ${MODEL_DIR}/model.json`,
-    `echo "${env.model.sha256}  ${MODEL_DIR}/model.onnx" | /tools/busybox sha256sum -c -`,
+    `echo "${props.model.sha256}  ${MODEL_DIR}/model.onnx" | /tools/busybox sha256sum -c -`,
   ].join(' && ');
   const small = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
 
   return Deployment({
     metadata: {
       name: NAMES.inference,
-      namespace: env.namespace,
+      namespace: props.namespace,
       labels: meta,
       annotations: { [SYNC_WAVE]: WAVES.service },
     },
@@ -53,7 +79,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: restrictedPod(10001), // the image's own user
-          ...pullSecrets(env),
+          ...pullSecrets(props.imagePullSecrets ?? []),
           terminationGracePeriodSeconds: GRACE_SECONDS,
           topologySpreadConstraints: [
             {
@@ -67,8 +93,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
             {
               maxSkew: 1,
               topologyKey: 'kubernetes.io/hostname',
-              // Prod must survive a node loss; smaller environments may share nodes.
-              whenUnsatisfiable: env.name === 'prod' ? 'DoNotSchedule' : 'ScheduleAnyway',
+              whenUnsatisfiable: props.requireNodeSpread ? 'DoNotSchedule' : 'ScheduleAnyway',
               labelSelector: { matchLabels: selector },
               nodeTaintsPolicy: 'Honor',
             },
@@ -111,7 +136,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
           containers: [
             {
               name: NAMES.inference,
-              image: imageRef(env.image.repository, env.image.tag, env.image.digest),
+              image: imageRef(props.image.repository, props.image.tag, props.image.digest),
               // The heap cap follows this environment's memory limit (the image's default suits none).
               command: ['node'],
               args: [
@@ -128,10 +153,10 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                 // Metrics on their own port: the Ingress routes only to `http`.
                 { name: 'METRICS_PORT', value: String(PORTS.inferenceMetrics) },
                 { name: 'HOST', value: '0.0.0.0' },
-                { name: 'ENVIRONMENT', value: env.name },
-                { name: 'IMAGE_VERSION', value: env.image.tag },
+                { name: 'ENVIRONMENT', value: props.envName },
+                { name: 'IMAGE_VERSION', value: props.image.tag },
                 { name: 'MODEL_PATH', value: `${MODEL_DIR}/model.onnx` },
-                { name: 'MODEL_SHA256', value: env.model.sha256 },
+                { name: 'MODEL_SHA256', value: props.model.sha256 },
                 {
                   name: 'DATABASE_URL',
                   valueFrom: { secretKeyRef: { name: NAMES.inferenceDatabaseSecret, key: 'url' } },
@@ -144,7 +169,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
                     secretKeyRef: {
                       name: NAMES.inferenceApiKeysSecret,
                       key: 'keys',
-                      optional: !apiKeysByDefault(env),
+                      optional: !apiKeysByDefault(props.envName),
                     },
                   },
                 },
@@ -197,7 +222,7 @@ export function inferenceDeployment(env: Environment, meta: ReturnType<typeof la
             { name: 'tools', emptyDir: { sizeLimit: '16Mi' } },
             { name: 'model', emptyDir: { sizeLimit: '256Mi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-            { name: 'metadata', configMap: { name: modelMetadataConfigMapName(env) } },
+            { name: 'metadata', configMap: { name: modelMetadataConfigMapName(props.model.version) } },
           ],
         },
       },

@@ -1,4 +1,3 @@
-import type { Environment } from '../../environments/schema.ts';
 import { NAMES, PORTS, WAVES } from '../constants.ts';
 import { httpService } from '../http-service.ts';
 import { SYNC_WAVE } from '../k8s.ts';
@@ -14,19 +13,20 @@ import {
   ServiceAccount,
 } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
+import type { InferenceProps } from './deployment.ts';
 
 type Labels = Record<string, string>;
 
-export function inferenceServiceAccount(env: Environment, labels: Labels): IServiceAccount {
+export function inferenceServiceAccount(props: InferenceProps, labels: Labels): IServiceAccount {
   return ServiceAccount({
-    metadata: { name: NAMES.inference, namespace: env.namespace, labels },
+    metadata: { name: NAMES.inference, namespace: props.namespace, labels },
     // The server never talks to the Kubernetes API.
     automountServiceAccountToken: false,
   });
 }
 
-export function inferenceService(env: Environment, labels: Labels): IService {
-  const service = httpService(env, NAMES.inference, PORTS.inference, labels);
+export function inferenceService(props: InferenceProps, labels: Labels): IService {
+  const service = httpService(props, NAMES.inference, PORTS.inference, labels);
   // For Prometheus and port-forwards; the Ingress backend names `http` only.
   service.spec!.ports!.push({
     name: 'metrics',
@@ -37,12 +37,12 @@ export function inferenceService(env: Environment, labels: Labels): IService {
   return service;
 }
 
-export function inferenceAutoscaler(env: Environment, labels: Labels): IHorizontalPodAutoscaler {
-  const i = env.inference;
+export function inferenceAutoscaler(props: InferenceProps, labels: Labels): IHorizontalPodAutoscaler {
+  const i = props.inference;
   return HorizontalPodAutoscaler({
     metadata: {
       name: NAMES.inference,
-      namespace: env.namespace,
+      namespace: props.namespace,
       labels,
       annotations: { [SYNC_WAVE]: WAVES.edge },
     },
@@ -75,22 +75,22 @@ export function inferenceAutoscaler(env: Environment, labels: Labels): IHorizont
 
 /** Only when more than one replica runs: a PDB on a single pod would block node drains. */
 export function inferenceDisruptionBudget(
-  env: Environment,
+  props: InferenceProps,
   labels: Labels,
 ): IPodDisruptionBudget | undefined {
-  if (env.inference.minReplicas < 2) return undefined;
+  if (props.inference.minReplicas < 2) return undefined;
   return PodDisruptionBudget({
-    metadata: { name: NAMES.inference, namespace: env.namespace, labels },
+    metadata: { name: NAMES.inference, namespace: props.namespace, labels },
     spec: {
       // With 3+ replicas keep all but one; with 2 keep one.
       maxUnavailable: 1,
-      selector: { matchLabels: selectorLabels({ name: NAMES.inference, env: env.name }) },
+      selector: { matchLabels: selectorLabels({ name: NAMES.inference, env: props.envName }) },
     },
   });
 }
 
-export function inferenceIngress(env: Environment, labels: Labels): IIngress {
-  const { ingress } = env;
+export function inferenceIngress(props: InferenceProps, labels: Labels): IIngress {
+  const { ingress } = props;
   const annotations: Record<string, string> = {
     [SYNC_WAVE]: WAVES.edge,
     'nginx.ingress.kubernetes.io/limit-rps': String(ingress.rateLimitRps),
@@ -102,13 +102,13 @@ export function inferenceIngress(env: Environment, labels: Labels): IIngress {
     if (ingress.tls.clusterIssuer) annotations['cert-manager.io/cluster-issuer'] = ingress.tls.clusterIssuer;
   }
   return Ingress({
-    metadata: { name: NAMES.inference, namespace: env.namespace, labels, annotations },
+    metadata: { name: NAMES.inference, namespace: props.namespace, labels, annotations },
     spec: {
       ingressClassName: ingress.className,
-      ...(ingress.tls ? { tls: [{ hosts: [env.host], secretName: ingress.tls.secretName }] } : {}),
+      ...(ingress.tls ? { tls: [{ hosts: [props.host], secretName: ingress.tls.secretName }] } : {}),
       rules: [
         {
-          host: env.host,
+          host: props.host,
           http: {
             paths: [
               {

@@ -1,9 +1,22 @@
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
-import type { Environment } from '../../environments/schema.ts';
 import { ARGOCD_NAMESPACE, NAMES, PORTS } from '../constants.ts';
 import { type INetworkPolicy, NetworkPolicy } from '../kinds.ts';
 import { LABEL_NAME } from '../labels.ts';
+import type { Placement } from '../placement.ts';
+
+export interface NetworkPoliciesProps extends Placement {
+  /**
+   * Where Alertmanager sends rollback alerts (`monitoring.promoterWebhookUrl`).
+   * @default the promoter of this namespace, port 8090
+   */
+  readonly promoterWebhookUrl?: string | undefined;
+  /** The human pager (`monitoring.pager`); only its e-mail relay changes the egress port. */
+  readonly pager: {
+    /** @default no e-mail: the pager is reached over HTTPS (Slack, PagerDuty, a webhook) */
+    readonly email?: { readonly smarthost: string } | undefined;
+  };
+}
 
 type Labels = Record<string, string>;
 const NS_NAME = 'kubernetes.io/metadata.name';
@@ -18,12 +31,12 @@ interface Rule {
   readonly to?: readonly { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] }[];
 }
 
-function policy(env: Environment, labels: Labels, rule: Rule): INetworkPolicy {
+function policy(placement: Placement, labels: Labels, rule: Rule): INetworkPolicy {
   const types: ('Ingress' | 'Egress')[] = [];
   if (rule.from) types.push('Ingress');
   if (rule.to) types.push('Egress');
   return NetworkPolicy({
-    metadata: { name: rule.name, namespace: env.namespace, labels },
+    metadata: { name: rule.name, namespace: placement.namespace, labels },
     spec: {
       podSelector: rule.pod === '' ? {} : { matchLabels: { [LABEL_NAME]: rule.pod } },
       policyTypes: types,
@@ -34,8 +47,10 @@ function policy(env: Environment, labels: Labels, rule: Rule): INetworkPolicy {
 }
 
 /** The promoter of this namespace (port 8090) unless the environment points at an outside URL. */
-function promoterEgress(env: Environment): { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] } {
-  const url = env.monitoring.promoterWebhookUrl;
+function promoterEgress(url: string | undefined): {
+  peers: INetworkPolicyPeer[];
+  ports: INetworkPolicyPort[];
+} {
   if (!url) return { peers: [app(NAMES.promoter)], ports: [tcp(PORTS.promoter)] };
   const parsed = new URL(url);
   const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
@@ -43,8 +58,11 @@ function promoterEgress(env: Environment): { peers: INetworkPolicyPeer[]; ports:
 }
 
 /** The pager is outside the cluster: HTTPS (Slack, PagerDuty, webhook) or the SMTP port. */
-function pagerEgress(env: Environment): { peers: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] } {
-  const { email } = env.monitoring.pager;
+function pagerEgress(pager: NetworkPoliciesProps['pager']): {
+  peers: INetworkPolicyPeer[];
+  ports: INetworkPolicyPort[];
+} {
+  const { email } = pager;
   return { peers: [], ports: [tcp(email ? Number(email.smarthost.split(':')[1]) : 443)] };
 }
 
@@ -53,7 +71,7 @@ function pagerEgress(env: Environment): { peers: INetworkPolicyPeer[]; ports: IN
  * inference → Postgres, Prometheus → metrics ports, Prometheus → Alertmanager → promoter,
  * Grafana → Prometheus, everything → DNS. The generator Job talks to the API server.
  */
-export function networkPolicies(env: Environment, labels: Labels): INetworkPolicy[] {
+export function networkPolicies(props: NetworkPoliciesProps, labels: Labels): INetworkPolicy[] {
   const dns = {
     peers: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
     ports: [
@@ -63,17 +81,17 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
   };
   const ingressController = { namespaceSelector: { matchLabels: { [NS_NAME]: 'ingress-nginx' } } };
   const defaultDeny = NetworkPolicy({
-    metadata: { name: 'default-deny', namespace: env.namespace, labels },
+    metadata: { name: 'default-deny', namespace: props.namespace, labels },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
   return [
     defaultDeny,
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'allow-dns',
       pod: '',
       to: [dns],
     }),
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'inference',
       pod: NAMES.inference,
       from: [
@@ -82,7 +100,7 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
       ],
       to: [{ peers: [app(NAMES.postgres)], ports: [tcp(PORTS.postgres)] }],
     }),
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'postgres',
       pod: NAMES.postgres,
       from: [
@@ -90,7 +108,7 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
         { peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.postgresExporter)] },
       ],
     }),
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'prometheus',
       pod: NAMES.prometheus,
       from: [{ peers: [app(NAMES.grafana)], ports: [tcp(PORTS.prometheus)] }],
@@ -106,13 +124,13 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
         { peers: [], ports: [tcp(443), tcp(6443)] },
       ],
     }),
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'alertmanager',
       pod: NAMES.alertmanager,
       from: [{ peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.alertmanager)] }],
-      to: [promoterEgress(env), pagerEgress(env)],
+      to: [promoterEgress(props.promoterWebhookUrl), pagerEgress(props.pager)],
     }),
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'promoter',
       pod: NAMES.promoter,
       // Only Alertmanager may post alerts; the webhook also checks its bearer token.
@@ -127,13 +145,13 @@ export function networkPolicies(env: Environment, labels: Labels): INetworkPolic
         },
       ],
     }),
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'grafana',
       pod: NAMES.grafana,
       from: [{ peers: [ingressController], ports: [tcp(PORTS.grafana)] }],
       to: [{ peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.prometheus)] }],
     }),
-    policy(env, labels, {
+    policy(props, labels, {
       name: 'generate-credentials',
       pod: NAMES.secretsJob,
       to: [{ peers: [], ports: [tcp(443), tcp(6443)] }],

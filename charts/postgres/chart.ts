@@ -1,33 +1,39 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from '../../environments/schema.ts';
 import { NAMES, PORTS, WAVES } from '../constants.ts';
 import { emit, SYNC_WAVE } from '../k8s.ts';
 import { Service } from '../kinds.ts';
 import { labels, selectorLabels } from '../labels.ts';
+import type { ImagePin } from '../placement.ts';
 import { credentialsGenerator } from './credentials-job.ts';
-import { postgresStatefulSet } from './statefulset.ts';
+import { type PostgresProps, postgresStatefulSet } from './statefulset.ts';
 
-export interface PostgresChartProps {
-  readonly env: Environment;
+export interface PostgresChartProps extends PostgresProps {
+  /** Image of the credentials generator Job: the promoter's (`promoter.image`). */
+  readonly generatorImage: ImagePin;
+  /**
+   * Secrets to pull the generator image with.
+   * @default none
+   */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /** The prediction log database and the PreSync Job that gives a fresh namespace its credentials. */
 export class PostgresChart extends Chart {
   constructor(scope: Construct, id: string, props: PostgresChartProps) {
-    super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
-    const { env } = props;
+    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
     const jobLabels = labels({
       name: NAMES.secretsJob,
-      env: env.name,
+      env: props.envName,
       version: '1',
       component: 'credentials',
     });
-    for (const o of credentialsGenerator(env, jobLabels)) emit(this, o);
+    const generator = { ...props, image: props.generatorImage };
+    for (const o of credentialsGenerator(generator, jobLabels)) emit(this, o);
     const meta = labels({
       name: NAMES.postgres,
-      env: env.name,
-      version: env.postgres.version,
+      env: props.envName,
+      version: props.version,
       component: 'database',
     });
     emit(
@@ -35,14 +41,14 @@ export class PostgresChart extends Chart {
       Service({
         metadata: {
           name: NAMES.postgres,
-          namespace: env.namespace,
+          namespace: props.namespace,
           labels: meta,
           annotations: { [SYNC_WAVE]: WAVES.postgres },
         },
         spec: {
           // Headless: the StatefulSet's stable network identity.
           clusterIP: 'None',
-          selector: selectorLabels({ name: NAMES.postgres, env: env.name }),
+          selector: selectorLabels({ name: NAMES.postgres, env: props.envName }),
           ports: [
             { name: 'postgres', port: PORTS.postgres, targetPort: 'postgres', protocol: 'TCP' },
             { name: 'metrics', port: PORTS.postgresExporter, targetPort: 'metrics', protocol: 'TCP' },
@@ -50,6 +56,6 @@ export class PostgresChart extends Chart {
         },
       }),
     );
-    emit(this, postgresStatefulSet(env, meta));
+    emit(this, postgresStatefulSet(props, meta));
   }
 }

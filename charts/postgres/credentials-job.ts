@@ -1,24 +1,34 @@
-import type { Environment } from '../../environments/schema.ts';
 import { NAMES, PORTS } from '../constants.ts';
-import { promoterImage, pullSecrets, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { pinnedImage, pullSecrets, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { Job, Role, RoleBinding, ServiceAccount } from '../kinds.ts';
+import type { ImagePin, Placement } from '../placement.ts';
 
 type Labels = Record<string, string>;
 
 /** Secrets the generator owns: it creates each one only when absent and never rotates. */
-export function generatedSecrets(env: Environment): string[] {
+export function generatedSecrets(envName: string): string[] {
   return [
     NAMES.postgresSecret,
     NAMES.inferenceDatabaseSecret,
     NAMES.grafanaSecret,
     NAMES.promoterWebhookSecret,
-    ...(apiKeysByDefault(env) ? [NAMES.inferenceApiKeysSecret] : []),
+    ...(apiKeysByDefault(envName) ? [NAMES.inferenceApiKeysSecret] : []),
   ];
 }
 
 /** Staging and prod serve only to clients holding a key unless an operator provides other keys. */
-export function apiKeysByDefault(env: Environment): boolean {
-  return env.name !== 'dev';
+export function apiKeysByDefault(envName: string): boolean {
+  return envName !== 'dev';
+}
+
+export interface CredentialsGeneratorProps extends Placement {
+  /** The image that carries the generator: the promoter's (`promoter.image`). */
+  readonly image: ImagePin;
+  /**
+   * Secrets to pull the image with.
+   * @default none
+   */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 const HOOK = {
@@ -35,10 +45,10 @@ const RBAC_HOOK = {
  * An Argo CD PreSync Job that creates the environment's credentials in-cluster when absent: a fresh
  * cluster works without editing git, and no secret value ever exists outside the cluster.
  */
-export function credentialsGenerator(env: Environment, labels: Labels) {
+export function credentialsGenerator(props: CredentialsGeneratorProps, labels: Labels) {
   const meta = (name: string, annotations: Record<string, string>) => ({
     name,
-    namespace: env.namespace,
+    namespace: props.namespace,
     labels,
     annotations: { ...annotations, [SYNC_WAVE]: '-3' },
   });
@@ -63,7 +73,7 @@ export function credentialsGenerator(env: Environment, labels: Labels) {
   const binding = RoleBinding({
     metadata: meta(NAMES.secretsJob, RBAC_HOOK),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAMES.secretsJob },
-    subjects: [{ kind: 'ServiceAccount', name: NAMES.secretsJob, namespace: env.namespace }],
+    subjects: [{ kind: 'ServiceAccount', name: NAMES.secretsJob, namespace: props.namespace }],
   });
   const job = Job({
     metadata: { ...meta(NAMES.secretsJob, HOOK), annotations: { ...HOOK, [SYNC_WAVE]: '-2' } },
@@ -79,18 +89,18 @@ export function credentialsGenerator(env: Environment, labels: Labels) {
           automountServiceAccountToken: true,
           restartPolicy: 'Never',
           securityContext: restrictedPod(10001),
-          ...pullSecrets(env),
+          ...pullSecrets(props.imagePullSecrets ?? []),
           containers: [
             {
               name: 'generate',
               // The promoter image carries the generator and the official Kubernetes client.
-              image: promoterImage(env),
+              image: pinnedImage(props.image),
               command: ['node', 'services/promoter/build/credentials.js'],
               env: [
                 { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                { name: 'POSTGRES_HOST', value: `${NAMES.postgres}.${env.namespace}.svc` },
+                { name: 'POSTGRES_HOST', value: `${NAMES.postgres}.${props.namespace}.svc` },
                 { name: 'POSTGRES_PORT', value: String(PORTS.postgres) },
-                ...(apiKeysByDefault(env) ? [{ name: 'API_KEYS', value: 'generate' }] : []),
+                ...(apiKeysByDefault(props.envName) ? [{ name: 'API_KEYS', value: 'generate' }] : []),
               ],
               securityContext: RESTRICTED_CONTAINER,
               resources: {

@@ -1,8 +1,9 @@
-import type { Environment } from '../../environments/schema.ts';
+import type { Resources } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
 import { RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { type IStatefulSet, StatefulSet } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
+import type { Placement } from '../placement.ts';
 
 type Labels = Record<string, string>;
 const secretEnv = (name: string, key: string) => ({
@@ -11,12 +12,24 @@ const secretEnv = (name: string, key: string) => ({
 });
 const isReady = ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d titanic -q'];
 
-export function postgresStatefulSet(env: Environment, labels: Labels): IStatefulSet {
-  const selector = selectorLabels({ name: NAMES.postgres, env: env.name });
+export interface PostgresProps extends Placement {
+  /** Pinned tag of docker.io/library/postgres with a digest in `IMAGES`, e.g. "16.4". */
+  readonly version: string;
+  readonly storage: {
+    /** Volume size, e.g. "10Gi". */
+    readonly size: string;
+    /** @default the cluster's default StorageClass */
+    readonly storageClass?: string | undefined;
+  };
+  readonly resources: Resources;
+}
+
+export function postgresStatefulSet(props: PostgresProps, labels: Labels): IStatefulSet {
+  const selector = selectorLabels({ name: NAMES.postgres, env: props.envName });
   return StatefulSet({
     metadata: {
       name: NAMES.postgres,
-      namespace: env.namespace,
+      namespace: props.namespace,
       labels,
       annotations: { [SYNC_WAVE]: WAVES.postgres },
     },
@@ -42,7 +55,7 @@ export function postgresStatefulSet(env: Environment, labels: Labels): IStateful
           containers: [
             {
               name: NAMES.postgres,
-              image: IMAGES.postgres(env.postgres.version),
+              image: IMAGES.postgres(props.version),
               ports: [{ name: 'postgres', containerPort: PORTS.postgres, protocol: 'TCP' }],
               env: [
                 secretEnv('POSTGRES_USER', 'username'),
@@ -50,7 +63,7 @@ export function postgresStatefulSet(env: Environment, labels: Labels): IStateful
                 { name: 'POSTGRES_DB', value: 'titanic' },
                 { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
               ],
-              resources: env.postgres.resources,
+              resources: props.resources,
               securityContext: RESTRICTED_CONTAINER,
               startupProbe: { exec: { command: isReady }, periodSeconds: 5, failureThreshold: 60 },
               readinessProbe: { exec: { command: isReady }, periodSeconds: 10, failureThreshold: 3 },
@@ -90,10 +103,8 @@ export function postgresStatefulSet(env: Environment, labels: Labels): IStateful
           metadata: { name: 'data', labels: selector },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            ...(env.postgres.storage.storageClass
-              ? { storageClassName: env.postgres.storage.storageClass }
-              : {}),
-            resources: { requests: { storage: env.postgres.storage.size } },
+            ...(props.storage.storageClass ? { storageClassName: props.storage.storageClass } : {}),
+            resources: { requests: { storage: props.storage.size } },
           },
         },
       ],

@@ -1,19 +1,14 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Environment } from '../../environments/schema.ts';
 import { REPO_BRANCH, REPO_SLUG } from '../constants.ts';
-import type { RuleContext } from './alert-rules/context.ts';
+import type { AlertedEnvironment, RuleContext } from './alert-rules/context.ts';
 import { modelAlerts } from './alert-rules/model.ts';
 import { platformAlerts } from './alert-rules/platform.ts';
 import { predictionLogAlerts } from './alert-rules/prediction-log.ts';
 import { serviceAlerts } from './alert-rules/service.ts';
 import { templateText } from './alert-rules/text.ts';
-import { trainingPositiveRate } from './alert-rules/training-rate.ts';
 import type { AlertDefinition, AlertingRule, RuleFile } from './alert-rules/types.ts';
 
+export type { AlertedEnvironment } from './alert-rules/context.ts';
 export type { AlertDefinition, AlertingRule, RuleFile, RuleGroup } from './alert-rules/types.ts';
-
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where each alert's runbook section lives (GitHub anchors are the lower-cased heading). */
 export const RUNBOOK_BASE = `https://github.com/${REPO_SLUG}/blob/${REPO_BRANCH}/docs/runbooks.md`;
@@ -25,23 +20,23 @@ export interface AlertRulesOptions {
   readonly rateWindow?: string;
   /** Rule evaluation interval of every group; default Prometheus' global one. */
   readonly evaluationInterval?: string;
-  /** Training positive rate of the pinned model; default read from `modelsDir`. */
-  readonly trainingPositiveRate?: number;
-  /** Model registry root; default models/ of this checkout. */
-  readonly modelsDir?: string;
+  /**
+   * Training positive rate of the pinned model (`trainingPositiveRate` of its model.json), the
+   * prediction-shift baseline. Baked into the rule so that a promotion PR, which re-renders dist/,
+   * moves the baseline with the model.
+   */
+  readonly trainingPositiveRate: number;
 }
 
 /** Every alert definition of an environment, grouped as in the rule file. */
 export function alertGroups(
-  env: Environment,
-  options: AlertRulesOptions = {},
+  env: AlertedEnvironment,
+  options: AlertRulesOptions,
 ): Record<string, AlertDefinition[]> {
   const ctx: RuleContext = {
     env,
     rateWindow: options.rateWindow ?? '5m',
-    trainingPositiveRate:
-      options.trainingPositiveRate ??
-      trainingPositiveRate(env, options.modelsDir ?? join(REPO_ROOT, 'models')),
+    trainingPositiveRate: options.trainingPositiveRate,
   };
   return {
     'titanic-inference': serviceAlerts(ctx),
@@ -55,7 +50,7 @@ export function runbookUrl(alert: string): string {
   return `${RUNBOOK_BASE}#${alert.toLowerCase()}`;
 }
 
-function toRule(def: AlertDefinition, env: Environment, options: AlertRulesOptions): AlertingRule {
+function toRule(def: AlertDefinition, env: AlertedEnvironment, options: AlertRulesOptions): AlertingRule {
   return {
     alert: def.alert,
     expr: def.expr,
@@ -74,7 +69,7 @@ function toRule(def: AlertDefinition, env: Environment, options: AlertRulesOptio
 }
 
 /** The Prometheus rule file of one environment: thresholds from its `monitoring.alerts` block. */
-export function alertRules(env: Environment, options: AlertRulesOptions = {}): RuleFile {
+export function alertRules(env: AlertedEnvironment, options: AlertRulesOptions): RuleFile {
   const groups = alertGroups(env, options);
   return {
     groups: Object.entries(groups).map(([name, defs]) => ({

@@ -1,9 +1,9 @@
-import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS } from '../constants.ts';
 import { httpService } from '../http-service.ts';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
 import { Deployment, type IDeployment, type IService } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
+import type { Placement } from '../placement.ts';
 
 type Labels = Record<string, string>;
 export const ALERTMANAGER_CONFIG_MAP = 'alertmanager-config';
@@ -12,18 +12,27 @@ export const WEBHOOK_TOKEN_FILE = '/etc/alertmanager/secrets/token';
 /** The pager's secret part (Slack URL, PagerDuty key, SMTP password or webhook URL). */
 export const PAGER_SECRET_FILE = '/etc/alertmanager/pager/secret';
 
-export function alertmanagerService(env: Environment, labels: Labels): IService {
-  return httpService(env, NAMES.alertmanager, PORTS.alertmanager, labels);
+export interface AlertmanagerProps extends Placement {
+  /** The Secret holding the pager's credential (`monitoring.pager.secret`), mounted as a file. */
+  readonly pagerSecret: { readonly secretName: string; readonly key: string };
 }
 
-export function alertmanagerDeployment(env: Environment, labels: Labels, configHash: string): IDeployment {
+export function alertmanagerService(placement: Placement, labels: Labels): IService {
+  return httpService(placement, NAMES.alertmanager, PORTS.alertmanager, labels);
+}
+
+export function alertmanagerDeployment(
+  props: AlertmanagerProps,
+  labels: Labels,
+  configHash: string,
+): IDeployment {
   const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 15 });
   return Deployment({
-    metadata: { name: NAMES.alertmanager, namespace: env.namespace, labels },
+    metadata: { name: NAMES.alertmanager, namespace: props.namespace, labels },
     spec: {
       replicas: 1,
       strategy: { type: 'Recreate' },
-      selector: { matchLabels: selectorLabels({ name: NAMES.alertmanager, env: env.name }) },
+      selector: { matchLabels: selectorLabels({ name: NAMES.alertmanager, env: props.envName }) },
       template: {
         metadata: { labels, annotations: { 'titanic.ml/config-hash': configHash } },
         spec: {
@@ -69,8 +78,8 @@ export function alertmanagerDeployment(env: Environment, labels: Labels, configH
             {
               name: 'pager',
               secret: {
-                secretName: env.monitoring.pager.secret.secretName,
-                items: [{ key: env.monitoring.pager.secret.key, path: 'secret' }],
+                secretName: props.pagerSecret.secretName,
+                items: [{ key: props.pagerSecret.key, path: 'secret' }],
               },
             },
             { name: 'data', emptyDir: { sizeLimit: '64Mi' } },

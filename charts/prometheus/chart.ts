@@ -6,6 +6,7 @@ import { UPSTREAM } from '../images.ts';
 import { configHash, configYaml, emit } from '../k8s.ts';
 import { ConfigMap } from '../kinds.ts';
 import { labels } from '../labels.ts';
+import type { Placement } from '../placement.ts';
 import { alertRules } from './alert-rules.ts';
 import {
   ALERTMANAGER_CONFIG_MAP,
@@ -26,48 +27,61 @@ import {
   RULES_DIR,
 } from './server.ts';
 
-export interface PrometheusChartProps {
-  readonly env: Environment;
+export interface PrometheusChartProps extends Placement {
+  /** Retention, storage, alert thresholds and the pager (`monitoring`). */
+  readonly monitoring: Pick<Environment['monitoring'], 'retention' | 'storage' | 'alerts' | 'pager'>;
+  /** The served model version (`model.version`), named in model alerts. */
+  readonly modelVersion: string;
   /** From the pinned model's model.json: the baseline of the prediction-shift alert. */
   readonly trainingPositiveRate: number;
-  /** Promoter webhook URL; default the promoter Service in the environment's namespace. */
-  readonly promoterUrl?: string;
+  /**
+   * Where Alertmanager sends rollback alerts (`monitoring.promoterWebhookUrl`).
+   * @default the promoter Service in the environment's namespace
+   */
+  readonly promoterUrl?: string | undefined;
 }
 
 /** Prometheus scraping this namespace, its alert rules, and Alertmanager routing to the promoter. */
 export class PrometheusChart extends Chart {
   constructor(scope: Construct, id: string, props: PrometheusChartProps) {
-    super(scope, id, { namespace: props.env.namespace, disableResourceNameHashes: true });
-    const { env } = props;
-    const ns = env.namespace;
+    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    const ns = props.namespace;
+    const { monitoring } = props;
     const prom = labels({
       name: NAMES.prometheus,
-      env: env.name,
+      env: props.envName,
       version: UPSTREAM.prometheus.tag.slice(1),
       component: 'monitoring',
     });
     const am = labels({
       name: NAMES.alertmanager,
-      env: env.name,
+      env: props.envName,
       version: UPSTREAM.alertmanager.tag.slice(1),
       component: 'alerting',
     });
 
     const config = configYaml(
-      prometheusConfig({ env: env.name, namespace: ns, ruleFiles: [`${RULES_DIR}/*.yaml`] }),
+      prometheusConfig({ env: props.envName, namespace: ns, ruleFiles: [`${RULES_DIR}/*.yaml`] }),
     );
-    const rules = configYaml(alertRules(env, { trainingPositiveRate: props.trainingPositiveRate }));
+    const alerted = {
+      name: props.envName,
+      namespace: ns,
+      model: { version: props.modelVersion },
+      monitoring,
+    };
+    const rules = configYaml(alertRules(alerted, { trainingPositiveRate: props.trainingPositiveRate }));
     const amConfig = configYaml(
       alertmanagerConfig({
         namespace: ns,
         promoterUrl: props.promoterUrl,
         credentialsFile: WEBHOOK_TOKEN_FILE,
-        pager: env.monitoring.pager,
+        pager: monitoring.pager,
         pagerSecretFile: PAGER_SECRET_FILE,
       }),
     );
 
-    for (const o of prometheusRbac(env, prom)) emit(this, o);
+    const server = { ...props, retention: monitoring.retention, storage: monitoring.storage };
+    for (const o of prometheusRbac(server, prom)) emit(this, o);
     emit(
       this,
       ConfigMap({
@@ -82,11 +96,11 @@ export class PrometheusChart extends Chart {
         data: { 'titanic.yaml': rules },
       }),
     );
-    emit(this, prometheusStorage(env, prom));
+    emit(this, prometheusStorage(server, prom));
     // No config hash on the pod: the reloader sidecar applies changed rules and configuration
     // in place, so a promotion (new rules) never restarts Prometheus or leaves a scrape gap.
-    emit(this, prometheusDeployment(env, prom));
-    emit(this, prometheusService(env, prom));
+    emit(this, prometheusDeployment(server, prom));
+    emit(this, prometheusService(server, prom));
     emit(
       this,
       ConfigMap({
@@ -94,7 +108,10 @@ export class PrometheusChart extends Chart {
         data: { 'alertmanager.yml': amConfig },
       }),
     );
-    emit(this, alertmanagerDeployment(env, am, configHash(amConfig)));
-    emit(this, alertmanagerService(env, am));
+    emit(
+      this,
+      alertmanagerDeployment({ ...props, pagerSecret: monitoring.pager.secret }, am, configHash(amConfig)),
+    );
+    emit(this, alertmanagerService(props, am));
   }
 }

@@ -13,6 +13,7 @@ import {
   ServiceAccount,
 } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
+import type { Placement } from '../placement.ts';
 import { CONFIG_DIR, reloaderContainer } from './reloader.ts';
 
 type Labels = Record<string, string>;
@@ -21,8 +22,15 @@ export const PROMETHEUS_RULES_MAP = 'prometheus-rules';
 export const RULES_DIR = '/etc/prometheus/rules';
 
 /** Pod discovery needs only read access to pods of its own namespace. */
-export function prometheusRbac(env: Environment, labels: Labels) {
-  const metadata = { name: NAMES.prometheus, namespace: env.namespace, labels };
+export interface PrometheusServerProps extends Placement {
+  /** How long samples are kept (`monitoring.retention`), e.g. "15d". */
+  readonly retention: string;
+  /** The data volume (`monitoring.storage`). */
+  readonly storage: Environment['monitoring']['storage'];
+}
+
+export function prometheusRbac(props: PrometheusServerProps, labels: Labels) {
+  const metadata = { name: NAMES.prometheus, namespace: props.namespace, labels };
   return [
     ServiceAccount({ metadata, automountServiceAccountToken: false }),
     Role({
@@ -32,15 +40,15 @@ export function prometheusRbac(env: Environment, labels: Labels) {
     RoleBinding({
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAMES.prometheus },
-      subjects: [{ kind: 'ServiceAccount', name: NAMES.prometheus, namespace: env.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: NAMES.prometheus, namespace: props.namespace }],
     }),
   ];
 }
 
-export function prometheusStorage(env: Environment, labels: Labels): IPersistentVolumeClaim {
-  const { storage } = env.monitoring;
+export function prometheusStorage(props: PrometheusServerProps, labels: Labels): IPersistentVolumeClaim {
+  const { storage } = props;
   return PersistentVolumeClaim({
-    metadata: { name: `${NAMES.prometheus}-data`, namespace: env.namespace, labels },
+    metadata: { name: `${NAMES.prometheus}-data`, namespace: props.namespace, labels },
     spec: {
       accessModes: ['ReadWriteOnce'],
       ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
@@ -49,23 +57,23 @@ export function prometheusStorage(env: Environment, labels: Labels): IPersistent
   });
 }
 
-export function prometheusService(env: Environment, labels: Labels): IService {
-  return httpService(env, NAMES.prometheus, PORTS.prometheus, labels);
+export function prometheusService(props: PrometheusServerProps, labels: Labels): IService {
+  return httpService(props, NAMES.prometheus, PORTS.prometheus, labels);
 }
 
-export function prometheusDeployment(env: Environment, labels: Labels): IDeployment {
+export function prometheusDeployment(props: PrometheusServerProps, labels: Labels): IDeployment {
   const probe = (path: string) => ({
     httpGet: { path, port: 'http' },
     periodSeconds: 15,
     failureThreshold: 4,
   });
   return Deployment({
-    metadata: { name: NAMES.prometheus, namespace: env.namespace, labels },
+    metadata: { name: NAMES.prometheus, namespace: props.namespace, labels },
     spec: {
       // One writer per volume: never two pods on the same TSDB.
       replicas: 1,
       strategy: { type: 'Recreate' },
-      selector: { matchLabels: selectorLabels({ name: NAMES.prometheus, env: env.name }) },
+      selector: { matchLabels: selectorLabels({ name: NAMES.prometheus, env: props.envName }) },
       template: {
         metadata: { labels },
         spec: {
@@ -81,7 +89,7 @@ export function prometheusDeployment(env: Environment, labels: Labels): IDeploym
               args: [
                 `--config.file=${CONFIG_DIR}/prometheus.yml`,
                 '--storage.tsdb.path=/prometheus',
-                `--storage.tsdb.retention.time=${env.monitoring.retention}`,
+                `--storage.tsdb.retention.time=${props.retention}`,
                 // POST /-/reload, used by the reloader sidecar on the pod's loopback only.
                 '--web.enable-lifecycle',
               ],

@@ -1,8 +1,8 @@
-import type { Environment } from '../../environments/schema.ts';
 import { ARGOCD_NAMESPACE, NAMES, PORTS, REPO_SLUG } from '../constants.ts';
-import { nodeOptions, promoterImage, pullSecrets, RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
+import { nodeOptions, pinnedImage, pullSecrets, RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
 import { Deployment, type IDeployment } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
+import type { ImagePin, Placement } from '../placement.ts';
 
 type Labels = Record<string, string>;
 
@@ -15,23 +15,41 @@ export const ARGOCD_SERVER_URL = `https://argocd-server.${ARGOCD_NAMESPACE}.svc`
 const RESOURCES = { requests: { cpu: '20m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 
 /** Argo CD Application name of an environment (the ApplicationSet's naming). */
-export function argocdApplication(env: Environment): string {
-  return `titanic-${env.name}`;
+export function argocdApplication(envName: string): string {
+  return `titanic-${envName}`;
+}
+
+export interface PromoterProps extends Placement {
+  /** The promoter image (`promoter.image`). */
+  readonly image: ImagePin;
+  /** The GitHub App the bot acts as (`promoter.githubApp`). */
+  readonly githubApp: { readonly appId: number; readonly installationId: number };
+  /**
+   * Secrets to pull the image with.
+   * @default none
+   */
+  readonly imagePullSecrets?: readonly string[];
+  /**
+   * The environment has an Argo CD sync window: the bot asks Argo CD to sync a merged rollback at
+   * once, with the project role token mounted from a Secret.
+   * @default false
+   */
+  readonly syncsRollbacks?: boolean;
 }
 
 /**
  * `promoter serve`: the Alertmanager webhook that opens rollback pull requests as a GitHub App and,
  * for an environment with a sync window, asks Argo CD to sync a merged rollback outside the window.
  */
-export function promoterDeployment(env: Environment, labels: Labels): IDeployment {
+export function promoterDeployment(props: PromoterProps, labels: Labels): IDeployment {
   return Deployment({
-    metadata: { name: NAMES.promoter, namespace: env.namespace, labels },
+    metadata: { name: NAMES.promoter, namespace: props.namespace, labels },
     spec: {
       // One writer: two replicas would answer the same alert twice.
       replicas: 1,
       revisionHistoryLimit: 3,
       strategy: { type: 'Recreate' },
-      selector: { matchLabels: selectorLabels({ name: NAMES.promoter, env: env.name }) },
+      selector: { matchLabels: selectorLabels({ name: NAMES.promoter, env: props.envName }) },
       template: {
         metadata: { labels },
         spec: {
@@ -39,11 +57,11 @@ export function promoterDeployment(env: Environment, labels: Labels): IDeploymen
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: restrictedPod(10001),
-          ...pullSecrets(env),
+          ...pullSecrets(props.imagePullSecrets ?? []),
           containers: [
             {
               name: NAMES.promoter,
-              image: promoterImage(env),
+              image: pinnedImage(props.image),
               command: ['node', 'services/promoter/build/cli.js'],
               args: ['serve'],
               ports: [{ name: 'http', containerPort: PORTS.promoter, protocol: 'TCP' }],
@@ -52,18 +70,18 @@ export function promoterDeployment(env: Environment, labels: Labels): IDeploymen
                 // The pod IP the Service targets, never 0.0.0.0: the metrics port stays off other interfaces.
                 { name: 'HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
                 { name: 'GITHUB_REPOSITORY', value: REPO_SLUG },
-                { name: 'GITHUB_APP_ID', value: String(env.promoter.githubApp.appId) },
-                { name: 'GITHUB_APP_INSTALLATION_ID', value: String(env.promoter.githubApp.installationId) },
+                { name: 'GITHUB_APP_ID', value: String(props.githubApp.appId) },
+                { name: 'GITHUB_APP_INSTALLATION_ID', value: String(props.githubApp.installationId) },
                 { name: 'GITHUB_APP_PRIVATE_KEY_FILE', value: GITHUB_APP_KEY_FILE },
                 { name: 'WEBHOOK_SECRET_FILE', value: WEBHOOK_TOKEN_FILE },
                 // Promotions count only when the bot opened them: this App in the cluster, the
                 // workflows' identity in GitHub Actions.
-                { name: 'PROMOTER_LOGINS', value: `${env.promoter.githubApp.slug}[bot],github-actions[bot]` },
-                ...(env.argocd.syncWindow
+                { name: 'PROMOTER_LOGINS', value: `${props.githubApp.slug}[bot],github-actions[bot]` },
+                ...(props.syncsRollbacks
                   ? [
                       { name: 'ARGOCD_SERVER', value: ARGOCD_SERVER_URL },
-                      { name: 'ARGOCD_APPLICATION', value: argocdApplication(env) },
-                      { name: 'ARGOCD_ENV', value: env.name },
+                      { name: 'ARGOCD_APPLICATION', value: argocdApplication(props.envName) },
+                      { name: 'ARGOCD_ENV', value: props.envName },
                       { name: 'ARGOCD_TOKEN_FILE', value: ARGOCD_TOKEN_FILE },
                       // argocd-server's certificate authority, when it is not publicly trusted.
                       { name: 'NODE_EXTRA_CA_CERTS', value: ARGOCD_CA_FILE },
@@ -78,7 +96,7 @@ export function promoterDeployment(env: Environment, labels: Labels): IDeploymen
               volumeMounts: [
                 { name: 'github-app', mountPath: '/var/run/secrets/github-app', readOnly: true },
                 { name: 'webhook', mountPath: '/var/run/secrets/webhook', readOnly: true },
-                ...(env.argocd.syncWindow
+                ...(props.syncsRollbacks
                   ? [{ name: 'argocd', mountPath: '/var/run/secrets/argocd', readOnly: true }]
                   : []),
               ],
@@ -96,7 +114,7 @@ export function promoterDeployment(env: Environment, labels: Labels): IDeploymen
               name: 'webhook',
               secret: { secretName: NAMES.promoterWebhookSecret, items: [{ key: 'token', path: 'token' }] },
             },
-            ...(env.argocd.syncWindow
+            ...(props.syncsRollbacks
               ? [
                   {
                     name: 'argocd',

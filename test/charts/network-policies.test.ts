@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { networkPolicies } from '../../charts/namespace/network-policies.ts';
-import { loadEnvironment } from '../../environments/load.ts';
 import type { Json } from '../charts/render.ts';
-import { FIXTURE_ROOT, find } from './render.ts';
+import { find } from './render.ts';
 
 describe('NetworkPolicies', () => {
   it('deny by default and allow the ingress controller, Prometheus and DNS to the server only', async () => {
@@ -52,17 +51,23 @@ describe('NetworkPolicies', () => {
     );
   });
 
-  it('lets Alertmanager reach an external promoter URL on its port', async () => {
-    const env = await loadEnvironment('prod', { root: FIXTURE_ROOT });
-    const external = {
-      ...env,
-      monitoring: { ...env.monitoring, promoterWebhookUrl: 'https://hooks.example.com:8443/x' },
-    };
-    const am = networkPolicies(external, {}).find((p) => p.metadata?.name === 'alertmanager');
-    expect(am?.spec?.egress).toEqual([
+  it('lets Alertmanager reach an external promoter URL and an e-mail relay on their ports', () => {
+    const placement = { envName: 'prod', namespace: 'titanic-prod' };
+    const alertmanager = (props: Parameters<typeof networkPolicies>[0]) =>
+      networkPolicies(props, {}).find((p) => p.metadata?.name === 'alertmanager')?.spec?.egress;
+    expect(
+      alertmanager({ ...placement, promoterWebhookUrl: 'https://hooks.example.com:8443/x', pager: {} }),
+    ).toEqual([
       { to: [], ports: [{ protocol: 'TCP', port: 8443 }] },
-      // The pager (PagerDuty in prod) over HTTPS.
+      // A pager without e-mail (Slack, PagerDuty, a webhook) over HTTPS.
       { to: [], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(alertmanager({ ...placement, pager: { email: { smarthost: 'smtp.example.com:587' } } })).toEqual([
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'promoter' } } }],
+        ports: [{ protocol: 'TCP', port: 8090 }],
+      },
+      { to: [], ports: [{ protocol: 'TCP', port: 587 }] },
     ]);
   });
 });

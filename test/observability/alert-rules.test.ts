@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { modelMetadataSchema } from '@titanic/features';
+import { readModelEntry } from '@titanic/features';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertRules, RUNBOOK_BASE } from '../../charts/prometheus/alert-rules.ts';
-import { loadEnvironments } from '../../environments/load.ts';
+import { loadEnvironments, REPO_ROOT } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema.ts';
+import { synthEnvironments } from '../../synth/render.ts';
 
 const RUNBOOKS = readFileSync(new URL('../../docs/runbooks.md', import.meta.url), 'utf8');
 const ROLLBACK_ALERTS = ['InferenceHighErrorRatio', 'ModelFeatureDrift', 'ModelPredictionShift'];
@@ -74,27 +72,14 @@ describe('alertRules', () => {
     expect(byName.PredictionLogDropping!.expr).toMatch(/> 0\.654$/);
   });
 
-  it('reads the prediction-shift baseline from the pinned model in the registry', () => {
+  it('renders the prediction-shift baseline of the pinned registry entry', async () => {
     for (const env of envs) {
-      const file = join('models', env.model.name, env.model.version, 'model.json');
-      const rate = modelMetadataSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).trainingPositiveRate;
-      const shift = alertRules(env)
-        .groups.flatMap((g) => g.rules)
-        .find((r) => r.alert === 'ModelPredictionShift')!;
-      expect(shift.expr).toContain(`- ${rate}) > ${env.monitoring.alerts.predictionShift}`);
-    }
-  });
-
-  it('names the file and the fix when the pinned model is not in the registry', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'no-models-'));
-    try {
-      expect(() => alertRules(envs[0]!, { modelsDir: empty })).toThrow(
-        new RegExp(
-          `model\\.json: cannot read the model metadata \\(ENOENT\\); environments/${envs[0]!.name}\\.yaml model\\.version`,
-        ),
+      const entry = await readModelEntry(REPO_ROOT, env.model.name, env.model.version);
+      if (!entry.ok) throw new Error(entry.reason);
+      const files = await synthEnvironments({ envs: [env.name] });
+      expect(files[`dist/${env.name}/prometheus.yaml`]).toContain(
+        `- ${entry.meta.trainingPositiveRate}) > ${env.monitoring.alerts.predictionShift}`,
       );
-    } finally {
-      await rm(empty, { recursive: true, force: true });
     }
   });
 

@@ -24,7 +24,13 @@ let reloader: ChildProcess | undefined;
 
 function render(rate: number): Json[] {
   const app = new App();
-  return new PrometheusChart(app, 'p', { env, trainingPositiveRate: rate }).toJson();
+  return new PrometheusChart(app, 'p', {
+    envName: env.name,
+    namespace: env.namespace,
+    monitoring: env.monitoring,
+    modelVersion: env.model.version,
+    trainingPositiveRate: rate,
+  }).toJson();
 }
 const find = (objects: Json[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name);

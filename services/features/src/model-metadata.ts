@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { featureHistogramSchema } from './drift.ts';
 import { encoderParamsSchema } from './encoder.ts';
+import { SHA256_PATTERN } from './registry/sha256.ts';
+import { MODEL_VERSION_PATTERN } from './registry/version.ts';
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+const sha256 = z.string().regex(SHA256_PATTERN, 'expected 64 lowercase hex characters');
 
 const unit = z.number().min(0).max(1);
 
@@ -67,12 +69,10 @@ export const noGroupBaselineSchema = z.object({
  */
 export const DECISION_THRESHOLD = 0.5;
 
-/** Model versions sort as strings and read as dates: 2026.11.25-1, 2026.11.25-2, … */
-export const MODEL_VERSION_PATTERN = /^\d{4}\.\d{2}\.\d{2}-\d+$/;
-
 /**
  * `models/<name>/<version>/model.json`: the registry entry the trainer writes and the inference
- * service and promoter read. Unknown keys are kept so the trainer can report more than readers need.
+ * service and promoter read; `registry/` owns its path, the version order and verification. Unknown
+ * keys are kept so the trainer can report more than readers need.
  */
 export const modelMetadataSchema = z.looseObject({
   schemaVersion: z.literal(1),

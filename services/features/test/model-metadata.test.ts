@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MODEL_VERSION_PATTERN, modelMetadataSchema } from '../src/model-metadata.ts';
+import { modelMetadataSchema } from '../src/model-metadata.ts';
+import { MODEL_VERSION_PATTERN } from '../src/registry/version.ts';
 
 describe('modelMetadataSchema', () => {
   it('accepts sortable versions only', () => {

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { MODEL_VERSION_PATTERN, type ModelMetadata, parseModelMetadata } from '@titanic/features';
+import {
+  MODELS_DIR,
+  type ModelMetadata,
+  modelEntryDir,
+  parseModelMetadata,
+  versionsNewestFirst,
+} from '@titanic/features';
 import type { Repository } from './github.ts';
 
 export type ModelLookup =
@@ -14,7 +20,7 @@ export async function readModel(
   version: string,
   files?: Map<string, string>,
 ): Promise<ModelLookup> {
-  const dir = `models/${name}/${version}`;
+  const dir = modelEntryDir(name, version);
   const text = await repo.readText(ref, `${dir}/model.json`);
   if (text === undefined) return { ok: false, reason: `${dir}/model.json does not exist` };
   const parsed = parseModelMetadata(text, `${dir}/model.json`);
@@ -30,12 +36,8 @@ export async function readModel(
   return { ok: true, meta: parsed.meta, onnxSha256 };
 }
 
-/** Registered versions of a model, newest first (versions sort as strings by design). */
+/** Registered versions of a model, newest first (2026.11.25-10 before 2026.11.25-9). */
 export async function modelVersions(repo: Repository, ref: string, name: string): Promise<string[]> {
-  const entries = await repo.list(ref, `models/${name}`);
-  return entries
-    .filter((e) => e.type === 'dir' && MODEL_VERSION_PATTERN.test(e.name))
-    .map((e) => e.name)
-    .sort()
-    .reverse();
+  const entries = await repo.list(ref, `${MODELS_DIR}/${name}`);
+  return versionsNewestFirst(entries.filter((e) => e.type === 'dir').map((e) => e.name));
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { MODELS_DIR } from '@titanic/features';
+import { REPO_ROOT } from '@titanic/features/checkout';
 import { loadTrainingCsv } from './data/load.ts';
 import { locateData } from './data/locate.ts';
 import { TrainerError } from './errors.ts';
@@ -8,8 +9,6 @@ import { nestedCrossValidate, nestedTable } from './nested.ts';
 import { type Progress, terminalProgress } from './progress.ts';
 import { runTraining } from './run.ts';
 import { verifyCommand } from './verify-cli.ts';
-
-const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
 const USAGE = `usage: npm run train -- [--seed N] [--out DIR] [--quick] [--nested] [--version 2026.11.25-1] [--data-url URL]
 
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
   const result = await runTraining({
     seed: parseSeed(values.seed),
     quick: values.quick ?? false,
-    out: resolve(values.out ?? resolve(REPO_ROOT, 'models')),
+    out: resolve(values.out ?? resolve(REPO_ROOT, MODELS_DIR)),
     version: values.version,
     ...data,
     progress,

@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FEATURE_NAMES, modelMetadataSchema, PASSENGER_FIELDS } from '@titanic/features';
+import { compareVersions, FEATURE_NAMES, modelMetadataSchema, PASSENGER_FIELDS } from '@titanic/features';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/data/locate.ts';
 import { modelCard } from '../../src/registry/model-card.ts';
-import { compareVersions, nextVersion } from '../../src/registry/version.ts';
+import { nextVersion } from '../../src/registry/version.ts';
 import { type RunResult, runTraining } from '../../src/run.ts';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..');
@@ -22,7 +22,7 @@ const withoutCreated = (dir: string) => {
 describe('registry versions', () => {
   it('numbers versions within a day and sorts them by day then counter', () => {
     const dir = join(tmp, 'versions', 'titanic');
-    for (const v of ['2026.01.02-1', '2026.01.02-2', '2026.01.02-10', '2026.01.01-40', 'notes'])
+    for (const v of ['2026.01.02-1', '2026.01.02-9', '2026.01.02-10', '2026.01.01-40', 'notes'])
       mkdirSync(join(dir, v), { recursive: true });
     expect(nextVersion(dir, new Date('2026-01-02T23:59:00Z'))).toBe('2026.01.02-11');
     expect(nextVersion(dir, new Date('2026-01-03T00:00:00Z'))).toBe('2026.01.03-1');

@@ -23,7 +23,7 @@ export interface PromoterProps extends Placement {
   /** The promoter image (`promoter.image`). */
   readonly image: ImagePin;
   /** The GitHub App the bot acts as (`promoter.githubApp`). */
-  readonly githubApp: { readonly appId: number; readonly installationId: number };
+  readonly githubApp: { readonly appId: number; readonly installationId: number; readonly slug: string };
   /**
    * Secrets to pull the image with.
    * @default none

@@ -15,10 +15,11 @@ const containerEnv = (deployment: Json) =>
 
 describe('charts from props', () => {
   it('the promoter asks Argo CD to sync rollbacks only where told to, and pulls with secrets only when given', () => {
-    const githubApp = { appId: 1, installationId: 2 };
+    const githubApp = { appId: 1, installationId: 2, slug: 'qa-bot' };
     const plain = objects(new PromoterChart(new App(), 'p', { ...placement, image, githubApp }));
     const deployment = kind(plain, 'Deployment');
     expect(deployment.metadata.namespace).toBe('titanic-qa');
+    expect(containerEnv(deployment).PROMOTER_LOGINS).toBe('qa-bot[bot],github-actions[bot]');
     expect(containerEnv(deployment).ARGOCD_SERVER).toBeUndefined();
     expect(deployment.spec.template.spec.imagePullSecrets).toBeUndefined();
 

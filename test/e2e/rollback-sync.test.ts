@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema.ts';
 import type { PromoterContext } from '../../services/promoter/src/context.ts';
-import { createClient, Repository } from '../../services/promoter/src/github.ts';
 import { rollback } from '../../services/promoter/src/rollback.ts';
 import { type ArgoCdConfig, syncMergedRollback } from '../../services/promoter/src/rollback-sync.ts';
 import { WorkingCopy } from '../../services/promoter/test/support/fixture-repo.ts';
 import { FakeGitHub } from '../../services/promoter/test/support/github/server.ts';
+import { testContext } from '../../services/promoter/test/support/harness.ts';
 import { waitFor } from '../observability/e2e/processes.ts';
 import { FakeArgoCd } from './support/fake-argocd.ts';
 import { freePort } from './support/ports.ts';
@@ -49,20 +49,7 @@ beforeAll(async () => {
   await seedFromProject(github.repoDir);
   clone = await WorkingCopy.clone(github.repoDir);
   cleanups.push(() => clone.dispose());
-  const client = createClient({
-    token: github.token,
-    owner: github.coordinates.owner,
-    repo: github.coordinates.repo,
-    apiUrl: github.url,
-    retryBaseMs: 5,
-    writePacingMs: 0,
-  });
-  ctx = {
-    repo: new Repository(client, github.coordinates.owner, github.coordinates.repo),
-    registry: undefined as never,
-    now: () => new Date(),
-    log: () => {},
-  };
+  ({ ctx } = testContext(github, undefined, { log: () => {}, now: () => new Date() }));
 });
 
 /**

@@ -34,10 +34,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** The bot's context against the fake GitHub and the registry, built as the CLI builds it (no pacing, fast retries). */
+/**
+ * The bot's context against the fake GitHub and the registry, built as the CLI builds it (no
+ * pacing, fast retries). Without a registry, any registry call fails the test.
+ */
 export function testContext(
   github: FakeGitHub,
-  registry: OciRegistry,
+  registry: OciRegistry | undefined,
   options: { log: (line: string) => void; now: () => Date },
 ): { client: ReturnType<typeof createClient>; ctx: PromoterContext } {
   const client = createClient({
@@ -51,12 +54,14 @@ export function testContext(
   });
   const ctx: PromoterContext = {
     repo: new Repository(client, github.coordinates.owner, github.coordinates.repo),
-    registry: new RegistryClient({
-      urlOverride: registry.url,
-      username: registry.username,
-      password: registry.password,
-      tokenOrigins: [registry.tokenOrigin],
-    }),
+    registry: registry
+      ? new RegistryClient({
+          urlOverride: registry.url,
+          username: registry.username,
+          password: registry.password,
+          tokenOrigins: [registry.tokenOrigin],
+        })
+      : (undefined as never),
     now: options.now,
     log: options.log,
   };

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseAllDocuments } from 'yaml';
 import { type Exit, type InferenceProcess, spawnInference } from './inference-process.ts';
+import { readRenderedPod } from './rendered-pod.ts';
 
 const run = promisify(execFile);
 
@@ -50,13 +50,7 @@ export function imageTag(ref: string): string {
 
 /** Reads the rendered Deployment `inference` of an environment from a checkout. */
 export async function readDeployment(checkout: string, env: string): Promise<DeploymentPlan> {
-  const file = join(checkout, 'dist', env, 'inference.yaml');
-  const docs = parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS());
-  const deployment = docs.find((d) => d?.kind === 'Deployment' && d.metadata?.name === 'inference');
-  if (!deployment) throw new Error(`${file}: no Deployment named inference`);
-  const pod = deployment.spec.template.spec;
-  const container = (pod.containers as Container[]).find((c) => c.name === 'inference');
-  if (!container) throw new Error(`${file}: Deployment/inference has no container named inference`);
+  const { file, docs, pod, container } = await readRenderedPod<Container>(checkout, env, 'inference');
   const modelcar = ((pod.initContainers ?? []) as Container[]).find((c) => c.name === 'modelcar');
   if (!modelcar) throw new Error(`${file}: Deployment/inference has no modelcar init container`);
   const value = (name: string) => {

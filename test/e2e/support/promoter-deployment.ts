@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../../../environments/load.ts';
+import { readRenderedPod } from './rendered-pod.ts';
 import { type ServiceProcess, spawnService } from './service-process.ts';
 
 const run = promisify(execFile);
@@ -27,13 +27,7 @@ export interface PromoterPlan {
 }
 
 export async function readPromoterDeployment(checkout: string, env: string): Promise<PromoterPlan> {
-  const file = join(checkout, 'dist', env, 'promoter.yaml');
-  const docs = parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS());
-  const deployment = docs.find((d) => d?.kind === 'Deployment' && d.metadata?.name === 'promoter');
-  if (!deployment) throw new Error(`${file}: no Deployment named promoter`);
-  const pod = deployment.spec.template.spec;
-  const container = (pod.containers as Container[]).find((c) => c.name === 'promoter');
-  if (!container) throw new Error(`${file}: Deployment/promoter has no container named promoter`);
+  const { pod, container } = await readRenderedPod<Container>(checkout, env, 'promoter');
   return { container, volumes: pod.volumes ?? [] };
 }
 

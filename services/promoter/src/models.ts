@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import {
+  MODEL_FILES,
   MODELS_DIR,
   type ModelMetadata,
-  modelEntryDir,
-  parseModelMetadata,
+  modelEntryPath,
+  verifyModelEntry,
   versionsNewestFirst,
 } from '@titanic/features';
 import type { Repository } from './github.ts';
@@ -12,7 +12,10 @@ export type ModelLookup =
   | { readonly ok: true; readonly meta: ModelMetadata; readonly onnxSha256: string | undefined }
   | { readonly ok: false; readonly reason: string };
 
-/** Reads `models/<name>/<version>/model.json` (and hashes model.onnx when `files` is given). */
+/**
+ * Reads and verifies `models/<name>/<version>/` at `ref` with the registry's own check (schema,
+ * and model.onnx against the sha256 model.json records when `files`, the tree's blob ids, is given).
+ */
 export async function readModel(
   repo: Repository,
   ref: string,
@@ -20,20 +23,20 @@ export async function readModel(
   version: string,
   files?: Map<string, string>,
 ): Promise<ModelLookup> {
-  const dir = modelEntryDir(name, version);
-  const text = await repo.readText(ref, `${dir}/model.json`);
-  if (text === undefined) return { ok: false, reason: `${dir}/model.json does not exist` };
-  const parsed = parseModelMetadata(text, `${dir}/model.json`);
-  if (!parsed.ok) return parsed;
-  let onnxSha256: string | undefined;
-  if (files) {
-    const blob = files.get(`${dir}/${parsed.meta.files.onnx.path.split('/').pop()}`);
-    if (!blob) return { ok: false, reason: `${dir}/${parsed.meta.files.onnx.path} does not exist` };
-    onnxSha256 = createHash('sha256')
-      .update(await repo.blob(blob))
-      .digest('hex');
-  }
-  return { ok: true, meta: parsed.meta, onnxSha256 };
+  const metadataPath = modelEntryPath(name, version, MODEL_FILES.metadata);
+  const entry = await verifyModelEntry({
+    metadataPath,
+    metadataText: await repo.readText(ref, metadataPath),
+    ...(files
+      ? {
+          readOnnx: async (path: string) => {
+            const blob = files.get(path);
+            return blob === undefined ? undefined : repo.blob(blob);
+          },
+        }
+      : {}),
+  });
+  return entry.ok ? { ok: true, meta: entry.meta, onnxSha256: entry.onnxSha256 } : entry;
 }
 
 /** Registered versions of a model, newest first (2026.11.25-10 before 2026.11.25-9). */

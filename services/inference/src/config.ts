@@ -76,6 +76,8 @@ const envSchema = z.object({
   // How long one log statement stays open collecting rows; below the 15-s query timeout.
   PREDICTION_LOG_FLUSH_MS: int(1, 10_000).default(50),
   BATCH_MAX_ROWS: int(1, 1_000_000).default(20_000),
+  FEEDBACK_WINDOW: int(1, 1_000_000).default(1000),
+  FEEDBACK_MEMORY_PASSENGERS: int(1, 100_000_000).default(200_000),
 });
 
 const FIXES: Record<string, string> = {
@@ -107,6 +109,10 @@ const FIXES: Record<string, string> = {
     'set PREDICTION_LOG_OVERFLOW to drop (serve, count the row) or reject (answer 503)',
   LOG_LEVEL: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent',
   SHUTDOWN_TIMEOUT_MS: 'set SHUTDOWN_TIMEOUT_MS to milliseconds between 0 and 600000',
+  FEEDBACK_WINDOW:
+    'set FEEDBACK_WINDOW to the number of most recent labelled predictions live metrics are computed over (1 or more)',
+  FEEDBACK_MEMORY_PASSENGERS:
+    'set FEEDBACK_MEMORY_PASSENGERS to how many recently predicted passengers are kept in memory for feedback (older ones are looked up in the database)',
   PSI_WINDOW: 'set PSI_WINDOW to the number of recent passengers the drift window holds (10 or more)',
 };
 
@@ -144,6 +150,10 @@ export interface Config {
   readonly logBatchMax: number;
   readonly logFlushMs: number;
   readonly batchMaxRows: number;
+  /** Labelled predictions per model version the live metrics cover. */
+  readonly feedbackWindow: number;
+  /** Recently predicted passengers remembered for feedback without a database look-up. */
+  readonly feedbackMemory: number;
 }
 
 function parseKeys(text: string, variable: string): string[] {
@@ -232,5 +242,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     logBatchMax: env.PREDICTION_LOG_BATCH_MAX,
     logFlushMs: env.PREDICTION_LOG_FLUSH_MS,
     batchMaxRows: env.BATCH_MAX_ROWS,
+    feedbackWindow: env.FEEDBACK_WINDOW,
+    feedbackMemory: env.FEEDBACK_MEMORY_PASSENGERS,
   };
 }

@@ -2,6 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config.ts';
 import { openLogDatabase } from './db/log-database.ts';
 import { PredictionLog } from './db/prediction-log.ts';
+import { Feedback } from './feedback/feedback.ts';
+import { type FeedbackEntry, feedbackFormat } from './feedback/feedback-log.ts';
+import { LiveWindow } from './feedback/live-window.ts';
+import { RecentPredictions } from './feedback/recent-predictions.ts';
 import { createApp } from './http/app.ts';
 import { LogPolicy } from './http/log-policy.ts';
 import { httpServer, listen } from './http/server.ts';
@@ -65,7 +69,7 @@ export async function startInference(env: Record<string, string | undefined>): P
   await predictor.selfTest();
   logger.info({ modelPath, sha256: model.sha256 }, 'model loaded and self-tested');
 
-  const predictionLog = new PredictionLog({
+  const logOptions = {
     metrics,
     logger,
     environment: config.environment,
@@ -77,20 +81,45 @@ export async function startInference(env: Record<string, string | undefined>): P
     batchMax: config.logBatchMax,
     flushMs: config.logFlushMs,
     copy: config.databaseUrl !== undefined,
-  });
+  };
+  const predictionLog = new PredictionLog(logOptions);
+  const feedbackLog = new PredictionLog<FeedbackEntry>(
+    { ...logOptions, what: 'feedback' },
+    feedbackFormat(config.environment),
+    {
+      written: metrics.feedbackWritten,
+      dropped: metrics.feedbackDropped,
+      flushErrors: metrics.feedbackFlushErrors,
+      depth: metrics.feedbackQueueDepth,
+    },
+  );
+  const recent = new RecentPredictions(config.feedbackMemory);
+  const live = new LiveWindow(config.feedbackWindow, predictor.threshold);
+  const feedback = new Feedback(
+    recent,
+    live,
+    feedbackLog,
+    metrics.feedbackReceived,
+    metrics.feedbackLookupFailures,
+  );
+  metrics.cardBrier.set({ model_version: version }, model.metadata.metrics.cv.brier.mean);
+  metrics.cardAccuracy.set({ model_version: version }, model.metadata.metrics.cv.accuracy.mean);
   // Throws (before anything listens) when another process holds DATA_DIR.
-  const database = openLogDatabase(config, predictionLog, logger);
+  const database = openLogDatabase(config, [predictionLog, feedback], logger);
 
   const scrape = cachedScrape(metrics, () => {
     metrics.setWindow(drift);
     metrics.logQueueDepth.set(predictionLog.depth);
+    metrics.feedbackQueueDepth.set(feedbackLog.depth);
+    metrics.setLive(live);
   });
   const state = { ready: false };
-  const policy = new LogPolicy(predictionLog, config.logOverflow);
+  const policy = new LogPolicy(predictionLog, config.logOverflow, { memory: recent, modelVersion: version });
   const app = createApp({
     config,
     predictor,
     predictionLog,
+    feedback,
     policy,
     scrape: config.metricsPort === undefined ? scrape : undefined,
     metrics,
@@ -129,12 +158,12 @@ export async function startInference(env: Record<string, string | undefined>): P
       await Promise.all([api.close(left()), metricsServer?.close(Math.min(1000, left()))]);
       await predictor.drain();
       // Queued rows need the database: wait for it (within the deadline) only when there are some.
-      if (predictionLog.depth > 0)
+      if (predictionLog.depth + feedbackLog.depth > 0)
         await Promise.race([
           database.ready.catch(() => undefined),
           new Promise((r) => setTimeout(r, left())),
         ]);
-      await predictionLog.close(left());
+      await Promise.all([predictionLog.close(left()), feedbackLog.close(left())]);
       await database.stop();
       logger.info('stopped');
       flush();

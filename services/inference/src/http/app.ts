@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AppDeps } from './deps.ts';
+import { registerFeedbackV1 } from './feedback-v1.ts';
 import { guard } from './guard.ts';
 import { observe, PAGE_HEADERS } from './observe.ts';
 import { registerOipV2 } from './oip-v2.ts';
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps): Koa {
   const protect = guard(config);
   const predictV1 = registerPredictV1(router, deps, protect);
   registerOipV2(router, deps, protect);
+  registerFeedbackV1(router, deps.feedback, protect);
 
   const openapi = JSON.stringify(
     buildOpenApi({ version: packageJson.version, modelVersion: predictor.version }),

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { PredictionLog } from '../db/prediction-log.ts';
+import type { Feedback } from '../feedback/feedback.ts';
 import type { Predictor } from '../model/predictor.ts';
 import type { DriftWindow } from '../telemetry/drift-window.ts';
 import type { AccessLog, Logger } from '../telemetry/logger.ts';
@@ -12,6 +13,8 @@ export interface AppDeps {
   readonly config: Config;
   readonly predictor: Predictor;
   readonly predictionLog: PredictionLog;
+  /** Ground truth: POST /v1/feedback. */
+  readonly feedback: Feedback;
   /** The log's overflow policy, applied by the prediction routes. */
   readonly policy: LogPolicy;
   /** /metrics on the API port; undefined when it is served on its own port. */

@@ -10,6 +10,7 @@ import { createApp } from './http/app.ts';
 import { LogPolicy } from './http/log-policy.ts';
 import { httpServer, listen } from './http/server.ts';
 import { loadModel } from './model/load.ts';
+import { loadShadow } from './model/load-shadow.ts';
 import { Predictor } from './model/predictor.ts';
 import { newestModelPath } from './model/registry.ts';
 import { DriftWindow } from './telemetry/drift-window.ts';
@@ -68,6 +69,11 @@ export async function startInference(env: Record<string, string | undefined>): P
   const predictor = new Predictor(model, { metrics, drift, maxRows: config.batchMaxRows });
   await predictor.selfTest();
   logger.info({ modelPath, sha256: model.sha256 }, 'model loaded and self-tested');
+  const shadow = await loadShadow(
+    config,
+    { version, model, threshold: predictor.threshold },
+    { metrics, logger },
+  );
 
   const logOptions = {
     metrics,
@@ -104,6 +110,11 @@ export async function startInference(env: Record<string, string | undefined>): P
   );
   metrics.cardBrier.set({ model_version: version }, model.metadata.metrics.cv.brier.mean);
   metrics.cardAccuracy.set({ model_version: version }, model.metadata.metrics.cv.accuracy.mean);
+  if (shadow) {
+    const cv = shadow.metadata.metrics.cv;
+    metrics.cardBrier.set({ model_version: shadow.version }, cv.brier.mean);
+    metrics.cardAccuracy.set({ model_version: shadow.version }, cv.accuracy.mean);
+  }
   // Throws (before anything listens) when another process holds DATA_DIR.
   const database = openLogDatabase(config, [predictionLog, feedback], logger);
 
@@ -112,12 +123,14 @@ export async function startInference(env: Record<string, string | undefined>): P
     metrics.logQueueDepth.set(predictionLog.depth);
     metrics.feedbackQueueDepth.set(feedbackLog.depth);
     metrics.setLive(live);
+    if (shadow) metrics.setShadow(version, shadow.version, shadow.window.stats());
   });
   const state = { ready: false };
   const policy = new LogPolicy(predictionLog, config.logOverflow, { memory: recent, modelVersion: version });
   const app = createApp({
     config,
     predictor,
+    shadow,
     predictionLog,
     feedback,
     policy,
@@ -156,7 +169,7 @@ export async function startInference(env: Record<string, string | undefined>): P
       metrics.modelReady.set(0);
       logger.info('shutting down: readiness off, finishing in-flight requests');
       await Promise.all([api.close(left()), metricsServer?.close(Math.min(1000, left()))]);
-      await predictor.drain();
+      await Promise.all([predictor.drain(), shadow?.drain()]);
       // Queued rows need the database: wait for it (within the deadline) only when there are some.
       if (predictionLog.depth + feedbackLog.depth > 0)
         await Promise.race([

@@ -56,7 +56,7 @@ function endsWith(text: string, chars: string): boolean {
  * Returns the route's handler (after the guard) for the application's direct dispatch.
  */
 export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): Middleware {
-  const { predictor, policy } = deps;
+  const { predictor, policy, shadow } = deps;
   const model = { name: 'titanic', version: predictor.version } as const;
   const modelJson = JSON.stringify(model);
   const handler: Middleware = async (ctx) => {
@@ -66,7 +66,11 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
     const { passengers, single } = parsePassengers(body.json);
     const n = passengers.length;
     ctx.state.passengers = n;
-    const probabilities = await predictor.predict(predictor.encode(passengers), n, 'v1');
+    const features = predictor.encode(passengers);
+    const shadowRun = shadow?.score(shadow.encode(passengers, features), n);
+    const probabilities = await predictor.predict(features, n, 'v1');
+    const shadowed = shadowRun && (await shadowRun);
+    if (shadowed) shadow!.compare(probabilities, shadowed, n);
     const requestId = ctx.state.requestId as string;
     const kept = policy.record(ctx, {
       requestId,
@@ -76,6 +80,7 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       input: single ? `[${body.text}]` : passengersText(body.text, passengers),
       probabilities,
       latencyMs: performance.now() - (ctx.state.startedAt as number),
+      shadow: shadowed && { version: shadow!.version, probabilities: shadowed },
     });
     if (!kept) return;
     const threshold = predictor.threshold;

@@ -180,6 +180,70 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly shadowInfo = new client.Gauge({
+    name: 'titanic_shadow_info',
+    help: 'The shadow model scoring beside the served one (value is always 1)',
+    labelNames: ['version', 'sha256'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowConfigured = new client.Gauge({
+    name: 'titanic_shadow_configured',
+    help: '1 when a shadow model is configured (SHADOW_MODEL_PATH)',
+    registers: [this.registry],
+  });
+  readonly shadowReady = new client.Gauge({
+    name: 'titanic_shadow_ready',
+    help: '1 when the configured shadow model loaded and passed its self-test',
+    registers: [this.registry],
+  });
+  readonly shadowLoadFailures = new client.Counter({
+    name: 'titanic_shadow_load_failures_total',
+    help: 'Shadow models that could not be loaded (the served model is unaffected)',
+    registers: [this.registry],
+  });
+  readonly shadowErrors = new client.Counter({
+    name: 'titanic_shadow_errors_total',
+    help: 'Shadow runs that failed (the request was served without the shadow)',
+    labelNames: ['shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowPredictions = new client.Counter({
+    name: 'titanic_shadow_predictions_total',
+    help: 'Passengers scored by both the served model and the shadow',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowAgreements = new client.Counter({
+    name: 'titanic_shadow_agreements_total',
+    help: 'Shadowed passengers whose predicted label is the same from both models',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowAbsDiff = new client.Counter({
+    name: 'titanic_shadow_abs_diff_sum',
+    help: 'Sum of |shadow probability - served probability| over shadowed passengers',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowProbabilitySum = new client.Counter({
+    name: 'titanic_shadow_probability_sum',
+    help: 'Sum of predicted probabilities over shadowed passengers, by role (primary or shadow)',
+    labelNames: ['model_version', 'shadow_version', 'role'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowPsi = new client.Gauge({
+    name: 'titanic_shadow_psi',
+    help: "PSI of the shadow's probabilities against the served model's over the shadow window",
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowWindowAgreement = new client.Gauge({
+    name: 'titanic_shadow_window_agreement',
+    help: 'Label agreement rate of shadow and served model over the shadow window',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+
   readonly #http = new Map<string, HttpChildren>();
 
   constructor() {
@@ -197,7 +261,21 @@ export class Metrics {
     this.feedbackFlushErrors.inc(0);
     this.feedbackQueueDepth.set(0);
     this.feedbackLookupFailures.inc(0);
+    this.shadowConfigured.set(0);
+    this.shadowReady.set(0);
+    this.shadowLoadFailures.inc(0);
     for (const reason of DROP_REASONS) this.feedbackDropped.inc({ reason }, 0);
+  }
+
+  /** The shadow window's comparison gauges (at scrape time). */
+  setShadow(
+    model_version: string,
+    shadow_version: string,
+    stats: { agreement: number; psi: number } | undefined,
+  ): void {
+    if (!stats) return;
+    this.shadowPsi.set({ model_version, shadow_version }, stats.psi);
+    this.shadowWindowAgreement.set({ model_version, shadow_version }, stats.agreement);
   }
 
   /** The live-quality gauges from the window's current state (at scrape time). */

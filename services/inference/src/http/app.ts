@@ -4,6 +4,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { AppDeps } from './deps.ts';
 import { registerFeedbackV1 } from './feedback-v1.ts';
 import { guard } from './guard.ts';
+import { registerLiveV1 } from './live-v1.ts';
 import { observe, PAGE_HEADERS } from './observe.ts';
 import { registerOipV2 } from './oip-v2.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps): Koa {
   const predictV1 = registerPredictV1(router, deps, protect);
   registerOipV2(router, deps, protect);
   registerFeedbackV1(router, deps.feedback, protect);
+  registerLiveV1(router, { served: predictor.model.metadata, shadow: deps.shadow, live: deps.feedback.live });
 
   const openapi = JSON.stringify(
     buildOpenApi({ version: packageJson.version, modelVersion: predictor.version }),

@@ -44,3 +44,40 @@ export const feedbackResponse = z
     unchanged: z.number().int().describe('Labels it already had with the same outcome (a retry)'),
   })
   .meta({ id: 'FeedbackResult', example: { recorded: 2, unchanged: 0 } });
+
+const scores = z
+  .object({
+    labelled: z.number().int().describe('Labelled predictions in the live window'),
+    accuracy: z.number(),
+    brier: z.number(),
+    logLoss: z.number(),
+  })
+  .nullable()
+  .describe('null until the first label');
+const cardScores = z
+  .object({ accuracy: z.number(), brier: z.number() })
+  .describe('Cross-validated, from the model card');
+
+export const liveResponse = z
+  .object({
+    model: z.object({ version: z.string(), live: scores, card: cardScores }),
+    shadow: z
+      .object({
+        version: z.string(),
+        live: scores,
+        card: cardScores,
+        comparison: z
+          .object({
+            pairs: z.number().int(),
+            agreement: z.number().describe('Share of passengers both models label alike'),
+            meanAbsDiff: z.number(),
+            meanPrimary: z.number(),
+            meanShadow: z.number(),
+            psi: z.number(),
+          })
+          .nullable(),
+      })
+      .nullable()
+      .describe('null when no shadow model is loaded'),
+  })
+  .meta({ id: 'LiveQuality' });

@@ -93,6 +93,12 @@ export function buildOpenApi(options: { version: string; modelVersion: string })
   });
   registry.registerPath({
     method: 'get',
+    path: '/v1/live',
+    summary: 'Live quality of the served model and the shadow on labelled predictions (this replica)',
+    responses: { 200: { description: 'Live and cross-validated figures', content: json(f.liveResponse) } },
+  });
+  registry.registerPath({
+    method: 'get',
     path: '/v2',
     summary: 'Server metadata (Open Inference Protocol v2)',
     responses: { 200: { description: 'Server metadata', content: json(s.v2ServerMetadata) } },

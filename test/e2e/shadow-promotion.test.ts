@@ -3,14 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Metrics } from '@titanic/inference/telemetry/metrics.ts';
+import { loadEnvironment } from '@titanic/platform/environments/load.ts';
+import { EnvironmentFile } from '@titanic/promoter/env-file.ts';
+import { PrometheusClient } from '@titanic/promoter/prometheus.ts';
+import { promote } from '@titanic/promoter/promote.ts';
+import { promoteShadow } from '@titanic/promoter/promote-shadow.ts';
+import { type Harness, startHarness, V } from '@titanic/promoter/test/support/harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../environments/load.ts';
-import { Metrics } from '../../services/inference/src/telemetry/metrics.ts';
-import { EnvironmentFile } from '../../services/promoter/src/env-file.ts';
-import { PrometheusClient } from '../../services/promoter/src/prometheus.ts';
-import { promote } from '../../services/promoter/src/promote.ts';
-import { promoteShadow } from '../../services/promoter/src/promote-shadow.ts';
-import { type Harness, startHarness, V } from '../../services/promoter/test/support/harness.ts';
 import { type MonitoringStack, startMonitoringStack } from '../observability/e2e/monitoring-stack.ts';
 import { waitFor } from '../observability/e2e/processes.ts';
 
@@ -110,7 +110,7 @@ describe('promotion through the shadow, evidence from a real Prometheus', () => 
     // Serving stays with the served model: only a shadow is added.
     expect((await promoteShadow(ctx(), { env: 'prod', model: V.prodModel })).status).toBe('refused');
     await mergeShadowPin(r.branch!);
-  });
+  }, 90_000);
 
   it('refuses a shadow that disagrees with the served model, showing the live evidence', async () => {
     // 6,000 passengers, 70 % label agreement, probabilities 0.12 apart on average.
@@ -131,7 +131,7 @@ describe('promotion through the shadow, evidence from a real Prometheus', () => 
     expect(gate.ok).toBe(false);
     expect(gate.detail).toMatch(/not met: label agreement, mean \|Δp\|, PSI shadow vs served/);
     console.log(`refused: ${gate.detail}`);
-  });
+  }, 90_000);
 
   it('promotes a shadow that agrees, clears the pin and puts the evidence table in the pull request', async () => {
     const pin = await promoteShadow(ctx(), { env: 'prod', model: V.good });
@@ -172,5 +172,5 @@ describe('promotion through the shadow, evidence from a real Prometheus', () => 
     expect(env.model.version).toBe(V.good);
     expect(env.model.shadow).toBeUndefined();
     expect(h.github.violations).toEqual([]);
-  });
+  }, 90_000);
 });

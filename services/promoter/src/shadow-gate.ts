@@ -1,4 +1,4 @@
-import type { Environment } from '../../../environments/schema.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import type { GateResult } from './gates.ts';
 import type { PrometheusClient } from './prometheus.ts';
 

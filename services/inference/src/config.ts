@@ -84,7 +84,7 @@ const envSchema = z.object({
       .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal characters')
       .optional(),
   ),
-  FEEDBACK_MEMORY_PASSENGERS: int(1, 100_000_000).default(200_000),
+  FEEDBACK_MEMORY_PASSENGERS: int(1, 100_000_000).default(50_000),
 });
 
 const FIXES: Record<string, string> = {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REGISTRY } from '../../src/paths.ts';
 import { PASSENGER, postJson, serveForTests } from '../support.ts';
+import { launchChromium } from './browser.ts';
 
 const [SERVED, SHADOW] = localVersions(DEFAULT_REGISTRY) as [string, string];
 const served = serveForTests({
@@ -13,16 +14,7 @@ const served = serveForTests({
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

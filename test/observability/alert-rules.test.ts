@@ -7,7 +7,12 @@ import { synthEnvironments } from '@titanic/platform/synth/render.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const RUNBOOKS = readFileSync(new URL('../../docs/runbooks.md', import.meta.url), 'utf8');
-const ROLLBACK_ALERTS = ['InferenceHighErrorRatio', 'ModelFeatureDrift', 'ModelPredictionShift'];
+const ROLLBACK_ALERTS = [
+  'InferenceHighErrorRatio',
+  'ModelFeatureDrift',
+  'ModelPredictionShift',
+  'LiveBrierAboveModelCard',
+];
 let envs: Environment[];
 
 beforeAll(async () => {
@@ -70,6 +75,10 @@ describe('alertRules', () => {
     expect(byName.ModelPredictionShift!.expr).toMatch(/- 0\.4\) > 0\.0123$/);
     expect(byName.PredictionLogBacklog!.expr).toMatch(/> 4321$/);
     expect(byName.PredictionLogDropping!.expr).toMatch(/> 0\.654$/);
+    env.liveQuality = { ...env.liveQuality, brierMargin: 0.0789, minLabels: 4567 };
+    const live = Object.fromEntries(rulesOf(env).map((r) => [r.alert, r])).LiveBrierAboveModelCard!;
+    expect(live.expr).toContain('+ 0.0789)');
+    expect(live.expr).toContain('>= 4567)');
   });
 
   it('renders the prediction-shift baseline of the pinned registry entry', async () => {

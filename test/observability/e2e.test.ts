@@ -11,11 +11,12 @@ import { startMonitoringStack } from './e2e/monitoring-stack.ts';
 import { type ObservedInference, startObservedInference } from './e2e/observed-inference.ts';
 import { type RunningProcess, waitFor } from './e2e/processes.ts';
 import type { PrometheusApi } from './e2e/prometheus-api.ts';
-import { predict, skewedPassengers, trainingPassengers } from './e2e/traffic.ts';
+import { predict, predictAndLabel, skewedPassengers, trainingRows } from './e2e/traffic.ts';
 import { startWebhookReceiver } from './e2e/webhook-receiver.ts';
 
 const TOKEN = `e2e-${Math.random().toString(36).slice(2)}`;
 const PSI_WINDOW = 200;
+const FEEDBACK_WINDOW = 300;
 // Grafana's $__rate_interval is at least four scrape intervals; 1 s scrapes make 15 s ample.
 const RATE_INTERVAL = '15s';
 
@@ -32,7 +33,7 @@ let trainingRate: number;
 beforeAll(async () => {
   env = await loadEnvironment('dev');
   dir = await mkdtemp(join(tmpdir(), 'observability-e2e-'));
-  observed = await startObservedInference(env, PSI_WINDOW);
+  observed = await startObservedInference(env, PSI_WINDOW, FEEDBACK_WINDOW);
   ({ inference, trainingPositiveRate: trainingRate } = observed);
   receiver = await startWebhookReceiver();
   const tokenFile = join(dir, 'webhook-token');
@@ -54,14 +55,21 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+const liveBrierAlerts = async () =>
+  (await api.alerts()).filter((a) => a.labels.alertname === 'LiveBrierAboveModelCard');
 const driftAlerts = async () =>
   (await api.alerts()).filter((a) => a.labels.alertname === 'ModelFeatureDrift');
 
 describe('observability on a real Prometheus and Alertmanager', () => {
   it('serves normal traffic without drift, and every panel and rule query parses; inference panels return data', async () => {
     expect(inference.modelVersion).toBe(env.model.version);
-    const normal = await trainingPassengers();
-    await predict(inference.url, normal);
+    // Training-like passengers, labelled with what became of them: a healthy label stream.
+    const rows = await trainingRows();
+    await predictAndLabel(
+      inference.url,
+      rows.map((r) => r.passenger),
+      (i) => rows[i]!.survived === 1,
+    );
     // One client mistake so the 4xx panel has a series.
     const bad = await fetch(`${inference.url}/v1/predict`, {
       method: 'POST',
@@ -72,6 +80,7 @@ describe('observability on a real Prometheus and Alertmanager', () => {
     // A few evaluations with the window full of training-like passengers: nothing pending.
     await new Promise((r) => setTimeout(r, 4000));
     expect(await driftAlerts()).toEqual([]);
+    expect(await liveBrierAlerts()).toEqual([]);
 
     const vars = { env: env.name, rateInterval: RATE_INTERVAL };
     const rules = alertRules(env, { trainingPositiveRate: trainingRate }).groups.flatMap((g) => g.rules);
@@ -153,5 +162,36 @@ describe('observability on a real Prometheus and Alertmanager', () => {
       );
       expect(res.data?.result.length, q.panel).toBeGreaterThan(0);
     }
+  });
+
+  it('fires the live-Brier rollback alert on a degrading label stream, for the served model only', async () => {
+    // Every label contradicts the served prediction: the live window fills with wrong answers.
+    await predictAndLabel(
+      inference.url,
+      (await trainingRows()).slice(0, FEEDBACK_WINDOW).map((r) => r.passenger),
+      (_i, p) => p < 0.5,
+    );
+    const firing = await waitFor(
+      'LiveBrierAboveModelCard to fire',
+      async () => (await liveBrierAlerts()).find((a) => a.state === 'firing'),
+      30_000,
+    );
+    expect(firing.labels).toMatchObject({
+      env: env.name,
+      model_version: inference.modelVersion,
+      rollback: 'true',
+      severity: 'critical',
+    });
+    expect(Number(firing.value)).toBeGreaterThan(0.5);
+    // The shadow saw the same wrong labels, but only the served model may be rolled back.
+    expect((await liveBrierAlerts()).map((a) => a.labels.model_version)).toEqual([inference.modelVersion]);
+    await waitFor(
+      'a webhook delivery for LiveBrierAboveModelCard',
+      async () =>
+        receiver.deliveries.find((d) =>
+          d.payload.alerts.some((a) => a.labels.alertname === 'LiveBrierAboveModelCard'),
+        ),
+      20_000,
+    );
   });
 });

@@ -30,6 +30,7 @@ function render(rate: number): Json[] {
     monitoring: env.monitoring,
     modelVersion: env.model.version,
     trainingPositiveRate: rate,
+    liveQuality: env.liveQuality,
   }).toJson();
 }
 const find = (objects: Json[], kind: string, name: string) =>

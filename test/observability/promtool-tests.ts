@@ -57,12 +57,12 @@ export function promtoolTests(env: Environment, rulesFile: string, options: Aler
           },
         ],
       },
-      {
-        name: `${def.alert} stays silent`,
+      ...[c.quiet, ...(c.alsoQuiet ?? [])].map((quiet, i) => ({
+        name: `${def.alert} stays silent${i === 0 ? '' : ` (${i + 1})`}`,
         interval: '1m',
-        input_series: c.quiet.series,
+        input_series: quiet.series,
         alert_rule_test: [{ eval_time: evalTime, alertname: def.alert, exp_alerts: [] }],
-      },
+      })),
     ];
   });
   return { rule_files: [rulesFile], evaluation_interval: '1m', tests };

@@ -59,7 +59,7 @@ describe('generated Prometheus configuration and rules', () => {
       await writeFile(file, stringify(forDebianPromtool(config, env, targets)));
       const out = await promtool('check', 'config', file);
       expect(out).toContain(`SUCCESS: ${file} is valid prometheus config file syntax`);
-      expect(out).toMatch(/SUCCESS: 10 rules found/);
+      expect(out).toMatch(/SUCCESS: 12 rules found/);
     }
   });
 
@@ -68,7 +68,7 @@ describe('generated Prometheus configuration and rules', () => {
       const rules = await writeRules(env);
       const tests = join(dir, `${env.name}-tests.yaml`);
       await writeFile(tests, stringify(promtoolTests(env, rules, OPTIONS), { lineWidth: 0 }));
-      expect(await promtool('check', 'rules', rules)).toMatch(/SUCCESS: 10 rules found/);
+      expect(await promtool('check', 'rules', rules)).toMatch(/SUCCESS: 12 rules found/);
       const out = await promtool('test', 'rules', tests);
       expect(out).toMatch(/SUCCESS/);
       expect(out).not.toMatch(/FAILED/);

@@ -16,6 +16,8 @@ export interface RuleCase {
     readonly value: number;
   };
   readonly quiet: { readonly series: Series[] };
+  /** More scenarios that must stay silent. */
+  readonly alsoQuiet?: readonly { readonly series: Series[] }[];
 }
 
 export const POD = 'pod-a:8080';
@@ -32,6 +34,70 @@ function labels(sel: Record<string, string>): string {
 /** A counter growing by `perMinute` each sample, or a constant gauge. */
 const counter = (perMinute: number, samples: number) => `0+${perMinute}x${samples}`;
 const gauge = (value: number, samples: number) => `${value}x${samples}`;
+
+/**
+ * The live-Brier alert on a degrading label stream (the Brier score climbs a quarter of the margin
+ * a minute from the card's) and on healthy, too-few-labels and shadow-only streams; the shadow
+ * alert on a pod that pinned a shadow it could not load.
+ */
+function liveQualityCases(
+  env: Environment,
+  pod: Record<string, string>,
+  info: Series,
+  samples: number,
+): Record<string, RuleCase> {
+  const { brierMargin: margin, minLabels } = env.liveQuality;
+  const card = 0.125;
+  const SHADOW_VERSION = '2026.01.01-1';
+  const perVersion = (version: string, brier: string, labelled: number): Series[] => [
+    {
+      series: `titanic_model_card_brier${labels({ ...pod, model_version: version })}`,
+      values: gauge(card, samples),
+    },
+    { series: `titanic_live_brier${labels({ ...pod, model_version: version })}`, values: brier },
+    {
+      series: `titanic_live_labels${labels({ ...pod, model_version: version })}`,
+      values: gauge(labelled, samples),
+    },
+  ];
+  const step = margin / 4;
+  const degrading = `${card}+${step}x${samples}`;
+  // Minutes after which the degrading stream is evaluated (as promtool-tests.ts computes it).
+  const evalMinutes = samples - 5;
+  const shadowLabels = (ready: number, configured = 1): Series[] => [
+    { series: `titanic_shadow_configured${labels(pod)}`, values: gauge(configured, samples) },
+    { series: `titanic_shadow_ready${labels(pod)}`, values: gauge(ready, samples) },
+  ];
+  return {
+    LiveBrierAboveModelCard: {
+      fire: {
+        series: [info, ...perVersion(SERVED_VERSION, degrading, minLabels)],
+        labels: { env: env.name, model_version: SERVED_VERSION },
+        value: card + step * evalMinutes,
+      },
+      quiet: {
+        series: [
+          info,
+          // Healthy: within the margin, however many labels.
+          ...perVersion(SERVED_VERSION, gauge(card + margin / 2, samples), minLabels * 10),
+          // Degrading, but the shadow's: the served model is not to blame.
+          ...perVersion(SHADOW_VERSION, degrading, minLabels * 10),
+        ],
+      },
+      // Degrading, but on fewer labels than the environment asks for.
+      alsoQuiet: [{ series: [info, ...perVersion(SERVED_VERSION, degrading, minLabels - 1)] }],
+    },
+    ShadowModelNotLoaded: {
+      fire: { series: shadowLabels(0), labels: { env: env.name }, value: 1 },
+      quiet: {
+        series: [
+          ...shadowLabels(1),
+          ...shadowLabels(0, 0).map((s) => ({ ...s, series: s.series.replace(POD, 'pod-c:8080') })),
+        ],
+      },
+    },
+  };
+}
 
 export function ruleCases(
   env: Environment,
@@ -214,6 +280,7 @@ export function ruleCases(
         ],
       },
     },
+    ...liveQualityCases(env, pod, info, samples),
     PostgresDown: {
       fire: { series: [pg(0)], labels: { env: env.name }, value: 0 },
       quiet: { series: [pg(1)] },

@@ -11,7 +11,7 @@ import { expandGrafanaVariables, panelQueries } from './dashboard-queries.ts';
 import { type MonitoringStack, startMonitoringStack } from './e2e/monitoring-stack.ts';
 import { type ObservedInference, startObservedInference } from './e2e/observed-inference.ts';
 import { waitFor } from './e2e/processes.ts';
-import { trainingPassengers } from './e2e/traffic.ts';
+import { predictAndLabel, trainingPassengers } from './e2e/traffic.ts';
 import { type Matcher, type Selector, selectorsOf, selectorWith } from './promql-selectors.ts';
 
 /** Targets that do not run here: their selectors are listed, not proven (see the README table). */
@@ -100,6 +100,8 @@ describe('metric selectors match what the server emits', () => {
     // Every route the rules and dashboards select, answered by the real server.
     const passengers = (await trainingPassengers()).slice(0, 30);
     expect(await post('/v1/predict', { passengers })).toBe(200);
+    // Labelled outcomes, so the live-quality series exist as well.
+    await predictAndLabel(inference.url, passengers, (i) => i % 2 === 0);
     expect(await post('/v1/predict', { passengers: [{ pclass: 9 }] })).toBe(400);
     const meta = (await (await fetch(`${inference.url}/v2/models/titanic`)).json()) as {
       inputs: { name: string; shape: number[] }[];

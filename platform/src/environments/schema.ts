@@ -1,5 +1,6 @@
 import { MODEL_VERSION_PATTERN, SHA256_PATTERN } from '@titanic/features';
 import { z } from 'zod';
+import { liveQualitySchema, shadowModelSchema } from './live-quality.ts';
 
 /** The environments a promotion walks through, in order. */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -57,6 +58,7 @@ export const modelSchema = z.strictObject({
   sha256: hex64,
   modelcarRepository: imageRepository,
   digest: digest.optional(),
+  shadow: shadowModelSchema.optional(),
 });
 
 export const inferenceSchema = z
@@ -229,6 +231,7 @@ export const environmentSchema = z.strictObject({
   argocd: argocdSchema,
   promotion: promotionSchema,
   promoter: promoterSchema,
+  liveQuality: liveQualitySchema.prefault({}),
   /** Pull secrets (type kubernetes.io/dockerconfigjson) for the project's registry, on every pod that pulls from it. */
   imagePullSecrets: z.array(dnsLabel).default([]),
 });

@@ -66,6 +66,7 @@ export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): Cha
           // Prod must survive a node loss; smaller environments may share nodes.
           requireNodeSpread: env.name === 'prod',
           modelMetadata: model.text,
+          ...(model.shadowText ? { shadowMetadata: model.shadowText } : {}),
         }),
     );
     add(
@@ -75,6 +76,7 @@ export function buildCharts(app: App, inputs: readonly EnvironmentInputs[]): Cha
           ...placement,
           monitoring: env.monitoring,
           modelVersion: env.model.version,
+          liveQuality: env.liveQuality,
           trainingPositiveRate: model.trainingPositiveRate,
           promoterUrl: env.monitoring.promoterWebhookUrl,
         }),

@@ -7,6 +7,8 @@ export interface PinnedModel {
   /** Exact file text, served beside model.onnx. */
   readonly text: string;
   readonly trainingPositiveRate: number;
+  /** The model.json text of `model.shadow`, when one is pinned. */
+  readonly shadowText?: string;
 }
 
 /** The environment key a refused entry points at: the pinned hash, or the version itself. */
@@ -33,5 +35,19 @@ export async function readModelMetadata(root: string, env: Environment): Promise
     const hint = entry.problem === 'missing' ? 'expected a version in the registry, but ' : '';
     throw new EnvironmentError(environmentFile(env.name), [`${KEY[entry.problem]}: ${hint}${entry.reason}`]);
   }
-  return { text: entry.text, trainingPositiveRate: entry.meta.trainingPositiveRate };
+  const shadow = env.model.shadow;
+  if (!shadow) return { text: entry.text, trainingPositiveRate: entry.meta.trainingPositiveRate };
+  const shadowEntry = await readModelEntry(root, env.model.name, shadow.version, {
+    expectedSha256: shadow.sha256,
+    verifyOnnx: false,
+  });
+  if (!shadowEntry.ok) {
+    const key = shadowEntry.problem === 'pin-mismatch' ? 'model.shadow.sha256' : 'model.shadow.version';
+    throw new EnvironmentError(environmentFile(env.name), [`${key}: ${shadowEntry.reason}`]);
+  }
+  return {
+    text: entry.text,
+    trainingPositiveRate: entry.meta.trainingPositiveRate,
+    shadowText: shadowEntry.text,
+  };
 }

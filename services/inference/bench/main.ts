@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localVersions, MODEL_FILES } from '@titanic/features';
 import { commandLine, exitWithUsage, numberOption, type UsageError } from '@titanic/features/cli';
+import { DEFAULT_REGISTRY } from '../src/paths.ts';
 import { buildBundles } from './build.ts';
+import { type FeedbackLatency, measureFeedback } from './feedback-latency.ts';
 import { paced } from './paced.ts';
 import { passengers } from './passengers.ts';
 import { postgresCpuSeconds } from './postgres-cpu.ts';
@@ -126,10 +129,15 @@ async function serviceCounters(url: string, schema: BenchSchema) {
   };
 }
 
+/** The candidate in the shadow: the version before the newest (which the service serves). */
+const SHADOW_MODEL = join(DEFAULT_REGISTRY, localVersions(DEFAULT_REGISTRY)[1] ?? '', MODEL_FILES.onnx);
+
 async function main() {
   const schema = await createBenchSchema(args['database-url']!, 'bench');
+  const shadowSchema = await createBenchSchema(args['database-url']!, 'bench_shadow');
   const bundles = await buildBundles();
   const servers: Pinned[] = [];
+  const loadBefore = loadavg();
   try {
     const baseline = (name: string, script: string) =>
       startPinned({
@@ -151,6 +159,15 @@ async function main() {
       logFile: join(work, 'service.log'),
     });
     servers.push(service);
+    const shadowed = await startService({
+      script: bundles.service,
+      cpu: SERVER_CPU,
+      schema: shadowSchema,
+      imageVersion: 'bench',
+      logFile: join(work, 'shadowed.log'),
+      env: { SHADOW_MODEL_PATH: SHADOW_MODEL },
+    });
+    servers.push(shadowed);
 
     const single = (target: string): Row => ({
       target,
@@ -159,14 +176,23 @@ async function main() {
       runs: [],
       peakMb: 0,
     });
-    const rows = [single('bare node:http'), single('Koa + router, constant'), single('inference service')];
-    const contenders = [bare, koa, service];
+    const rows = [
+      single('bare node:http'),
+      single('Koa + router, constant'),
+      single('inference service'),
+      single('inference service + shadow'),
+    ];
+    const contenders = [bare, koa, service, shadowed];
     const before = await serviceCounters(service.url, schema);
+    const shadowBefore = await serviceCounters(shadowed.url, shadowSchema);
     for (let round = 0; round < ROUNDS; round++)
       for (const [i, server] of contenders.entries())
         rows[i]!.runs.push(await load(server, bodies.single, 32));
     for (const [i, server] of contenders.entries()) rows[i]!.peakMb = server.memory().peakMb;
     rows[2] = { ...rows[2]!, ...(await settle(service, schema, before)) };
+    rows[3] = { ...rows[3]!, ...(await settle(shadowed, shadowSchema, shadowBefore)) };
+    const shadowedPassengers = await metric(shadowed.url, 'titanic_shadow_predictions_total');
+    const feedback = await measureFeedback(service.url, passengers(1)[0]!, 2000);
 
     // The same paced load on bare node and on the service: what the service adds to a request
     // when the machine is not saturated.
@@ -212,12 +238,15 @@ async function main() {
       });
     }
     rows.push(await rejectedFlood(bundles.service, schema));
-    report(rows);
+    report(rows, { feedback, shadowedPassengers, loadBefore, loadAfter: loadavg() });
   } finally {
-    const code = await servers.at(2)?.stop();
-    if (code !== undefined && code !== 0) console.error(`service exited with ${code}`);
+    for (const s of servers.slice(2)) {
+      const code = await s.stop();
+      if (code !== null && code !== 0) console.error(`service exited with ${code}`);
+    }
     await Promise.all(servers.slice(0, 2).map((s) => s.stop()));
     await schema.drop();
+    await shadowSchema.drop();
   }
 }
 
@@ -270,7 +299,15 @@ async function settle(
   };
 }
 
-function report(rows: Row[]) {
+interface Extras {
+  readonly feedback: FeedbackLatency;
+  /** Passengers the shadow scored in the shadowed runs (must equal the passengers predicted). */
+  readonly shadowedPassengers: number;
+  readonly loadBefore: number[];
+  readonly loadAfter: number[];
+}
+
+function report(rows: Row[], extras: Extras) {
   const f = (n: number, d = 0) =>
     n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const med = (r: Row, pick: (m: Measured) => number) => median(r.runs.map(pick));
@@ -297,11 +334,16 @@ function report(rows: Row[]) {
       `| ${r.target} | ${r.scenario} | ${r.connections} | ${r.runs.length} | ${f(rps(r))} | ${f(rps(r) * size)} | ${f(p50(r), 2)} | ${f(p99(r), 2)}${spread ? ` (${spread})` : ''} | ${Number.isNaN(p999(r)) ? '–' : f(p999(r), 2)} | ${f(cpu(r), 1)} | ${opt(r.postgresUsPerRow, 1)} | ${f(r.peakMb)} | ${errors(r)} | ${opt(r.predicted)} | ${opt(r.logged)} | ${opt(r.dropped)} | ${r.majorGcs === undefined ? '–' : `${f(r.majorGcs)} (${f(r.majorGcMs ?? 0, 1)})`} |`,
     );
   }
-  const [bare, koa, single] = rows as [Row, Row, Row];
   const pacedBare = rows.find((r) => r.pacedRps !== undefined && r.target === 'bare node:http')!;
   const pacedService = rows.find((r) => r.pacedRps !== undefined && r.target === 'inference service')!;
+  const [bare, koa, single, shadowRow] = rows as [Row, Row, Row, Row];
+  // Per round (the four ran back to back), then the median: shared-machine noise hits both alike.
+  const shadowOverhead = median(
+    shadowRow.runs.map((m, i) => m.cpuUsPerRequest / single.runs[i]!.cpuUsPerRequest - 1),
+  );
+  const fb = extras.feedback;
   const big = rows.find((r) => r.scenario.startsWith('1,000'))!;
-  const service = rows.filter((r) => r.target === 'inference service');
+  const service = rows.filter((r) => r.target.startsWith('inference service') && !r.refused);
   const flood = rows.find((r) => r.refused)!;
   // Ratios per round (the three ran back to back), then their median.
   const ratio = (r: Row) => median(r.runs.map((m, i) => m.result.rps / bare.runs[i]!.result.rps));
@@ -346,6 +388,17 @@ function report(rows: Row[]) {
       cpu(flood) < cpu(single),
       `${f(cpu(flood), 1)} µs per 429 vs ${f(cpu(single), 1)} µs per single prediction (${f((100 * cpu(flood)) / cpu(single), 1)}%); ${f(med(flood, (m) => m.result.rps))} req/s refused vs ${f(rps(single))} req/s predicted`,
     ],
+    [
+      'shadow CPU overhead ≤ 10% per single-passenger request',
+      shadowOverhead <= 0.1,
+      `${f(100 * shadowOverhead, 1)}% (${f(cpu(shadowRow), 1)} vs ${f(cpu(single), 1)} µs/req; same rounds: bare node ${f(rps(bare))} req/s); shadow scored ${f(extras.shadowedPassengers)} of ${f(shadowRow.predicted ?? 0)} passengers`,
+    ],
+    ['every shadowed request scored by the shadow', extras.shadowedPassengers === shadowRow.predicted, ''],
+    [
+      'feedback latency p99 ≤ 5 ms (one connection, new labels)',
+      fb.p99Ms <= 5,
+      `${f(fb.labels)} labels: p50 ${f(fb.p50Ms, 2)} ms, p99 ${f(fb.p99Ms, 2)} ms, max ${f(fb.maxMs, 2)} ms; server mean ${f(fb.serverMeanMs, 3)} ms`,
+    ],
     ['0 errors', service.every((r) => errors(r) === 0), ''],
     ['0 rows lost', service.every((r) => r.logged === r.predicted && r.dropped === 0), ''],
   ] as const;
@@ -354,6 +407,10 @@ function report(rows: Row[]) {
   console.log(`\n${lines.join('\n')}\n`);
   console.log(
     `${ROUNDS} round(s) of ${SECONDS} s per server after ${WARMUP} s warm-up each (medians shown); paced runs and batches once; server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}; PostgreSQL unpinned (its CPU per logged row is shown). Bare node:http on this machine: ${f(rps(bare))} req/s.`,
+  );
+  const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(
+    `Load average (1, 5, 15 min) before: ${la(extras.loadBefore)}; after: ${la(extras.loadAfter)}.`,
   );
   if (floors.some(([, ok]) => !ok)) process.exitCode = 1;
 }

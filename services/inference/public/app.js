@@ -11,6 +11,36 @@ fetch('/v2/models/titanic')
     $('model-version').textContent = 'unavailable';
   });
 
+const percent1 = (x) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
+
+function showLiveRow(row, model) {
+  const cell = (name) => row.querySelector(`[data-field="${name}"]`);
+  cell('version').textContent = model.version;
+  const live = model.live;
+  cell('labelled').textContent = live ? String(live.labelled) : '0';
+  cell('accuracy').textContent = `${live ? percent1(live.accuracy) : '–'} (${percent1(model.card.accuracy)})`;
+  cell('brier').textContent = `${live ? live.brier.toFixed(3) : '–'} (${model.card.brier.toFixed(3)})`;
+}
+
+async function refreshLive() {
+  try {
+    const live = await (await fetch('/v1/live')).json();
+    showLiveRow($('live-served'), live.model);
+    const shadow = live.shadow;
+    $('live-shadow').hidden = !shadow;
+    $('live-agreement').hidden = !shadow?.comparison;
+    if (shadow) showLiveRow($('live-shadow'), shadow);
+    if (shadow?.comparison) {
+      $('agreement').textContent = percent1(shadow.comparison.agreement);
+      $('agreement-pairs').textContent = String(shadow.comparison.pairs);
+    }
+  } catch {
+    // The figures stay as they were; the next refresh tries again.
+  }
+}
+refreshLive();
+setInterval(refreshLive, 5000);
+
 function numberOrNull(value) {
   const text = value.trim();
   return text === '' ? null : Number(text);
@@ -75,8 +105,10 @@ form.addEventListener('submit', async (event) => {
       body: JSON.stringify(passengerFromForm()),
     });
     const body = await response.json();
-    if (response.ok) showResult(body);
-    else {
+    if (response.ok) {
+      showResult(body);
+      refreshLive();
+    } else {
       $('result').hidden = true;
       showErrors(body.error ?? {});
     }

@@ -76,6 +76,15 @@ const envSchema = z.object({
   // How long one log statement stays open collecting rows; below the 15-s query timeout.
   PREDICTION_LOG_FLUSH_MS: int(1, 10_000).default(50),
   BATCH_MAX_ROWS: int(1, 1_000_000).default(20_000),
+  FEEDBACK_WINDOW: int(1, 1_000_000).default(1000),
+  SHADOW_MODEL_PATH: optionalText,
+  SHADOW_MODEL_SHA256: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal characters')
+      .optional(),
+  ),
+  FEEDBACK_MEMORY_PASSENGERS: int(1, 100_000_000).default(50_000),
 });
 
 const FIXES: Record<string, string> = {
@@ -107,6 +116,12 @@ const FIXES: Record<string, string> = {
     'set PREDICTION_LOG_OVERFLOW to drop (serve, count the row) or reject (answer 503)',
   LOG_LEVEL: 'set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent',
   SHUTDOWN_TIMEOUT_MS: 'set SHUTDOWN_TIMEOUT_MS to milliseconds between 0 and 600000',
+  SHADOW_MODEL_SHA256:
+    'set SHADOW_MODEL_SHA256 to the output of `sha256sum model.onnx` of the shadow model, or unset it',
+  FEEDBACK_WINDOW:
+    'set FEEDBACK_WINDOW to the number of most recent labelled predictions live metrics are computed over (1 or more)',
+  FEEDBACK_MEMORY_PASSENGERS:
+    'set FEEDBACK_MEMORY_PASSENGERS to how many recently predicted passengers are kept in memory for feedback (older ones are looked up in the database)',
   PSI_WINDOW: 'set PSI_WINDOW to the number of recent passengers the drift window holds (10 or more)',
 };
 
@@ -144,6 +159,13 @@ export interface Config {
   readonly logBatchMax: number;
   readonly logFlushMs: number;
   readonly batchMaxRows: number;
+  /** A candidate scored beside the served model (answers never returned), when set. */
+  readonly shadowModelPath: string | undefined;
+  readonly shadowModelSha256: string | undefined;
+  /** Labelled predictions per model version the live metrics cover. */
+  readonly feedbackWindow: number;
+  /** Recently predicted passengers remembered for feedback without a database look-up. */
+  readonly feedbackMemory: number;
 }
 
 function parseKeys(text: string, variable: string): string[] {
@@ -232,5 +254,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     logBatchMax: env.PREDICTION_LOG_BATCH_MAX,
     logFlushMs: env.PREDICTION_LOG_FLUSH_MS,
     batchMaxRows: env.BATCH_MAX_ROWS,
+    feedbackWindow: env.FEEDBACK_WINDOW,
+    shadowModelPath: env.SHADOW_MODEL_PATH,
+    shadowModelSha256: env.SHADOW_MODEL_SHA256,
+    feedbackMemory: env.FEEDBACK_MEMORY_PASSENGERS,
   };
 }

@@ -2,10 +2,15 @@ import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config.ts';
 import { openLogDatabase } from './db/log-database.ts';
 import { PredictionLog } from './db/prediction-log.ts';
+import { Feedback } from './feedback/feedback.ts';
+import { type FeedbackEntry, feedbackFormat } from './feedback/feedback-log.ts';
+import { LiveWindow } from './feedback/live-window.ts';
+import { RecentPredictions } from './feedback/recent-predictions.ts';
 import { createApp } from './http/app.ts';
 import { LogPolicy } from './http/log-policy.ts';
 import { httpServer, listen } from './http/server.ts';
 import { loadModel } from './model/load.ts';
+import { loadShadow } from './model/load-shadow.ts';
 import { Predictor } from './model/predictor.ts';
 import { newestModelPath } from './model/registry.ts';
 import { DriftWindow } from './telemetry/drift-window.ts';
@@ -64,8 +69,13 @@ export async function startInference(env: Record<string, string | undefined>): P
   const predictor = new Predictor(model, { metrics, drift, maxRows: config.batchMaxRows });
   await predictor.selfTest();
   logger.info({ modelPath, sha256: model.sha256 }, 'model loaded and self-tested');
+  const shadow = await loadShadow(
+    config,
+    { version, model, threshold: predictor.threshold },
+    { metrics, logger },
+  );
 
-  const predictionLog = new PredictionLog({
+  const logOptions = {
     metrics,
     logger,
     environment: config.environment,
@@ -77,20 +87,52 @@ export async function startInference(env: Record<string, string | undefined>): P
     batchMax: config.logBatchMax,
     flushMs: config.logFlushMs,
     copy: config.databaseUrl !== undefined,
-  });
+  };
+  const predictionLog = new PredictionLog(logOptions);
+  const feedbackLog = new PredictionLog<FeedbackEntry>(
+    { ...logOptions, what: 'feedback' },
+    feedbackFormat(config.environment),
+    {
+      written: metrics.feedbackWritten,
+      dropped: metrics.feedbackDropped,
+      flushErrors: metrics.feedbackFlushErrors,
+      depth: metrics.feedbackQueueDepth,
+    },
+  );
+  const recent = new RecentPredictions(config.feedbackMemory);
+  const live = new LiveWindow(config.feedbackWindow, predictor.threshold);
+  const feedback = new Feedback(
+    recent,
+    live,
+    feedbackLog,
+    metrics.feedbackReceived,
+    metrics.feedbackLookupFailures,
+  );
+  metrics.cardBrier.set({ model_version: version }, model.metadata.metrics.cv.brier.mean);
+  metrics.cardAccuracy.set({ model_version: version }, model.metadata.metrics.cv.accuracy.mean);
+  if (shadow) {
+    const cv = shadow.metadata.metrics.cv;
+    metrics.cardBrier.set({ model_version: shadow.version }, cv.brier.mean);
+    metrics.cardAccuracy.set({ model_version: shadow.version }, cv.accuracy.mean);
+  }
   // Throws (before anything listens) when another process holds DATA_DIR.
-  const database = openLogDatabase(config, predictionLog, logger);
+  const database = openLogDatabase(config, [predictionLog, feedback], logger);
 
   const scrape = cachedScrape(metrics, () => {
     metrics.setWindow(drift);
     metrics.logQueueDepth.set(predictionLog.depth);
+    metrics.feedbackQueueDepth.set(feedbackLog.depth);
+    metrics.setLive(live);
+    if (shadow) metrics.setShadow(version, shadow.version, shadow.window.stats());
   });
   const state = { ready: false };
-  const policy = new LogPolicy(predictionLog, config.logOverflow);
+  const policy = new LogPolicy(predictionLog, config.logOverflow, { memory: recent, modelVersion: version });
   const app = createApp({
     config,
     predictor,
+    shadow,
     predictionLog,
+    feedback,
     policy,
     scrape: config.metricsPort === undefined ? scrape : undefined,
     metrics,
@@ -127,14 +169,14 @@ export async function startInference(env: Record<string, string | undefined>): P
       metrics.modelReady.set(0);
       logger.info('shutting down: readiness off, finishing in-flight requests');
       await Promise.all([api.close(left()), metricsServer?.close(Math.min(1000, left()))]);
-      await predictor.drain();
+      await Promise.all([predictor.drain(), shadow?.drain()]);
       // Queued rows need the database: wait for it (within the deadline) only when there are some.
-      if (predictionLog.depth > 0)
+      if (predictionLog.depth + feedbackLog.depth > 0)
         await Promise.race([
           database.ready.catch(() => undefined),
           new Promise((r) => setTimeout(r, left())),
         ]);
-      await predictionLog.close(left());
+      await Promise.all([predictionLog.close(left()), feedbackLog.close(left())]);
       await database.stop();
       logger.info('stopped');
       flush();

@@ -8,7 +8,9 @@ import { type Env, readConfig } from './config.ts';
 import type { PromoterContext } from './context.ts';
 import { PromoterError, redact, toPromoterError } from './errors.ts';
 import { createClient, Repository } from './github.ts';
+import { PrometheusClient } from './prometheus.ts';
 import { promote } from './promote.ts';
+import { promoteShadow } from './promote-shadow.ts';
 import { RegistryClient } from './registry.ts';
 import { rollback } from './rollback.ts';
 import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
@@ -17,6 +19,7 @@ import { formatStatus, status } from './status.ts';
 
 const USAGE = `usage:
   promoter promote --env <dev|staging|prod> [--model <version>] [--image <tag>] [--from <env>] [--allow-regression "<reason>"] [--json]
+  promoter promote --env <env> --as shadow --model <version> [--json]
   promoter rollback --env <env> [--to <commit>] [--reason "<why>"] [--hold] [--json]
   promoter status [--json]
   promoter serve
@@ -24,7 +27,7 @@ const USAGE = `usage:
 environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
 GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL, GITHUB_WRITE_PACING_MS,
 REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE), REGISTRY_TOKEN_ORIGINS, PROMOTER_LOGINS,
-MODEL_VERIFY_CHECK, MODEL_VERIFY_APPS; serve: HOST, PORT, METRICS_HOST, METRICS_PORT, WEBHOOK_SECRET (or _FILE),
+MODEL_VERIFY_CHECK, MODEL_VERIFY_APPS, PROMETHEUS_URL (shadow evidence); serve: HOST, PORT, METRICS_HOST, METRICS_PORT, WEBHOOK_SECRET (or _FILE),
 ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window`;
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
@@ -46,6 +49,7 @@ function context(env: Env): PromoterContext {
     now: () => new Date(),
     log,
     trust: config.trust,
+    ...(env.PROMETHEUS_URL ? { prometheus: new PrometheusClient(env.PROMETHEUS_URL) } : {}),
   };
 }
 
@@ -81,6 +85,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         image: { type: 'string' },
         from: { type: 'string' },
         'allow-regression': { type: 'string' },
+        as: { type: 'string' },
         to: { type: 'string' },
         reason: { type: 'string' },
         hold: { type: 'boolean', default: false },
@@ -92,6 +97,27 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       process.stdout.write(`${values.json ? JSON.stringify(data, null, 2) : text}\n`);
     switch (command) {
       case 'promote': {
+        if (values.as !== undefined) {
+          if (values.as !== 'shadow')
+            throw new PromoterError(
+              `--as ${values.as} is not known`,
+              'usage',
+              'use --as shadow, or leave --as out',
+            );
+          const r = await promoteShadow(context(env), { env: envOption(values.env), model: values.model });
+          const gates = r.gates
+            .map((g) => `  ${g.ok ? 'pass' : 'FAIL'}  ${g.gate.padEnd(6)} ${g.detail}`)
+            .join('\n');
+          const head =
+            r.status === 'refused'
+              ? `refused: ${r.env} shadow ← model ${r.model}`
+              : r.status === 'unchanged'
+                ? `${r.env} already shadows model ${r.model}; nothing to do`
+                : `${r.status} ${r.pull!.url} (${r.branch})`;
+          print(`${head}\n${gates}`, r);
+          if (r.pull) output('pull-request', r.pull.url, env);
+          return r.status === 'refused' ? 1 : 0;
+        }
         // Arguments first: a usage error is reported as one before any configuration is read.
         const request = {
           env: envOption(values.env),

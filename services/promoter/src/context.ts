@@ -1,4 +1,5 @@
 import type { Repository } from './github.ts';
+import type { PrometheusClient } from './prometheus.ts';
 import type { Trust } from './provenance.ts';
 import type { RegistryClient } from './registry.ts';
 
@@ -10,6 +11,8 @@ export interface PromoterContext {
   readonly log: (line: string) => void;
   /** The bot's identity and the CI check it trusts; DEFAULT_TRUST when absent. */
   readonly trust?: Trust;
+  /** The Prometheus the shadow gate reads (PROMETHEUS_URL); absent, a shadow promotion is refused. */
+  readonly prometheus?: PrometheusClient;
 }
 
 export const envPath = (env: string) => `environments/${env}.yaml`;

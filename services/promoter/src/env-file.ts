@@ -62,6 +62,18 @@ export class EnvironmentFile {
     this.set(['model', 'digest'], digest);
   }
 
+  /** Pins `model.shadow`, or removes it (undefined). */
+  setShadow(shadow: { version: string; sha256: string; digest?: string | undefined } | undefined): void {
+    if (!shadow) {
+      if (this.doc.hasIn(['model', 'shadow'])) this.doc.deleteIn(['model', 'shadow']);
+      return;
+    }
+    this.set(['model', 'shadow', 'version'], shadow.version);
+    this.set(['model', 'shadow', 'sha256'], shadow.sha256);
+    this.set(['model', 'shadow', 'digest'], shadow.digest);
+    this.value();
+  }
+
   addHold(hold: Hold): void {
     const holds = this.value().promotion.holds;
     const same = holds.some((h) => h.model === hold.model && h.image === hold.image);

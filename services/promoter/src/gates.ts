@@ -5,7 +5,7 @@ import type { ModelLookup } from './models.ts';
 import type { Resolution } from './registry.ts';
 import type { Verification } from './verification.ts';
 
-export type GateName = 'order' | 'model' | 'image' | 'holds';
+export type GateName = 'order' | 'model' | 'image' | 'holds' | 'shadow';
 
 export interface GateResult {
   readonly gate: GateName;

@@ -11,6 +11,7 @@ import { modelVersions, readModel } from './models.ts';
 import { type PullData, parseDataBlock, promotionBody } from './pr-body.ts';
 import { isBotPull } from './provenance.ts';
 import { renderEnvironment } from './render.ts';
+import { shadowEvidence, shadowEvidenceTable, shadowGate } from './shadow-gate.ts';
 import { oneLine } from './untrusted.ts';
 import { metricsVerification } from './verification.ts';
 
@@ -100,6 +101,23 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     imageGate(serverImage, modelcar),
     holdsGate(target, model, image),
   ];
+  // Prod's shadow becomes the served model only on live evidence.
+  const shadowed =
+    target.model.shadow?.version === model
+      ? ctx.prometheus
+        ? await shadowEvidence(ctx.prometheus, target, model)
+        : null
+      : undefined;
+  if (shadowed !== undefined)
+    gates.push(
+      shadowed
+        ? shadowGate(target, shadowed)
+        : {
+            gate: 'shadow',
+            ok: false,
+            detail: `${model} is ${o.env}'s shadow: set PROMETHEUS_URL so its live evidence can be read`,
+          },
+    );
   const base = { env: o.env, model, image, gates, superseded: [] as number[] };
   if (gates.some((g) => !g.ok)) return { ...base, status: 'refused' };
 
@@ -117,6 +135,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   }
   file.setImage(image, imageDigest);
   file.setModel(model, meta.files.onnx.sha256, modelDigest);
+  if (shadowed) file.setShadow(undefined);
   const envText = file.toString();
   const dist = await renderEnvironment(repo, baseSha, files, o.env, { [envPath(o.env)]: envText });
   const changes = [{ path: envPath(o.env), content: envText }, ...dist];
@@ -155,7 +174,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     ...(modelDigest ? { modelDigest } : {}),
     base: baseSha,
   };
-  const body = promotionBody({
+  const promotion = promotionBody({
     data,
     current: {
       model: target.model.version,
@@ -174,6 +193,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     manifests,
     holdsRemoved: await holdsRemovedSince(ctx, baseSha, o.env),
   });
+  const body = shadowed ? `${promotion}\n\n${shadowEvidenceTable(target, shadowed)}\n` : promotion;
   const pull = await repo.upsertPull(branch, baseBranch, subject, body, ['promotion', `env:${o.env}`]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
 

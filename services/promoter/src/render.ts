@@ -30,10 +30,16 @@ export async function renderEnvironment(
       if (text === undefined)
         throw new PromoterError(`${path} is missing on the default branch`, 'environment');
       await put(path, text);
-      const pins = parse(text) as { model?: { name?: string; version?: string } };
-      const model = `models/${pins.model?.name}/${pins.model?.version}/model.json`;
-      const meta = await repo.readText(baseSha, model);
-      if (meta !== undefined) await put(model, meta);
+      const pins = parse(text) as {
+        model?: { name?: string; version?: string; shadow?: { version?: string } };
+      };
+      // The served model's entry, and the shadow's when one is pinned.
+      for (const version of [pins.model?.version, pins.model?.shadow?.version]) {
+        if (!version) continue;
+        const model = `models/${pins.model?.name}/${version}/model.json`;
+        const meta = await repo.readText(baseSha, model);
+        if (meta !== undefined) await put(model, meta);
+      }
     }
     let rendered: Record<string, string>;
     try {

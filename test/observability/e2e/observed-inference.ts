@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { modelMetadataSchema } from '@titanic/features';
+import { localVersions, modelMetadataSchema } from '@titanic/features';
 import { type RunningInference, startInference } from '@titanic/inference/start.ts';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
 import pg from 'pg';
@@ -21,7 +21,12 @@ export interface ObservedInference {
 export async function startObservedInference(
   env: Environment,
   psiWindow: number,
+  /** Labelled predictions the live window holds (FEEDBACK_WINDOW); default the server's. */
+  feedbackWindow?: number,
 ): Promise<ObservedInference> {
+  // Another registry version scores beside the pinned one, so the shadow's series exist too.
+  const shadow = localVersions(join('models', env.model.name)).find((v) => v !== env.model.version);
+  if (!shadow) throw new Error('the registry needs a second model version to serve as the shadow');
   const schema = `obs_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: DATABASE });
   await admin.connect();
@@ -41,6 +46,8 @@ export async function startObservedInference(
       // The model the environment pins, as in the cluster (not whichever the trainer wrote last).
       MODEL_PATH: join('models', env.model.name, env.model.version, 'model.onnx'),
       PSI_WINDOW: String(psiWindow),
+      SHADOW_MODEL_PATH: join('models', env.model.name, shadow, 'model.onnx'),
+      ...(feedbackWindow ? { FEEDBACK_WINDOW: String(feedbackWindow) } : {}),
       LOG_LEVEL: 'warn',
     });
     await inference.databaseReady;

@@ -34,3 +34,42 @@ export async function predict(baseUrl: string, passengers: readonly Passenger[],
     if (!res.ok) throw new Error(`POST /v1/predict answered ${res.status}: ${await res.text()}`);
   }
 }
+
+/**
+ * Predicts the passengers in batches, then reports an outcome for each: `outcome` gets the
+ * passenger's index and the served probability.
+ */
+export async function predictAndLabel(
+  baseUrl: string,
+  passengers: readonly Passenger[],
+  outcome: (index: number, probability: number) => boolean,
+  batch = 50,
+): Promise<void> {
+  for (let i = 0; i < passengers.length; i += batch) {
+    const res = await fetch(`${baseUrl}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ passengers: passengers.slice(i, i + batch) }),
+    });
+    if (!res.ok) throw new Error(`POST /v1/predict answered ${res.status}: ${await res.text()}`);
+    const answer = (await res.json()) as { requestId: string; predictions: { probability: number }[] };
+    const feedback = answer.predictions.map((p, index) => ({
+      requestId: answer.requestId,
+      index,
+      survived: outcome(i + index, p.probability),
+    }));
+    const labelled = await fetch(`${baseUrl}/v1/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ feedback }),
+    });
+    if (!labelled.ok)
+      throw new Error(`POST /v1/feedback answered ${labelled.status}: ${await labelled.text()}`);
+  }
+}
+
+/** Training passengers with their true outcomes. */
+export async function trainingRows(): Promise<{ passenger: Passenger; survived: 0 | 1 }[]> {
+  const source = await locateData({ csvPath: process.env.TITANIC_CSV, repoRoot: REPO_ROOT });
+  return loadTrainingCsv(source.text, source.origin);
+}

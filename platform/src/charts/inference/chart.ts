@@ -16,6 +16,8 @@ import {
 export interface InferenceChartProps extends InferenceProps {
   /** Exact text of models/<name>/<version>/model.json; the server reads it beside model.onnx. */
   readonly modelMetadata: string;
+  /** Exact text of the shadow's model.json (`model.shadow`), when one is pinned. */
+  readonly shadowMetadata?: string;
 }
 
 /** The prediction server: Deployment with the modelcar init step, Service, HPA, PDB, Ingress. */
@@ -40,6 +42,19 @@ export class InferenceChart extends Chart {
         data: { 'model.json': props.modelMetadata },
       }),
     );
+    const shadow = props.model.shadow;
+    if (shadow && props.shadowMetadata !== undefined)
+      emit(
+        this,
+        ConfigMap({
+          metadata: {
+            name: modelMetadataConfigMapName(shadow.version),
+            namespace: props.namespace,
+            labels: meta,
+          },
+          data: { 'model.json': props.shadowMetadata },
+        }),
+      );
     emit(this, inferenceDeployment(props, meta));
     emit(this, inferenceService(props, meta));
     emit(this, inferenceAutoscaler(props, meta));

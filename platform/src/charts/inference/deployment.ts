@@ -16,7 +16,10 @@ export interface InferenceProps extends Placement {
   /** The server image (`image`). */
   readonly image: ImagePin;
   /** The pinned model (`model`): version, modelcar image and the sha256 the init step checks. */
-  readonly model: Pick<Environment['model'], 'version' | 'sha256' | 'modelcarRepository' | 'digest'>;
+  readonly model: Pick<
+    Environment['model'],
+    'version' | 'sha256' | 'modelcarRepository' | 'digest' | 'shadow'
+  >;
   /** Replicas, resources, log level and rate limit of the server (`inference`). */
   readonly inference: Environment['inference'];
   /** Public host of the API (`host`). */
@@ -52,6 +55,7 @@ export function inferenceDeployment(props: InferenceProps, meta: ReturnType<type
     `echo "${props.model.sha256}  ${MODEL_DIR}/model.onnx" | /tools/busybox sha256sum -c -`,
   ].join(' && ');
   const small = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
+  const shadow = shadowParts(props.model, small);
 
   return Deployment({
     metadata: {
@@ -132,6 +136,7 @@ export function inferenceDeployment(props: InferenceProps, meta: ReturnType<type
                 { name: 'metadata', mountPath: '/metadata', readOnly: true },
               ],
             },
+            ...shadow.initContainers,
           ],
           containers: [
             {
@@ -187,6 +192,7 @@ export function inferenceDeployment(props: InferenceProps, meta: ReturnType<type
                 // Drain in-flight requests well inside the grace period left after preStop.
                 { name: 'SHUTDOWN_TIMEOUT_MS', value: String((GRACE_SECONDS - PRESTOP_SECONDS - 5) * 1000) },
                 { name: 'DATA_DIR', value: '/tmp/data' },
+                ...shadow.env,
               ],
               resources: inference.resources,
               securityContext: RESTRICTED_CONTAINER,
@@ -215,6 +221,7 @@ export function inferenceDeployment(props: InferenceProps, meta: ReturnType<type
               volumeMounts: [
                 { name: 'model', mountPath: MODEL_DIR, readOnly: true },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...shadow.mounts,
               ],
             },
           ],
@@ -223,9 +230,57 @@ export function inferenceDeployment(props: InferenceProps, meta: ReturnType<type
             { name: 'model', emptyDir: { sizeLimit: '256Mi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
             { name: 'metadata', configMap: { name: modelMetadataConfigMapName(props.model.version) } },
+            ...shadow.volumes,
           ],
         },
       },
     },
   });
+}
+
+const SHADOW_DIR = '/shadow-model';
+
+/**
+ * The second modelcar step for `model.shadow`, and what the server needs of it. Unlike the
+ * served model's step it never fails the pod: a shadow that cannot be copied or verified leaves
+ * no file behind, the server then serves without it and reports it (titanic_shadow_ready 0,
+ * alert ShadowModelNotLoaded).
+ */
+function shadowParts(
+  model: InferenceProps['model'],
+  resources: { requests: Record<string, string>; limits: Record<string, string> },
+) {
+  const shadow = model.shadow;
+  if (!shadow) return { initContainers: [], env: [], mounts: [], volumes: [] };
+  const copy = [
+    `/tools/busybox cp /models/model.onnx ${SHADOW_DIR}/model.onnx`,
+    `/tools/busybox cp /metadata/model.json ${SHADOW_DIR}/model.json`,
+    `echo "${shadow.sha256}  ${SHADOW_DIR}/model.onnx" | /tools/busybox sha256sum -c -`,
+  ].join(' && ');
+  const orLeaveNothing = `(${copy}) || (/tools/busybox rm -f ${SHADOW_DIR}/model.onnx ${SHADOW_DIR}/model.json; echo "shadow model ${shadow.version} is unusable; the server serves without it")`;
+  return {
+    initContainers: [
+      {
+        name: 'shadow-modelcar',
+        image: imageRef(model.modelcarRepository, shadow.version, shadow.digest),
+        command: ['/tools/busybox', 'sh', '-c', orLeaveNothing],
+        securityContext: RESTRICTED_CONTAINER,
+        resources,
+        volumeMounts: [
+          { name: 'tools', mountPath: '/tools', readOnly: true },
+          { name: 'shadow-model', mountPath: SHADOW_DIR },
+          { name: 'shadow-metadata', mountPath: '/metadata', readOnly: true },
+        ],
+      },
+    ],
+    env: [
+      { name: 'SHADOW_MODEL_PATH', value: `${SHADOW_DIR}/model.onnx` },
+      { name: 'SHADOW_MODEL_SHA256', value: shadow.sha256 },
+    ],
+    mounts: [{ name: 'shadow-model', mountPath: SHADOW_DIR, readOnly: true }],
+    volumes: [
+      { name: 'shadow-model', emptyDir: { sizeLimit: '256Mi' } },
+      { name: 'shadow-metadata', configMap: { name: modelMetadataConfigMapName(shadow.version) } },
+    ],
+  };
 }

@@ -1,5 +1,6 @@
 import { REPO_BRANCH, REPO_SLUG } from '../constants.ts';
 import type { AlertedEnvironment, RuleContext } from './alert-rules/context.ts';
+import { liveQualityAlerts } from './alert-rules/live-quality.ts';
 import { modelAlerts } from './alert-rules/model.ts';
 import { platformAlerts } from './alert-rules/platform.ts';
 import { predictionLogAlerts } from './alert-rules/prediction-log.ts';
@@ -42,6 +43,7 @@ export function alertGroups(
     'titanic-inference': serviceAlerts(ctx),
     'titanic-prediction-log': predictionLogAlerts(ctx),
     'titanic-model': modelAlerts(ctx),
+    'titanic-live-quality': liveQualityAlerts(ctx),
     'titanic-platform': platformAlerts(ctx),
   };
 }

@@ -34,6 +34,8 @@ export interface PrometheusChartProps extends Placement {
   readonly modelVersion: string;
   /** From the pinned model's model.json: the baseline of the prediction-shift alert. */
   readonly trainingPositiveRate: number;
+  /** Live-Brier margin and label minimum (`liveQuality`). */
+  readonly liveQuality: Pick<Environment['liveQuality'], 'brierMargin' | 'minLabels'>;
   /**
    * Where Alertmanager sends rollback alerts (`monitoring.promoterWebhookUrl`).
    * @default the promoter Service in the environment's namespace
@@ -68,6 +70,7 @@ export class PrometheusChart extends Chart {
       namespace: ns,
       model: { version: props.modelVersion },
       monitoring,
+      liveQuality: props.liveQuality,
     };
     const rules = configYaml(alertRules(alerted, { trainingPositiveRate: props.trainingPositiveRate }));
     const amConfig = configYaml(

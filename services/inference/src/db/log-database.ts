@@ -5,7 +5,13 @@ import type { Logger } from '../telemetry/logger.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import type { EmbeddedDatabase } from './embedded.ts';
 import { migrate } from './migrate.ts';
-import type { PredictionLog } from './prediction-log.ts';
+
+/** What writes to the database once it is ready: the prediction log, the feedback. */
+export interface DatabaseWriter {
+  start(pool: pg.Pool): void;
+  /** The database cannot be opened: rows are counted as dropped until `start`. */
+  markUnavailable(): void;
+}
 
 /** The prediction log's database: PostgreSQL at DATABASE_URL, or the embedded one. */
 export interface LogDatabase {
@@ -42,7 +48,11 @@ async function retry<T>(
  * the start whatever the database does. Without DATABASE_URL, DATA_DIR is locked for this
  * process first (a second process on it is refused: that throws here, before serving).
  */
-export function openLogDatabase(config: Config, predictionLog: PredictionLog, logger: Logger): LogDatabase {
+export function openLogDatabase(
+  config: Config,
+  writers: readonly DatabaseWriter[],
+  logger: Logger,
+): LogDatabase {
   let stopped = false;
   let pool: pg.Pool | undefined;
   let embedded: EmbeddedDatabase | undefined;
@@ -58,7 +68,7 @@ export function openLogDatabase(config: Config, predictionLog: PredictionLog, lo
       },
       (err, n) => {
         // Serving goes on without the log; the rows are counted as dropped (`unavailable`).
-        if (n === 1) predictionLog.markUnavailable();
+        if (n === 1) for (const w of writers) w.markUnavailable();
         logger[n === 1 ? 'error' : 'debug'](
           { dataDir: resolve(config.dataDir), err: err.message, attempt: n },
           `the embedded database in DATA_DIR ${resolve(config.dataDir)} cannot be opened; serving without the prediction log (rows counted as dropped, reason "unavailable") and retrying. Fix: repair or remove that directory, or set DATABASE_URL`,
@@ -87,7 +97,7 @@ export function openLogDatabase(config: Config, predictionLog: PredictionLog, lo
       5000,
     );
     logger.info({ applied }, 'prediction log schema is up to date');
-    predictionLog.start(pool);
+    for (const w of writers) w.start(pool);
   })();
   ready.catch(() => undefined);
 

@@ -14,7 +14,7 @@ export interface LogRows {
 }
 
 const COLUMNS =
-  'request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms';
+  'request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms, shadow_model_version, shadow_probabilities';
 
 // COPY in text format: PostgreSQL parses each value once (the JSON text straight into jsonb),
 // which measured 2.6 times cheaper on the server than the INSERT below for the same rows; that
@@ -31,11 +31,17 @@ function copyText(value: string): string {
 }
 
 /** Probabilities and labels as array element lists (`nil` for a non-finite probability). */
-function arrays(e: LogEntry, threshold: number, nil: string, yes: string, no: string): [string, string] {
+function arrays(
+  probabilities: Float32Array,
+  threshold: number,
+  nil: string,
+  yes: string,
+  no: string,
+): [string, string] {
   let p = '';
   let l = '';
-  for (let j = 0; j < e.probabilities.length; j++) {
-    const v = e.probabilities[j]!;
+  for (let j = 0; j < probabilities.length; j++) {
+    const v = probabilities[j]!;
     const sep = j === 0 ? '' : ',';
     p += sep + (Number.isFinite(v) ? v : nil);
     l += sep + (v >= threshold ? yes : no);
@@ -47,11 +53,13 @@ function arrays(e: LogEntry, threshold: number, nil: string, yes: string, no: st
  * How rows are encoded when queued and written when flushed: COPY text for PostgreSQL, JSON
  * objects for the prepared INSERT. Encoding happens once, at enqueue time.
  */
-export interface RowFormat {
+export interface RowFormat<E = LogEntry> {
   /** About the most bytes of rows one statement carries (at least one row). */
   readonly statementBytes: number;
+  /** The part of an entry's size that decides whether it fits the queue (a log row's input). */
+  size(entry: E): number;
   /** The entry as one row (with its terminator), in parts: before the input, the input, after it. */
-  encode(entry: LogEntry): [string, string, string];
+  encode(entry: E): [string, string, string];
   /** The request id of an encoded row (for the warning about a rejected row). */
   requestId(row: Buffer): string;
   /** Starts a statement that stores the rows sent into it when it finishes. */
@@ -76,17 +84,23 @@ const COPY_STATEMENT_BYTES = 4 * 1024 * 1024;
 /** PGlite runs inside this process: a statement blocks the event loop while it executes. */
 const INSERT_STATEMENT_BYTES = 512 * 1024;
 
+const inputSize = (e: LogEntry) => e.input.length;
+
 export function copyFormat(o: LogRows): RowFormat {
   const fixed = `\t${copyText(o.environment)}\t${copyText(o.modelVersion)}\t${copyText(o.imageVersion)}\t`;
   const isoTime = isoTimeFormatter();
   return {
     statementBytes: COPY_STATEMENT_BYTES,
+    size: inputSize,
     encode(e) {
-      const [p, l] = arrays(e, o.threshold, 'NULL', 't', 'f');
+      const [p, l] = arrays(e.probabilities, o.threshold, 'NULL', 't', 'f');
+      const shadow = e.shadow
+        ? `${copyText(e.shadow.version)}\t{${arrays(e.shadow.probabilities, o.threshold, 'NULL', 't', 'f')[0]}}`
+        : '\\N\t\\N';
       return [
         `${copyText(e.requestId)}\t${isoTime(e.at)}${fixed}${e.api}\t${e.passengers}\t`,
         copyText(e.input),
-        `\t{${p}}\t{${l}}\t${e.latencyMs}\n`,
+        `\t{${p}}\t{${l}}\t${e.latencyMs}\t${shadow}\n`,
       ];
     },
     requestId(row) {
@@ -140,45 +154,53 @@ async function openCopy(pool: pg.Pool): Promise<RowStream> {
 // one JSON document assembled from the already-serialised inputs (no per-value escaping) and
 // json_to_recordset turns it back into rows on the server.
 const INSERT = `INSERT INTO prediction_log (${COLUMNS})
-SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms
-FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real)`;
+SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms, sv, sp
+FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real, sv text, sp real[])`;
 
 export function insertFormat(o: LogRows): RowFormat {
   return {
     statementBytes: INSERT_STATEMENT_BYTES,
+    size: inputSize,
     encode(e) {
-      const [p, l] = arrays(e, o.threshold, 'null', 'true', 'false');
+      const [p, l] = arrays(e.probabilities, o.threshold, 'null', 'true', 'false');
+      const shadow = e.shadow
+        ? `,"sv":${JSON.stringify(e.shadow.version)},"sp":[${arrays(e.shadow.probabilities, o.threshold, 'null', 'true', 'false')[0]}]`
+        : '';
       return [
         `{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":`,
         e.input,
-        `,"p":[${p}],"l":[${l}],"ms":${e.latencyMs}},`,
+        `,"p":[${p}],"l":[${l}],"ms":${e.latencyMs}${shadow}},`,
       ];
     },
     requestId(row) {
       return (JSON.parse(row.toString('utf8', 0, row.length - 1)) as { r: string }).r;
     },
-    // PGlite executes in this process: the rows are collected and run as one statement at the end.
-    async open(pool) {
-      const rows: Buffer[] = [];
-      return {
-        async send(more) {
-          rows.push(...more);
-        },
-        async finish() {
-          const json = Buffer.concat(rows);
-          // Rows end in a comma: the last one becomes the closing bracket.
-          json[json.length - 1] = 0x5d;
-          // Unnamed: PGlite keeps prepared statements in one session shared by every socket
-          // connection, so a named one outlives the connection that prepared it and the next
-          // connection's PREPARE fails ("prepared statement already exists").
-          await pool.query(INSERT, [
-            o.environment,
-            o.modelVersion,
-            o.imageVersion,
-            `[${json.toString('utf8')}`,
-          ]);
-        },
-      };
+    open: (pool) => openJsonRows(pool, INSERT, [o.environment, o.modelVersion, o.imageVersion]),
+  };
+}
+
+/**
+ * A statement whose last parameter is the JSON array of the rows sent (each ending in a comma),
+ * run once they are all collected: PGlite executes in this process, and small logs need no COPY.
+ */
+export async function openJsonRows(
+  pool: pg.Pool,
+  sql: string,
+  params: readonly unknown[],
+): Promise<RowStream> {
+  const rows: Buffer[] = [];
+  return {
+    async send(more) {
+      rows.push(...more);
+    },
+    async finish() {
+      const json = Buffer.concat(rows);
+      // Rows end in a comma: the last one becomes the closing bracket.
+      json[json.length - 1] = 0x5d;
+      // Unnamed: PGlite keeps prepared statements in one session shared by every socket
+      // connection, so a named one outlives the connection that prepared it and the next
+      // connection's PREPARE fails ("prepared statement already exists").
+      await pool.query(sql, [...params, `[${json.toString('utf8')}`]);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type client from 'prom-client';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { copyFormat, insertFormat, type RowFormat } from './log-writers.ts';
@@ -14,6 +15,16 @@ export interface LogEntry {
   readonly input: string;
   readonly probabilities: Float32Array;
   readonly latencyMs: number;
+  /** The shadow model's probabilities for the same rows, when a shadow is loaded. */
+  readonly shadow?: { readonly version: string; readonly probabilities: Float32Array } | undefined;
+}
+
+/** The counters one queued log reports through (written + dropped = received). */
+export interface LogCounters {
+  readonly written: client.Counter;
+  readonly dropped: client.Counter<'reason'>;
+  readonly flushErrors: client.Counter;
+  readonly depth: client.Gauge;
 }
 
 export interface PredictionLogOptions {
@@ -30,6 +41,8 @@ export interface PredictionLogOptions {
   readonly flushMs: number;
   /** COPY (PostgreSQL); false: INSERT … json_to_recordset (PGlite's socket has no COPY FROM STDIN). */
   readonly copy: boolean;
+  /** What the log holds, for its warnings (default "prediction log"). */
+  readonly what?: string;
 }
 
 export type DropReason = 'queue_full' | 'shutdown' | 'rejected' | 'unavailable';
@@ -56,9 +69,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * (retrying with backoff) and counts what does not; on shutdown it flushes until a deadline and
  * counts the rest. Written + dropped always equals enqueued.
  */
-export class PredictionLog {
+export class PredictionLog<E = LogEntry> {
   readonly #o: PredictionLogOptions;
-  readonly #format: RowFormat;
+  readonly #format: RowFormat<E>;
+  readonly #c: LogCounters;
+  readonly #what: string;
   readonly #queue = new RowQueue();
   #pool: pg.Pool | undefined;
   #unavailable = false;
@@ -69,9 +84,18 @@ export class PredictionLog {
   #backoff = 0;
   #lastWarning = 0;
 
-  constructor(options: PredictionLogOptions) {
+  /** The prediction log by default; another format and counters make another queued log. */
+  constructor(options: PredictionLogOptions, format?: RowFormat<E>, counters?: LogCounters) {
     this.#o = options;
-    this.#format = (options.copy ? copyFormat : insertFormat)(options);
+    this.#format = format ?? ((options.copy ? copyFormat : insertFormat)(options) as unknown as RowFormat<E>);
+    const m = options.metrics;
+    this.#c = counters ?? {
+      written: m.logWritten,
+      dropped: m.logDropped,
+      flushErrors: m.logFlushErrors,
+      depth: m.logQueueDepth,
+    };
+    this.#what = options.what ?? 'prediction log';
   }
 
   get depth(): number {
@@ -113,9 +137,9 @@ export class PredictionLog {
    * Queues the entry's row, or counts it as dropped; false when dropped. With `dropIfFull`
    * false a row that does not fit is neither kept nor counted (the caller refuses the request).
    */
-  enqueue(entry: LogEntry, dropIfFull = true): boolean {
+  enqueue(entry: E, dropIfFull = true): boolean {
     // The input dominates a row's size: checked before encoding so a full queue costs nothing.
-    if (!this.accepts(entry.input.length)) {
+    if (!this.accepts(this.#format.size(entry))) {
       if (dropIfFull)
         this.#drop(this.#closed ? 'shutdown' : this.#unavailable ? 'unavailable' : 'queue_full', 1);
       return false;
@@ -143,11 +167,11 @@ export class PredictionLog {
     await Promise.race([flushAll(), sleep(timeoutMs)]);
     const left = this.#queue.clear();
     if (left > 0) this.#drop('shutdown', left);
-    this.#o.metrics.logQueueDepth.set(0);
+    this.#c.depth.set(0);
   }
 
   #drop(reason: DropReason, rows: number): void {
-    this.#o.metrics.logDropped.inc({ reason }, rows);
+    this.#c.dropped.inc({ reason }, rows);
   }
 
   /**
@@ -192,10 +216,10 @@ export class PredictionLog {
       }
       await statement.finish();
       this.#remove(rows);
-      this.#o.metrics.logWritten.inc(rows);
+      this.#c.written.inc(rows);
       this.#backoff = 0;
     } catch (err) {
-      this.#o.metrics.logFlushErrors.inc();
+      this.#c.flushErrors.inc();
       if (isPermanent(err) && rows > 0) {
         // One bad row must not hold back the others: write them one by one, drop only the culprits.
         await this.#writeOneByOne(rows);
@@ -213,7 +237,7 @@ export class PredictionLog {
         const statement = await this.#format.open(this.#pool!);
         await statement.send(row.buffers);
         await statement.finish();
-        this.#o.metrics.logWritten.inc();
+        this.#c.written.inc();
       } catch (err) {
         if (!isPermanent(err)) {
           this.#backOff();
@@ -223,7 +247,7 @@ export class PredictionLog {
         this.#drop('rejected', 1);
         this.#o.logger.warn(
           { requestId: this.#format.requestId(Buffer.concat(row.buffers)), err: (err as Error).message },
-          'prediction log row rejected',
+          `${this.#what} row rejected`,
         );
       }
       this.#remove(1);
@@ -240,7 +264,7 @@ export class PredictionLog {
 
   #remove(count: number): void {
     this.#queue.shift(count);
-    this.#o.metrics.logQueueDepth.set(this.#queue.rows);
+    this.#c.depth.set(this.#queue.rows);
   }
 
   #warn(err: unknown, rows: number): void {
@@ -254,7 +278,7 @@ export class PredictionLog {
         rows,
         queued: this.#queue.rows,
       },
-      'prediction log write failed; rows stay queued and are retried',
+      `${this.#what} write failed; rows stay queued and are retried`,
     );
   }
 }

@@ -3,7 +3,9 @@ import Koa from 'koa';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { App, RequestState } from './context.ts';
 import type { AppDeps } from './deps.ts';
+import { registerFeedbackV1 } from './feedback-v1.ts';
 import { guard } from './guard.ts';
+import { registerLiveV1 } from './live-v1.ts';
 import { observe, PAGE_HEADERS } from './observe.ts';
 import { registerOipV2 } from './oip-v2.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -24,6 +26,8 @@ export function createApp(deps: AppDeps): App {
   const protect = guard(config);
   const predictV1 = registerPredictV1(router, deps, protect);
   registerOipV2(router, deps, protect);
+  registerFeedbackV1(router, deps.feedback, protect);
+  registerLiveV1(router, { served: predictor.model.metadata, shadow: deps.shadow, live: deps.feedback.live });
 
   const openapi = JSON.stringify(
     buildOpenApi({ version: packageJson.version, modelVersion: predictor.version }),

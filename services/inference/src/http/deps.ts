@@ -1,6 +1,8 @@
 import type { Config } from '../config.ts';
 import type { PredictionLog } from '../db/prediction-log.ts';
+import type { Feedback } from '../feedback/feedback.ts';
 import type { Predictor } from '../model/predictor.ts';
+import type { Shadow } from '../model/shadow.ts';
 import type { DriftWindow } from '../telemetry/drift-window.ts';
 import type { AccessLog, Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -11,7 +13,11 @@ import type { LogPolicy } from './log-policy.ts';
 export interface AppDeps {
   readonly config: Config;
   readonly predictor: Predictor;
+  /** The shadow model, when one is configured and loaded. */
+  readonly shadow: Shadow | undefined;
   readonly predictionLog: PredictionLog;
+  /** Ground truth: POST /v1/feedback. */
+  readonly feedback: Feedback;
   /** The log's overflow policy, applied by the prediction routes. */
   readonly policy: LogPolicy;
   /** /metrics on the API port; undefined when it is served on its own port. */

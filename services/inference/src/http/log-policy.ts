@@ -1,4 +1,5 @@
 import type { LogEntry, PredictionLog } from '../db/prediction-log.ts';
+import type { RecentPredictions } from '../feedback/recent-predictions.ts';
 import type { RequestContext } from './context.ts';
 import { type Rejection, refuse } from './refuse.ts';
 
@@ -18,6 +19,8 @@ export class LogPolicy {
   constructor(
     readonly log: PredictionLog,
     readonly overflow: 'drop' | 'reject',
+    /** Where served predictions are remembered for feedback, with the served model's version. */
+    readonly recent?: { readonly memory: RecentPredictions; readonly modelVersion: string },
   ) {}
 
   /** Before predicting: false (503 written) when the row of an input this long would not be kept. */
@@ -29,8 +32,11 @@ export class LogPolicy {
 
   /** After predicting, before answering: false (503 written) when the row was not kept under `reject`. */
   record(ctx: RequestContext, entry: LogEntry): boolean {
-    if (this.log.enqueue(entry, this.overflow === 'drop') || this.overflow === 'drop') return true;
-    refuse(ctx, LOG_FULL);
-    return false;
+    if (!this.log.enqueue(entry, this.overflow === 'drop') && this.overflow === 'reject') {
+      refuse(ctx, LOG_FULL);
+      return false;
+    }
+    this.recent?.memory.add(entry.requestId, this.recent.modelVersion, entry.probabilities, entry.shadow);
+    return true;
   }
 }

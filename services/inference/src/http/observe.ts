@@ -6,7 +6,7 @@ import type { AppMiddleware } from './context.ts';
 import { refuse } from './refuse.ts';
 
 /** Accepted client request ids: short, printable, no separators that could forge log lines. */
-const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+export const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 /** Every response: what a JSON API needs (OWASP REST guidance); HSTS belongs to the TLS ingress. */
 const API_HEADERS: [string, string][] = [

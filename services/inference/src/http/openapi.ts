@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import * as f from './feedback-schemas.ts';
 import * as s from './schemas.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
@@ -43,6 +44,58 @@ export function buildOpenApi(options: { version: string; modelVersion: string })
       200: { description: 'Prediction(s)', content: json(z.union([s.singleResponse, s.batchResponse])) },
       ...errors,
     },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/feedback',
+    summary: 'Report what became of predicted passengers (ground truth)',
+    description:
+      'One label, or `{"feedback": [...]}` with up to 1,000. `requestId` is the one a prediction answered; `index` is the passenger\'s position in that request (leave it out for one passenger). Idempotent: the same label again changes nothing; a different one is refused (409). A batch is stored whole or not at all.',
+    security,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.union([f.feedbackItem, f.feedbackBatch]),
+            examples: {
+              single: {
+                summary: 'One passenger',
+                value: { requestId: '3f2a9c1e-8d4b-4e7a-9f10-2b6c5d7e8a90', survived: true },
+              },
+              batch: {
+                summary: 'Passengers of a batch request',
+                value: {
+                  feedback: [
+                    { requestId: 'batch-7', index: 0, survived: false },
+                    { requestId: 'batch-7', index: 1, survived: true },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Labels recorded (or already known)', content: json(f.feedbackResponse) },
+      ...errors,
+      404: { description: 'No prediction with that request id', content: json(s.apiError) },
+      409: {
+        description: 'A different label was already given for that passenger',
+        content: json(s.apiError),
+      },
+      503: {
+        description: 'The prediction log cannot be read now to find an older request',
+        content: json(s.apiError),
+      },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/live',
+    summary: 'Live quality of the served model and the shadow on labelled predictions (this replica)',
+    responses: { 200: { description: 'Live and cross-validated figures', content: json(f.liveResponse) } },
   });
   registry.registerPath({
     method: 'get',

@@ -11,7 +11,7 @@ import { Batcher } from './batcher.ts';
 import type { LoadedModel } from './load.ts';
 
 /** Passengers the self-test predicts before the server reports ready. */
-const SELF_TEST: Passenger[] = [
+export const SELF_TEST: Passenger[] = [
   { pclass: 1, sex: 'female', age: 38, sibsp: 1, parch: 0, fare: 71.28, embarked: 'C' },
   { pclass: 3, sex: 'male', age: null, sibsp: 0, parch: 0, fare: null, embarked: null },
 ];
@@ -20,6 +20,13 @@ const SELF_TEST: Passenger[] = [
  * Encoding, batched inference and the per-prediction bookkeeping (metrics, drift window) for
  * both APIs. Everything about the model comes from its files.
  */
+/** Throws unless every self-test answer is a probability. */
+export function checkSelfTest(probabilities: Float32Array): void {
+  for (const p of probabilities)
+    if (!Number.isFinite(p) || p < 0 || p > 1)
+      throw new Error(`self-test prediction returned ${p}, expected a probability in [0, 1]`);
+}
+
 export class Predictor {
   readonly version: string;
   readonly threshold = DECISION_THRESHOLD;
@@ -67,10 +74,7 @@ export class Predictor {
 
   /** Fails unless the model answers sane probabilities for known passengers. */
   async selfTest(): Promise<void> {
-    const probabilities = await this.#batcher.predict(this.encode(SELF_TEST), SELF_TEST.length);
-    for (const p of probabilities)
-      if (!Number.isFinite(p) || p < 0 || p > 1)
-        throw new Error(`self-test prediction returned ${p}, expected a probability in [0, 1]`);
+    checkSelfTest(await this.#batcher.predict(this.encode(SELF_TEST), SELF_TEST.length));
   }
 
   drain(): Promise<void> {

@@ -4,6 +4,13 @@ import { BulkHistogram } from './bulk-histogram.ts';
 
 const SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000];
 
+interface LiveScoresLike {
+  readonly labelled: number;
+  readonly accuracy: number;
+  readonly brier: number;
+  readonly logLoss: number;
+}
+
 interface HttpChildren {
   readonly count: client.Counter.Internal;
   readonly duration: client.Histogram.Internal<'route' | 'method' | 'status'>;
@@ -105,6 +112,138 @@ export class Metrics {
     registers: [],
   });
 
+  readonly feedbackReceived = new client.Counter({
+    name: 'titanic_feedback_received_total',
+    help: 'Ground-truth labels accepted for storage (written + dropped = received)',
+    registers: [this.registry],
+  });
+  readonly feedbackWritten = new client.Counter({
+    name: 'titanic_feedback_written_total',
+    help: 'Ground-truth labels written to Postgres',
+    registers: [this.registry],
+  });
+  readonly feedbackDropped = new client.Counter({
+    name: 'titanic_feedback_dropped_total',
+    help: 'Ground-truth labels given up on, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly feedbackFlushErrors = new client.Counter({
+    name: 'titanic_feedback_flush_errors_total',
+    help: 'Failed attempts to write a batch of ground-truth labels',
+    registers: [this.registry],
+  });
+  readonly feedbackQueueDepth = new client.Gauge({
+    name: 'titanic_feedback_queue_depth',
+    help: 'Ground-truth labels waiting to be written to Postgres',
+    registers: [this.registry],
+  });
+  readonly feedbackLookupFailures = new client.Counter({
+    name: 'titanic_feedback_lookup_failures_total',
+    help: 'Feedback answered 503 because the prediction log could not be read to find its request',
+    registers: [this.registry],
+  });
+  readonly liveLabels = new client.Gauge({
+    name: 'titanic_live_labels',
+    help: 'Labelled predictions in the live window, by model version',
+    labelNames: ['model_version'] as const,
+    registers: [this.registry],
+  });
+  readonly liveAccuracy = new client.Gauge({
+    name: 'titanic_live_accuracy',
+    help: 'Accuracy of the labelled predictions in the live window, by model version',
+    labelNames: ['model_version'] as const,
+    registers: [this.registry],
+  });
+  readonly liveBrier = new client.Gauge({
+    name: 'titanic_live_brier',
+    help: 'Brier score of the labelled predictions in the live window, by model version',
+    labelNames: ['model_version'] as const,
+    registers: [this.registry],
+  });
+  readonly liveLogLoss = new client.Gauge({
+    name: 'titanic_live_log_loss',
+    help: 'Log loss of the labelled predictions in the live window, by model version',
+    labelNames: ['model_version'] as const,
+    registers: [this.registry],
+  });
+  readonly cardBrier = new client.Gauge({
+    name: 'titanic_model_card_brier',
+    help: 'Cross-validated Brier score from the model card (compare with titanic_live_brier)',
+    labelNames: ['model_version'] as const,
+    registers: [this.registry],
+  });
+  readonly cardAccuracy = new client.Gauge({
+    name: 'titanic_model_card_accuracy',
+    help: 'Cross-validated accuracy from the model card (compare with titanic_live_accuracy)',
+    labelNames: ['model_version'] as const,
+    registers: [this.registry],
+  });
+
+  readonly shadowInfo = new client.Gauge({
+    name: 'titanic_shadow_info',
+    help: 'The shadow model scoring beside the served one (value is always 1)',
+    labelNames: ['version', 'sha256'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowConfigured = new client.Gauge({
+    name: 'titanic_shadow_configured',
+    help: '1 when a shadow model is configured (SHADOW_MODEL_PATH)',
+    registers: [this.registry],
+  });
+  readonly shadowReady = new client.Gauge({
+    name: 'titanic_shadow_ready',
+    help: '1 when the configured shadow model loaded and passed its self-test',
+    registers: [this.registry],
+  });
+  readonly shadowLoadFailures = new client.Counter({
+    name: 'titanic_shadow_load_failures_total',
+    help: 'Shadow models that could not be loaded (the served model is unaffected)',
+    registers: [this.registry],
+  });
+  readonly shadowErrors = new client.Counter({
+    name: 'titanic_shadow_errors_total',
+    help: 'Shadow runs that failed (the request was served without the shadow)',
+    labelNames: ['shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowPredictions = new client.Counter({
+    name: 'titanic_shadow_predictions_total',
+    help: 'Passengers scored by both the served model and the shadow',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowAgreements = new client.Counter({
+    name: 'titanic_shadow_agreements_total',
+    help: 'Shadowed passengers whose predicted label is the same from both models',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowAbsDiff = new client.Counter({
+    name: 'titanic_shadow_abs_diff_sum',
+    help: 'Sum of |shadow probability - served probability| over shadowed passengers',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowProbabilitySum = new client.Counter({
+    name: 'titanic_shadow_probability_sum',
+    help: 'Sum of predicted probabilities over shadowed passengers, by role (primary or shadow)',
+    labelNames: ['model_version', 'shadow_version', 'role'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowPsi = new client.Gauge({
+    name: 'titanic_shadow_psi',
+    help: "PSI of the shadow's probabilities against the served model's over the shadow window",
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+  readonly shadowWindowAgreement = new client.Gauge({
+    name: 'titanic_shadow_window_agreement',
+    help: 'Label agreement rate of shadow and served model over the shadow window',
+    labelNames: ['model_version', 'shadow_version'] as const,
+    registers: [this.registry],
+  });
+
   readonly #http = new Map<string, HttpChildren>();
 
   constructor() {
@@ -117,6 +256,39 @@ export class Metrics {
     this.logWritten.inc(0);
     this.logFlushErrors.inc(0);
     for (const reason of DROP_REASONS) this.logDropped.inc({ reason }, 0);
+    this.feedbackReceived.inc(0);
+    this.feedbackWritten.inc(0);
+    this.feedbackFlushErrors.inc(0);
+    this.feedbackQueueDepth.set(0);
+    this.feedbackLookupFailures.inc(0);
+    this.shadowConfigured.set(0);
+    this.shadowReady.set(0);
+    this.shadowLoadFailures.inc(0);
+    for (const reason of DROP_REASONS) this.feedbackDropped.inc({ reason }, 0);
+  }
+
+  /** The shadow window's comparison gauges (at scrape time). */
+  setShadow(
+    model_version: string,
+    shadow_version: string,
+    stats: { agreement: number; psi: number } | undefined,
+  ): void {
+    if (!stats) return;
+    this.shadowPsi.set({ model_version, shadow_version }, stats.psi);
+    this.shadowWindowAgreement.set({ model_version, shadow_version }, stats.agreement);
+  }
+
+  /** The live-quality gauges from the window's current state (at scrape time). */
+  setLive(live: { versions(): string[]; scores(version: string): LiveScoresLike | undefined }): void {
+    for (const g of [this.liveLabels, this.liveAccuracy, this.liveBrier, this.liveLogLoss]) g.reset();
+    for (const model_version of live.versions()) {
+      const s = live.scores(model_version);
+      if (!s) continue;
+      this.liveLabels.set({ model_version }, s.labelled);
+      this.liveAccuracy.set({ model_version }, s.accuracy);
+      this.liveBrier.set({ model_version }, s.brier);
+      this.liveLogLoss.set({ model_version }, s.logLoss);
+    }
   }
 
   observeHttp(route: string, method: string, status: number, seconds: number): void {

@@ -69,3 +69,43 @@ describe('prediction log during a database outage', () => {
     await proxy.close();
   });
 });
+
+describe('feedback during a database outage', () => {
+  it('never fails a label it accepts; labels written + dropped = received', async () => {
+    const { proxy, server, close } = await serveThroughProxy(db.name, { PREDICTION_LOG_QUEUE_MAX: '100' });
+    try {
+      const total = 300;
+      const ids: string[] = [];
+      for (let i = 0; i < total; i++) {
+        const r = await postJson(`${server.url}/v1/predict`, PASSENGER, { 'x-request-id': `outage-${i}` });
+        ids.push(r.json.requestId);
+      }
+      proxy.cut();
+      const statuses = new Map<number, number>();
+      for (const [i, requestId] of ids.entries()) {
+        const r = await postJson(`${server.url}/v1/feedback`, { requestId, survived: i % 3 === 0 });
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 200: total });
+      proxy.restore();
+
+      let text = '';
+      await waitFor(async () => {
+        text = await (await fetch(`${server.url}/metrics`)).text();
+        return sample(text, 'titanic_feedback_queue_depth') === 0;
+      }, 30_000);
+      const received = sample(text, 'titanic_feedback_received_total');
+      const written = sample(text, 'titanic_feedback_written_total');
+      const dropped = sample(text, 'titanic_feedback_dropped_total', 'reason="queue_full"');
+      expect(received).toBe(total);
+      expect(dropped).toBeGreaterThan(0);
+      expect(written).toBeGreaterThan(0);
+      expect(written + dropped).toBe(received);
+      // A label stored twice (its commit acknowledgement cut off) is one row: the write is idempotent.
+      const rows = Number((await db.pool.query('SELECT count(*) FROM prediction_feedback')).rows[0].count);
+      expect(rows).toBe(written);
+    } finally {
+      await close();
+    }
+  });
+});

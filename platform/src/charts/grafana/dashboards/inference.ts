@@ -47,6 +47,16 @@ function meanBatch(metric: string, legend: string, refId: string) {
   );
 }
 
+/** A live gauge over the pods, each weighted by the labels its window holds. */
+function liveWeighted(metric: string): string {
+  return `sum by (model_version) (${metric}${sel()} * titanic_live_labels${sel()}) / sum by (model_version) (titanic_live_labels${sel()})`;
+}
+
+/** A shadow counter per shadowed passenger over the interval. */
+function shadowRatio(counter: string): string {
+  return `sum by (shadow_version) (rate(${counter}${sel()}${RATE})) / sum by (shadow_version) (rate(titanic_shadow_predictions_total${sel()}${RATE}))`;
+}
+
 /** The inference service: traffic, errors, latency, model behaviour, drift, prediction log, process. */
 export function inferenceDashboard(): Dashboard {
   const dashboard = new DashboardBuilder('Titanic inference service')
@@ -175,6 +185,87 @@ export function inferenceDashboard(): Dashboard {
         .height(4)
         .span(6)
         .withTarget(series(`sum(titanic_model_ready${sel()})`, 'ready pods')),
+    )
+    .withRow(new RowBuilder('Ground truth and shadow'))
+    .withPanel(
+      timeseries(
+        'Live Brier score against the model card, per model version',
+        "Brier score of the labelled predictions in the pods' live windows (weighted by their label counts), " +
+          "and the cross-validated Brier score of the same version's model card. Lower is better.",
+        'none',
+      )
+        .min(0)
+        .withTarget(series(liveWeighted('titanic_live_brier'), 'live {{model_version}}', 'A'))
+        .withTarget(
+          series(`max by (model_version) (titanic_model_card_brier${sel()})`, 'card {{model_version}}', 'B'),
+        ),
+    )
+    .withPanel(
+      timeseries(
+        'Live accuracy against the model card, per model version',
+        "Share of labelled predictions that were right, and the model card's cross-validated accuracy.",
+        'percentunit',
+      )
+        .min(0)
+        .max(1)
+        .withTarget(series(liveWeighted('titanic_live_accuracy'), 'live {{model_version}}', 'A'))
+        .withTarget(
+          series(
+            `max by (model_version) (titanic_model_card_accuracy${sel()})`,
+            'card {{model_version}}',
+            'B',
+          ),
+        ),
+    )
+    .withPanel(
+      timeseries(
+        'Labels: in the live window, received, written and dropped per second',
+        'POST /v1/feedback. Labels queue while the database is away, like prediction log rows.',
+        'short',
+      )
+        .withTarget(
+          series(`sum by (model_version) (titanic_live_labels${sel()})`, 'in window {{model_version}}', 'A'),
+        )
+        .withTarget(series(`sum(rate(titanic_feedback_received_total${sel()}${RATE}))`, 'received/s', 'B'))
+        .withTarget(series(`sum(rate(titanic_feedback_written_total${sel()}${RATE}))`, 'written/s', 'C'))
+        .withTarget(
+          series(
+            `sum by (reason) (rate(titanic_feedback_dropped_total${sel()}${RATE}))`,
+            'dropped/s ({{reason}})',
+            'D',
+          ),
+        ),
+    )
+    .withPanel(
+      timeseries(
+        'Shadow against the served model: label agreement and mean |Δp|',
+        'Over the passengers both scored in the interval. The promoter gates a shadow promotion on these.',
+        'percentunit',
+      )
+        .min(0)
+        .max(1)
+        .withTarget(
+          series(shadowRatio('titanic_shadow_agreements_total'), 'agreement {{shadow_version}}', 'A'),
+        )
+        .withTarget(series(shadowRatio('titanic_shadow_abs_diff_sum'), 'mean |Δp| {{shadow_version}}', 'B')),
+    )
+    .withPanel(
+      timeseries(
+        'Shadow: mean probability of each model and PSI of the shadow against the served model',
+        "PSI over the pods' shadow windows: below 0.1 the two models score the traffic alike.",
+        'none',
+      )
+        .min(0)
+        .withTarget(
+          series(
+            `sum by (shadow_version, role) (rate(titanic_shadow_probability_sum${sel()}${RATE})) / on (shadow_version) group_left sum by (shadow_version) (rate(titanic_shadow_predictions_total${sel()}${RATE}))`,
+            'mean p {{role}} ({{shadow_version}})',
+            'A',
+          ),
+        )
+        .withTarget(
+          series(`max by (shadow_version) (titanic_shadow_psi${sel()})`, 'PSI {{shadow_version}}', 'B'),
+        ),
     )
     .withRow(new RowBuilder('Prediction log'))
     .withPanel(

@@ -8,6 +8,8 @@ export interface AlertedEnvironment {
   readonly model: { readonly version: string };
   /** Thresholds and durations (`monitoring.alerts`). */
   readonly monitoring: { readonly alerts: Environment['monitoring']['alerts'] };
+  /** Live-Brier margin and label minimum (`liveQuality`). */
+  readonly liveQuality: Pick<Environment['liveQuality'], 'brierMargin' | 'minLabels'>;
 }
 
 /** What the alert groups need to know about one environment. */

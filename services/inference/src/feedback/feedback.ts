@@ -1,0 +1,174 @@
+import type pg from 'pg';
+import type { PredictionLog } from '../db/prediction-log.ts';
+import { ApiError, type ErrorIssue, invalidRequest } from '../errors.ts';
+import type { FeedbackEntry } from './feedback-log.ts';
+import type { LiveWindow } from './live-window.ts';
+import { labelCode, NO_LABEL, type RecentPrediction, type RecentPredictions } from './recent-predictions.ts';
+
+export interface FeedbackItem {
+  readonly requestId: string;
+  readonly index?: number | undefined;
+  readonly survived: boolean;
+}
+
+export interface FeedbackResult {
+  /** Labels new to the service (queued for the database and scored). */
+  readonly recorded: number;
+  /** Labels it already had, with the same outcome: nothing changes. */
+  readonly unchanged: number;
+}
+
+const UNAVAILABLE = new ApiError(
+  503,
+  'feedback_unavailable',
+  'the prediction log cannot be read now to find that request; retry after 1 s',
+  [],
+  { 'Retry-After': '1' },
+);
+
+/** real[] as PostgreSQL returns it through pg: numbers (or strings in older parsers). */
+const floats = (values: readonly (number | string | null)[]) =>
+  Float32Array.from(values, (v) => (v === null ? Number.NaN : Number(v)));
+
+/**
+ * Ground truth for answered predictions. A label names a request id and a passenger index; it
+ * is checked against the request (memory first, then the prediction log), scored against the
+ * served model's and the shadow's probabilities, and queued for the database like a prediction
+ * log row. A batch is all or nothing: any bad, unknown or conflicting label refuses it whole.
+ */
+export class Feedback {
+  #pool: pg.Pool | undefined;
+
+  constructor(
+    readonly recent: RecentPredictions,
+    readonly live: LiveWindow,
+    readonly log: PredictionLog<FeedbackEntry>,
+    /** Counted for every label accepted for storage: written + dropped = received. */
+    readonly received: { inc(n?: number): void },
+    readonly lookupFailures: { inc(n?: number): void },
+  ) {}
+
+  /** The database is ready: labels are written, and older requests are looked up there. */
+  start(pool: pg.Pool): void {
+    this.#pool = pool;
+    this.log.start(pool);
+  }
+
+  markUnavailable(): void {
+    this.log.markUnavailable();
+  }
+
+  async record(items: readonly FeedbackItem[], prefix: string): Promise<FeedbackResult> {
+    const found = new Map<string, RecentPrediction | undefined>();
+    for (const item of items)
+      if (!found.has(item.requestId)) found.set(item.requestId, await this.#find(item.requestId));
+
+    const bad: ErrorIssue[] = [];
+    const unknown: ErrorIssue[] = [];
+    const conflicts: ErrorIssue[] = [];
+    // Labels of this batch, so a batch that contradicts itself is a conflict too.
+    const pending = new Map<string, number>();
+    const at = (i: number, field: string) => (prefix ? `${prefix}.${i}.${field}` : field);
+    items.forEach((item, i) => {
+      const prediction = found.get(item.requestId);
+      if (!prediction) {
+        unknown.push({
+          path: at(i, 'requestId'),
+          message: `no prediction with request id ${item.requestId}`,
+        });
+        return;
+      }
+      const passengers = prediction.labels.length;
+      if (item.index === undefined && passengers > 1) {
+        bad.push({
+          path: at(i, 'index'),
+          message: `request ${item.requestId} predicted ${passengers} passengers: say which (0 to ${passengers - 1})`,
+        });
+        return;
+      }
+      const index = item.index ?? 0;
+      if (index >= passengers) {
+        bad.push({
+          path: at(i, 'index'),
+          message: `request ${item.requestId} predicted ${passengers} passenger${passengers > 1 ? 's' : ''}: index must be below ${passengers}`,
+        });
+        return;
+      }
+      const key = `${item.requestId}\u0000${index}`;
+      const had = pending.get(key) ?? prediction.labels[index]!;
+      if (had !== NO_LABEL && had !== labelCode(item.survived))
+        conflicts.push({
+          path: at(i, 'survived'),
+          message: `passenger ${index} of request ${item.requestId} is already labelled survived=${had === labelCode(true)}`,
+        });
+      pending.set(key, labelCode(item.survived));
+    });
+    if (bad.length > 0) throw invalidRequest('some feedback does not fit its prediction', bad);
+    if (unknown.length > 0)
+      throw new ApiError(404, 'unknown_request', 'no prediction has that request id', unknown);
+    if (conflicts.length > 0)
+      throw new ApiError(409, 'conflicting_label', 'a different label was already given', conflicts);
+
+    let recorded = 0;
+    const now = Date.now();
+    for (const item of items) {
+      const prediction = found.get(item.requestId)!;
+      const index = item.index ?? 0;
+      if (prediction.labels[index] !== NO_LABEL) continue;
+      prediction.labels[index] = labelCode(item.survived);
+      recorded++;
+      this.live.add(prediction.modelVersion, prediction.probabilities[index]!, item.survived);
+      const shadow = prediction.shadow;
+      if (shadow) this.live.add(shadow.version, shadow.probabilities[index]!, item.survived);
+      this.received.inc();
+      this.log.enqueue({ requestId: item.requestId, index, survived: item.survived, at: now });
+    }
+    return { recorded, unchanged: items.length - recorded };
+  }
+
+  async #find(requestId: string): Promise<RecentPrediction | undefined> {
+    const recent = this.recent.get(requestId);
+    if (recent) return recent;
+    const pool = this.#pool;
+    if (!pool) {
+      this.lookupFailures.inc();
+      throw UNAVAILABLE;
+    }
+    try {
+      const log = await pool.query<{
+        model_version: string;
+        probabilities: (number | string | null)[];
+        shadow_model_version: string | null;
+        shadow_probabilities: (number | string | null)[] | null;
+      }>(
+        `SELECT model_version, probabilities, shadow_model_version, shadow_probabilities
+         FROM prediction_log WHERE request_id = $1 ORDER BY id DESC LIMIT 1`,
+        [requestId],
+      );
+      const row = log.rows[0];
+      if (!row) return undefined;
+      const labelled = await pool.query<{ position: number; survived: boolean }>(
+        'SELECT position, survived FROM prediction_feedback WHERE request_id = $1',
+        [requestId],
+      );
+      const probabilities = floats(row.probabilities);
+      const labels = new Uint8Array(probabilities.length);
+      for (const l of labelled.rows)
+        if (l.position < labels.length) labels[l.position] = labelCode(l.survived);
+      const prediction: RecentPrediction = {
+        modelVersion: row.model_version,
+        probabilities,
+        shadow:
+          row.shadow_model_version && row.shadow_probabilities
+            ? { version: row.shadow_model_version, probabilities: floats(row.shadow_probabilities) }
+            : undefined,
+        labels,
+      };
+      this.recent.put(requestId, prediction);
+      return prediction;
+    } catch {
+      this.lookupFailures.inc();
+      throw UNAVAILABLE;
+    }
+  }
+}

@@ -29,14 +29,22 @@ export async function paced(options: PacedOptions): Promise<PacedRun> {
   const { server, bodyFile, rps, connections, seconds, cpu } = options;
   const url = `${server.url}/v1/predict`;
   const period = (connections / rps) * 1000;
-  let delayMs = Math.max(0, period - 0.5);
-  for (let step = 0; step < 4; step++) {
+  // A noisy probe (a stall on a shared machine) must not send the pause to 0, which would turn
+  // the run into a saturation run: pauses stay within [10 %, 100 %] of the period, and the run
+  // uses the probed pause that came closest to the target.
+  const clamp = (ms: number) => Math.min(period, Math.max(0.1 * period, ms));
+  let delayMs = clamp(period - 0.5);
+  let best = { delayMs, error: Number.POSITIVE_INFINITY };
+  for (let step = 0; step < 5; step++) {
     const probe = await wrk({ url, bodyFile, connections, seconds: 2, cpu, delayMs });
-    if (Math.abs(probe.rps / rps - 1) <= 0.03) break;
+    const error = Math.abs(probe.rps / rps - 1);
+    if (error < best.error) best = { delayMs, error };
+    if (error <= 0.03 || !(probe.rps > 0)) break;
     // What each request cost beyond the pause, at this pause; the next pause leaves room for it.
     const overhead = (connections / probe.rps) * 1000 - delayMs;
-    delayMs = Math.max(0, period - overhead);
+    delayMs = clamp(period - overhead);
   }
+  delayMs = best.delayMs;
   const before = server.cpuSeconds();
   const result = await wrk({ url, bodyFile, connections, seconds, cpu, delayMs });
   const cpuUsPerRequest = ((server.cpuSeconds() - before) * 1e6) / Math.max(1, result.requests);

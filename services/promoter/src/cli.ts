@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../../environments/schema.ts';
-import { type Env, readConfig } from './config.ts';
+import { type Env, readConfig, registryConfig } from './config.ts';
 import type { PromoterContext } from './context.ts';
 import { PromoterError, redact, toPromoterError } from './errors.ts';
 import { createClient, Repository } from './github.ts';
 import { promote } from './promote.ts';
 import { RegistryClient } from './registry.ts';
+import { writeReleaseRecord } from './release-cli.ts';
 import { rollback } from './rollback.ts';
 import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
 import { serve } from './serve.ts';
@@ -19,6 +20,7 @@ const USAGE = `usage:
   promoter promote --env <dev|staging|prod> [--model <version>] [--image <tag>] [--from <env>] [--allow-regression "<reason>"] [--json]
   promoter rollback --env <env> [--to <commit>] [--reason "<why>"] [--hold] [--json]
   promoter status [--json]
+  promoter release-record --commit <sha> --pushed <name>=<repository>:<tag>@<digest>... [--out <dir>]
   promoter serve
 
 environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
@@ -81,6 +83,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         reason: { type: 'string' },
         hold: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        commit: { type: 'string' },
+        pushed: { type: 'string', multiple: true },
+        out: { type: 'string' },
       },
       strict: true,
     });
@@ -126,6 +131,17 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       case 'status': {
         const rows = await status(context(env));
         print(formatStatus(rows), rows);
+        return 0;
+      }
+      case 'release-record': {
+        const path = await writeReleaseRecord(
+          new RegistryClient(registryConfig(env)),
+          values.commit,
+          values.pushed ?? [],
+          values.out ?? '.',
+        );
+        print(`recorded ${path}`, { path });
+        output('record', path, env);
         return 0;
       }
       case 'serve': {

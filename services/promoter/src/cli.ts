@@ -9,6 +9,7 @@ import type { PromoterContext } from './context.ts';
 import { PromoterError, redact, toPromoterError } from './errors.ts';
 import { createClient, Repository } from './github.ts';
 import { promote } from './promote.ts';
+import { refreshPromotions } from './refresh.ts';
 import { RegistryClient } from './registry.ts';
 import { writeReleaseRecord } from './release-cli.ts';
 import { rollback } from './rollback.ts';
@@ -20,6 +21,7 @@ const USAGE = `usage:
   promoter promote --env <dev|staging|prod> [--model <version>] [--image <tag>] [--from <env>] [--allow-regression "<reason>"] [--json]
   promoter rollback --env <env> [--to <commit>] [--reason "<why>"] [--hold] [--json]
   promoter status [--json]
+  promoter refresh [--env <env>] [--json]
   promoter release-record --commit <sha> --pushed <name>=<repository>:<tag>@<digest>... [--out <dir>]
   promoter serve
 
@@ -131,6 +133,15 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       case 'status': {
         const rows = await status(context(env));
         print(formatStatus(rows), rows);
+        return 0;
+      }
+      case 'refresh': {
+        const results = await refreshPromotions(context(env), values.env ? envOption(values.env) : undefined);
+        print(
+          results.map((r) => `#${r.pull} ${r.env} ${r.status}: ${r.detail}`).join('\n') ||
+            'no open promotion pull requests',
+          results,
+        );
         return 0;
       }
       case 'release-record': {

@@ -72,13 +72,18 @@ export function parsePushed(arg: string): ReleasedArtifact {
       'e.g. --pushed inference=ghcr.io/titanic-ml/titanic-inference:0.1.0-0123456789ab@sha256:…',
     );
   const name = m[1]!.startsWith('modelcar') ? 'modelcar' : (m[1] as 'inference' | 'promoter');
-  return artifact.parse({
+  const parsed = artifact.safeParse({
     name,
     ...(m[2] ? { model: m[2] } : {}),
     repository: m[3],
     tag: m[4],
     digest: m[5],
   });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PromoterError(`--pushed ${arg}: ${issue.path.join('.')}: ${issue.message}`, 'usage');
+  }
+  return parsed.data;
 }
 
 /**

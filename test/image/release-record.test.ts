@@ -4,10 +4,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { main } from '@titanic/promoter/cli.ts';
+import { parseReleaseRecord, releasePath } from '@titanic/promoter/release-record.ts';
+import { OciRegistry } from '@titanic/promoter/test/support/oci-registry.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../services/promoter/src/cli.ts';
-import { parseReleaseRecord, releasePath } from '../../services/promoter/src/release-record.ts';
-import { OciRegistry } from '../../services/promoter/test/support/oci-registry.ts';
 import { modelcarImage } from './image-roots.ts';
 
 const run = promisify(execFile);

@@ -72,10 +72,7 @@ export async function startPinned(options: {
       return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
     },
     cpuSeconds() {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-      return (Number(fields[11]) + Number(fields[12])) / 100;
+      return cpuSecondsOf(child.pid!);
     },
     stop() {
       return new Promise((resolve) => {
@@ -85,4 +82,17 @@ export async function startPinned(options: {
       });
     },
   };
+}
+
+/** User + system CPU a process has used, from /proc (0 once it has exited). */
+export function cpuSecondsOf(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

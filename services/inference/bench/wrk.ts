@@ -11,6 +11,8 @@ export interface WrkResult {
   readonly rps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Only from paced runs (rate.lua prints it); NaN otherwise. */
+  readonly p999Ms: number;
   readonly non2xx: number;
   readonly socketErrors: number;
 }
@@ -60,6 +62,7 @@ export async function wrk(options: {
     rps: Number(grab(/Requests\/sec:\s+([\d.]+)/) ?? Number.NaN),
     p50Ms: ms(grab(/\s50%\s+(\S+)/) ?? 'NaNms'),
     p99Ms: ms(grab(/\s99%\s+(\S+)/) ?? 'NaNms'),
+    p999Ms: ((v) => (v === undefined ? Number.NaN : ms(v)))(grab(/p99\.9 latency: (\d+us)/)),
     non2xx: Number(grab(/Non-2xx or 3xx responses: (\d+)/) ?? 0),
     socketErrors: socket ? [...socket.matchAll(/\d+/g)].reduce((a, m) => a + Number(m[0]), 0) : 0,
   };

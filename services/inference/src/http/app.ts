@@ -1,6 +1,7 @@
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import packageJson from '../../package.json' with { type: 'json' };
+import type { App, RequestState } from './context.ts';
 import type { AppDeps } from './deps.ts';
 import { guard } from './guard.ts';
 import { observe, PAGE_HEADERS } from './observe.ts';
@@ -10,16 +11,16 @@ import { registerPredictV1 } from './predict-v1.ts';
 import { loadAssets } from './static-assets.ts';
 
 /** The Koa application: one outer middleware (ids, headers, errors, metrics, access log), then routes. */
-export function createApp(deps: AppDeps): Koa {
+export function createApp(deps: AppDeps): App {
   const { config, metrics, predictor, logger } = deps;
   // Only the entries the trusted proxies appended count: anything left of them is what the
   // client wrote into X-Forwarded-For itself.
-  const app = new Koa({ proxy: config.proxyHops > 0, maxIpsCount: config.proxyHops });
+  const app: App = new Koa<RequestState>({ proxy: config.proxyHops > 0, maxIpsCount: config.proxyHops });
   // Errors never escape `observe`; this only sees socket-level trouble after a response started.
   app.on('error', (err: Error) => logger.warn({ err: err.message }, 'response error'));
   app.silent = true;
 
-  const router = new Router();
+  const router = new Router<RequestState>();
   const protect = guard(config);
   const predictV1 = registerPredictV1(router, deps, protect);
   registerOipV2(router, deps, protect);
@@ -51,7 +52,7 @@ export function createApp(deps: AppDeps): Koa {
   // route for every other spelling, 405s and the Allow header).
   app.use((ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== '/v1/predict') return next();
-    (ctx as { _matchedRoute?: string })._matchedRoute = '/v1/predict';
+    ctx.state.route = '/v1/predict';
     return protect(ctx, () => predictV1(ctx, next));
   });
   app.use(router.routes());

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Context, Middleware } from 'koa';
+import type { AppMiddleware, RequestContext } from './context.ts';
 import { refuse } from './refuse.ts';
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
@@ -8,7 +8,7 @@ const digest = (key: string) => createHash('sha256').update(key).digest();
  * The presented key: `Authorization: Bearer <key>`, else `X-API-Key`. `wrong` names the scheme
  * of an Authorization header that is not Bearer (it does not hide a valid X-API-Key).
  */
-function presentedKey(ctx: Context): { key: string | undefined; wrong?: string } {
+function presentedKey(ctx: RequestContext): { key: string | undefined; wrong?: string } {
   const auth = ctx.get('authorization');
   const bearer = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
   if (bearer) return { key: bearer[1] };
@@ -72,7 +72,7 @@ export function guard(options: {
   apiKeys: readonly string[];
   rateLimitRps: number;
   rateLimitBurst: number;
-}): Middleware {
+}): AppMiddleware {
   const keys = options.apiKeys.map(digest);
   const buckets =
     options.rateLimitRps > 0 ? new TokenBuckets(options.rateLimitRps, options.rateLimitBurst) : undefined;

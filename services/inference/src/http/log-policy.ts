@@ -1,5 +1,5 @@
-import type { Context } from 'koa';
 import type { LogEntry, PredictionLog } from '../db/prediction-log.ts';
+import type { RequestContext } from './context.ts';
 import { type Rejection, refuse } from './refuse.ts';
 
 const LOG_FULL: Rejection = {
@@ -21,14 +21,14 @@ export class LogPolicy {
   ) {}
 
   /** Before predicting: false (503 written) when the row of an input this long would not be kept. */
-  admits(ctx: Context, inputLength: number): boolean {
+  admits(ctx: RequestContext, inputLength: number): boolean {
     if (this.overflow === 'drop' || this.log.accepts(inputLength)) return true;
     refuse(ctx, LOG_FULL);
     return false;
   }
 
   /** After predicting, before answering: false (503 written) when the row was not kept under `reject`. */
-  record(ctx: Context, entry: LogEntry): boolean {
+  record(ctx: RequestContext, entry: LogEntry): boolean {
     if (this.log.enqueue(entry, this.overflow === 'drop') || this.overflow === 'drop') return true;
     refuse(ctx, LOG_FULL);
     return false;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
 import { ApiError } from '../errors.ts';
 import type { AccessLog, Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { AppMiddleware } from './context.ts';
 import { refuse } from './refuse.ts';
 
 /** Accepted client request ids: short, printable, no separators that could forge log lines. */
@@ -53,7 +53,7 @@ function fromHttpError(err: unknown): ApiError | undefined {
  * headers, turns every failure into a JSON error (no stack traces out), then records metrics
  * and one access-log line (the logger's base fields carry the model version).
  */
-export function observe(deps: { metrics: Metrics; logger: Logger; access: AccessLog }): Middleware {
+export function observe(deps: { metrics: Metrics; logger: Logger; access: AccessLog }): AppMiddleware {
   const { metrics, logger, access } = deps;
   return async (ctx, next) => {
     const started = performance.now();
@@ -81,7 +81,8 @@ export function observe(deps: { metrics: Metrics; logger: Logger; access: Access
       refuse(ctx, error);
     }
     const ms = performance.now() - started;
-    const route = typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched';
+    const route =
+      ctx.state.route ?? (typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched');
     metrics.observeHttp(route, ctx.method, ctx.status, ms / 1000);
     const status = ctx.status;
     // A rate-limited flood is counted (http_requests_total{status="429"}), not logged line by line.

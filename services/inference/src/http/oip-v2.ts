@@ -1,7 +1,6 @@
-import type { Router } from '@koa/router';
-import type { Context, Middleware } from 'koa';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ApiError } from '../errors.ts';
+import type { AppMiddleware, AppRouter, RequestContext } from './context.ts';
 import type { AppDeps } from './deps.ts';
 import { readJson } from './read-json.ts';
 import { MAX_PASSENGERS, v2InferRequest } from './schemas.ts';
@@ -52,12 +51,12 @@ function tensorValues(name: string, data: readonly unknown[], rows: number, cols
  * Open Inference Protocol v2 (KServe / Triton REST): health, metadata and infer for the one
  * model this server holds. Errors are `{"error": "..."}` as the protocol specifies.
  */
-export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware): void {
+export function registerOipV2(router: AppRouter, deps: AppDeps, guard: AppMiddleware): void {
   const { predictor, policy, state } = deps;
   const { inputName, outputName } = predictor.model.metadata.onnx;
   const F = predictor.featureCount;
 
-  const requireModel = (ctx: Context) => {
+  const requireModel = (ctx: RequestContext) => {
     const { model, version } = ctx.params as { model: string; version?: string };
     if (model !== MODEL_NAME) throw new ApiError(404, 'not_found', `unknown model ${model.slice(0, 100)}`);
     if (version !== undefined && version !== predictor.version)
@@ -79,7 +78,7 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
     ctx.body = { ready: state.ready };
   });
 
-  const metadata = (ctx: Context) => {
+  const metadata = (ctx: RequestContext) => {
     requireModel(ctx);
     ctx.body = {
       name: MODEL_NAME,
@@ -90,12 +89,12 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
       parameters: { features: predictor.model.metadata.features },
     };
   };
-  const ready = (ctx: Context) => {
+  const ready = (ctx: RequestContext) => {
     requireModel(ctx);
     ctx.status = state.ready ? 200 : 503;
     ctx.body = { name: MODEL_NAME, ready: state.ready };
   };
-  const infer = async (ctx: Context) => {
+  const infer = async (ctx: RequestContext) => {
     requireModel(ctx);
     const at = Date.now();
     const body = await readJson(ctx);
@@ -123,13 +122,13 @@ export function registerOipV2(router: Router, deps: AppDeps, guard: Middleware):
     const rowsJson = new Array<string>(rows);
     for (let r = 0; r < rows; r++) rowsJson[r] = `[${features.subarray(r * F, (r + 1) * F).join(',')}]`;
     const kept = policy.record(ctx, {
-      requestId: ctx.state.requestId as string,
+      requestId: ctx.state.requestId,
       at,
       api: 'v2',
       passengers: rows,
       input: `[${rowsJson.join(',')}]`,
       probabilities,
-      latencyMs: performance.now() - (ctx.state.startedAt as number),
+      latencyMs: performance.now() - ctx.state.startedAt,
     });
     if (!kept) return;
     ctx.body = {

@@ -1,7 +1,6 @@
-import type { Router } from '@koa/router';
 import type { Passenger } from '@titanic/features';
-import type { Middleware } from 'koa';
 import { invalidRequest, issuesFromZod } from '../errors.ts';
+import type { AppMiddleware, AppRouter } from './context.ts';
 import type { AppDeps } from './deps.ts';
 import { isPlainPassenger, plainPassengers } from './passenger-check.ts';
 import { readJson } from './read-json.ts';
@@ -55,11 +54,11 @@ function endsWith(text: string, chars: string): boolean {
  * POST /v1/predict: named passenger fields in, survival probabilities out, in input order.
  * Returns the route's handler (after the guard) for the application's direct dispatch.
  */
-export function registerPredictV1(router: Router, deps: AppDeps, guard: Middleware): Middleware {
+export function registerPredictV1(router: AppRouter, deps: AppDeps, guard: AppMiddleware): AppMiddleware {
   const { predictor, policy } = deps;
   const model = { name: 'titanic', version: predictor.version } as const;
   const modelJson = JSON.stringify(model);
-  const handler: Middleware = async (ctx) => {
+  const handler: AppMiddleware = async (ctx) => {
     const at = Date.now();
     const body = await readJson(ctx);
     if (!body || !policy.admits(ctx, body.text.length)) return;
@@ -67,7 +66,7 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
     const n = passengers.length;
     ctx.state.passengers = n;
     const probabilities = await predictor.predict(predictor.encode(passengers), n, 'v1');
-    const requestId = ctx.state.requestId as string;
+    const { requestId } = ctx.state;
     const kept = policy.record(ctx, {
       requestId,
       at,
@@ -75,7 +74,7 @@ export function registerPredictV1(router: Router, deps: AppDeps, guard: Middlewa
       passengers: n,
       input: single ? `[${body.text}]` : passengersText(body.text, passengers),
       probabilities,
-      latencyMs: performance.now() - (ctx.state.startedAt as number),
+      latencyMs: performance.now() - ctx.state.startedAt,
     });
     if (!kept) return;
     const threshold = predictor.threshold;

@@ -1,5 +1,5 @@
-import type { Context } from 'koa';
 import { ApiError, invalidRequest } from '../errors.ts';
+import type { RequestContext } from './context.ts';
 import { type Rejection, refuse } from './refuse.ts';
 
 /** Request bodies above this are refused with 413 (10,000 passengers fit in about 0.8 MB). */
@@ -18,7 +18,7 @@ export interface JsonBody {
 }
 
 /** Why the headers alone refuse the body (415, 413), or undefined. */
-function refusal(ctx: Context): Rejection | undefined {
+function refusal(ctx: RequestContext): Rejection | undefined {
   const type = ctx.get('content-type');
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
     return {
@@ -45,7 +45,7 @@ function refusal(ctx: Context): Rejection | undefined {
  * the content type is JSON and the body is not encoded, 413 past the limit (checked on the
  * declared length first, then while streaming), 400 when it does not parse.
  */
-export async function readJson(ctx: Context): Promise<JsonBody | undefined> {
+export async function readJson(ctx: RequestContext): Promise<JsonBody | undefined> {
   const refused = refusal(ctx);
   if (refused) {
     refuse(ctx, refused);

@@ -1,5 +1,5 @@
-import type { Context } from 'koa';
 import type { ErrorIssue } from '../errors.ts';
+import type { RequestContext } from './context.ts';
 
 /** What a client is told about a refused request (ApiError has the same shape). */
 export interface Rejection {
@@ -16,7 +16,7 @@ export interface Rejection {
  * call this directly rather than throwing: an exception's stack capture cost more than the
  * prediction the refusal saves.
  */
-export function refuse(ctx: Context, r: Rejection): void {
+export function refuse(ctx: RequestContext, r: Rejection): void {
   ctx.status = r.status;
   if (r.headers) ctx.set(r.headers);
   ctx.body = ctx.path.startsWith('/v2')

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('npm run policy', () => {
-  it('passes a fresh render (dev's digest warnings only) and fails, conftest-style, on a violation', async () => {
+  it('passes a fresh render (digest warnings in dev only) and fails, conftest-style, on a violation', async () => {
     const clean = await policy();
     expect(clean.code).toBe(0);
     expect(clean.stdout).toMatch(/\d+ tests, \d+ passed, 4 warnings, 0 failures, 0 exceptions/);

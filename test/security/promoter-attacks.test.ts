@@ -75,6 +75,7 @@ const ATTACKS: Attack[] = [
         await expect(other.resolve('ghcr.io/titanic-ml/titanic-inference', '1.1.0')).rejects.toThrow(
           /collector\.example/,
         );
+        // dev is the one environment whose promotion asks the registry (later stages copy digests).
         const refused = await promote(
           k.h.ctx({
             registry: new RegistryClient({
@@ -83,7 +84,7 @@ const ATTACKS: Attack[] = [
               password: k.h.registry.password,
             }),
           }),
-          { env: 'prod' },
+          { env: 'dev', model: V.next },
         ).catch((e) => e);
         expect(refused).toBeInstanceOf(PromoterError);
         expect(seen, 'the thief received requests').toEqual([]);

@@ -62,7 +62,12 @@ describe('per-environment differences', () => {
       expect(d.spec.replicas).toBeUndefined();
       const [tools, modelcar] = d.spec.template.spec.initContainers;
       expect(tools.name).toBe('tools');
-      expect(modelcar.image).toBe('ghcr.io/titanic-ml/titanic-model:2026.01.01-1');
+      // staging and prod pull the modelcar by the digest their file pins; dev by tag.
+      expect(modelcar.image).toMatch(
+        env === 'dev'
+          ? /^ghcr\.io\/titanic-ml\/titanic-model:2026\.01\.01-1$/
+          : /^ghcr\.io\/titanic-ml\/titanic-model:2026\.01\.01-1@sha256:[0-9a-f]{64}$/,
+      );
       expect(modelcar.command.join(' ')).toContain(
         `echo "${'a'.repeat(64)}  /model/model.onnx" | /tools/busybox sha256sum -c -`,
       );

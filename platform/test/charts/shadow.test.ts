@@ -10,6 +10,7 @@ import { FIXTURE_ROOT, type Json, objectsOf } from './render.ts';
 
 const SERVED = '2026.01.01-1';
 const SHADOW = '2026.01.02-1';
+const SHADOW_DIGEST = `sha256:${'5'.repeat(64)}`;
 let root: string;
 let files: Record<string, string>;
 
@@ -27,7 +28,8 @@ beforeAll(async () => {
   const prodFile = join(root, 'environments/prod.yaml');
   const doc = parseDocument(readFileSync(prodFile, 'utf8'));
   const sha256 = String(doc.getIn(['model', 'sha256']));
-  doc.setIn(['model', 'shadow'], { version: SHADOW, sha256 });
+  // Staging and prod pull every first-party image by digest, the shadow's modelcar too.
+  doc.setIn(['model', 'shadow'], { version: SHADOW, sha256, digest: SHADOW_DIGEST });
   writeFileSync(prodFile, doc.toString());
   files = await synthEnvironments({ root });
   for (const [path, text] of Object.entries(files)) {
@@ -44,7 +46,7 @@ describe('model.shadow in the inference chart', () => {
     const objects = prodInference();
     const pod = objects.find((o) => o.kind === 'Deployment').spec.template.spec;
     const step = pod.initContainers.find((c: Json) => c.name === 'shadow-modelcar');
-    expect(step.image).toBe(`ghcr.io/titanic-ml/titanic-model:${SHADOW}`);
+    expect(step.image).toBe(`ghcr.io/titanic-ml/titanic-model:${SHADOW}@${SHADOW_DIGEST}`);
     const script: string = step.command[3];
     expect(script).toContain('sha256sum -c -');
     // The copy and check are one branch; the other leaves no file and succeeds.

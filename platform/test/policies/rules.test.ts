@@ -4,11 +4,14 @@ import { RULES } from '../../src/policies/rules/index.ts';
 import type { Manifest, PolicyContext } from '../../src/policies/types.ts';
 import { type Json, renderFixture } from '../charts/render.ts';
 
-const ctx = (digests = { image: false, model: false }): PolicyContext => ({
+type Digests = PolicyContext['folders'][string]['digests'];
+const NONE: Digests = { image: false, model: false, promoter: false };
+/** What the environment files record: the fixture pins every digest in staging and prod, none in dev. */
+const ctx = (digests: Digests = { image: true, model: true, promoter: true }, dev = NONE): PolicyContext => ({
   firstPartyPrefix: FIRST_PARTY_PREFIX,
   folders: {
-    argocd: { namespace: 'argocd', digests },
-    dev: { namespace: 'titanic-dev', env: 'dev', digests },
+    argocd: { namespace: 'argocd', digests: NONE },
+    dev: { namespace: 'titanic-dev', env: 'dev', digests: dev },
     staging: { namespace: 'titanic-staging', env: 'staging', digests },
     prod: { namespace: 'titanic-prod', env: 'prod', digests },
   },
@@ -121,28 +124,32 @@ describe('policies', () => {
     ]);
   });
 
-  it('TGP-006 first-party images pinned by digest in staging/prod once a digest exists', async () => {
-    const withDigest = ctx({ image: true, model: false });
-    expect(await violations('TGP-006', () => {}, withDigest)).toEqual([
+  it('TGP-006 staging and prod run first-party images only by digest; dev may run a tag with a warning', async () => {
+    const unpin = (all: Json[]) => {
+      for (const env of ['dev', 'staging', 'prod'])
+        server(all, env).image = server(all, env).image.split('@')[0];
+    };
+    const all = { image: true, model: true, promoter: true };
+    // The fixture's staging and prod pin every digest: nothing to report there. A digest an
+    // environment records but its pod does not use fails in dev as well.
+    expect(await violations('TGP-006', () => {}, ctx(all))).toEqual([]);
+    expect(await violations('TGP-006', unpin, ctx(all, { ...NONE, image: true }))).toEqual([
+      'dist/dev/inference.yaml - Deployment/inference - container "inference" image ghcr.io/titanic-ml/titanic-inference:0.1.0 is not pinned by digest although environments/dev.yaml records one',
       'dist/prod/inference.yaml - Deployment/inference - container "inference" image ghcr.io/titanic-ml/titanic-inference:0.1.0 is not pinned by digest although environments/prod.yaml records one',
       'dist/staging/inference.yaml - Deployment/inference - container "inference" image ghcr.io/titanic-ml/titanic-inference:0.1.0 is not pinned by digest although environments/staging.yaml records one',
     ]);
-    const pinned = await violations(
-      'TGP-006',
-      (all) => {
-        for (const env of ['staging', 'prod']) server(all, env).image += `@sha256:${'e'.repeat(64)}`;
-      },
-      withDigest,
-    );
-    expect(pinned).toEqual([]);
-    // Before the first release there is no digest: a warning, not a failure.
-    const warned = runPolicies(
+    // No digest recorded at all: an error in staging and prod, a warning in dev.
+    expect(await violations('TGP-006', unpin, ctx(NONE))).toEqual([
+      'dist/prod/inference.yaml - Deployment/inference - container "inference" image ghcr.io/titanic-ml/titanic-inference:0.1.0 runs by tag: environments/prod.yaml has no image.digest (prod runs only digests)',
+      'dist/staging/inference.yaml - Deployment/inference - container "inference" image ghcr.io/titanic-ml/titanic-inference:0.1.0 runs by tag: environments/staging.yaml has no image.digest (staging runs only digests)',
+    ]);
+    const dev = runPolicies(
       await manifests(),
-      ctx(),
+      ctx(NONE),
       RULES.filter((r) => r.id.startsWith('TGP-006')),
     );
-    // Staging and prod: server, modelcar, promoter and the credentials Job (promoter image).
-    expect(warned.map((r) => r.severity)).toEqual(Array(8).fill('warn'));
+    // dev: server, modelcar, promoter and the credentials Job (promoter image), all by tag.
+    expect(dev.map((r) => [r.file.split('/')[1], r.severity])).toEqual(Array(4).fill(['dev', 'warn']));
   });
 
   it('TGP-015 every image is ours or an upstream image pinned repository:tag@sha256', async () => {

@@ -4,14 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, UsageError, wantsHelp } from '@titanic/features/cli';
 import { ENVIRONMENTS } from '@titanic/platform/environments/schema.ts';
-import { type Env, readConfig } from './config.ts';
+import { type Env, readConfig, registryConfig } from './config.ts';
 import type { PromoterContext } from './context.ts';
 import { PromoterError, redact, toPromoterError } from './errors.ts';
 import { createClient, Repository } from './github.ts';
 import { PrometheusClient } from './prometheus.ts';
 import { promote } from './promote.ts';
 import { promoteShadow } from './promote-shadow.ts';
+import { refreshPromotions } from './refresh.ts';
 import { RegistryClient } from './registry.ts';
+import { writeReleaseRecord } from './release-cli.ts';
 import { rollback } from './rollback.ts';
 import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
 import { serve } from './serve.ts';
@@ -22,6 +24,8 @@ const USAGE = `usage:
   promoter promote --env <env> --as shadow --model <version> [--json]
   promoter rollback --env <env> [--to <commit>] [--reason "<why>"] [--hold] [--json]
   promoter status [--json]
+  promoter refresh [--env <env>] [--json]
+  promoter release-record --commit <sha> --pushed <name>=<repository>:<tag>@<digest>... [--out <dir>]
   promoter serve
 
 environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
@@ -90,6 +94,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         reason: { type: 'string' },
         hold: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        commit: { type: 'string' },
+        pushed: { type: 'string', multiple: true },
+        out: { type: 'string' },
       },
       strict: true,
     });
@@ -156,6 +163,26 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       case 'status': {
         const rows = await status(context(env));
         print(formatStatus(rows), rows);
+        return 0;
+      }
+      case 'refresh': {
+        const results = await refreshPromotions(context(env), values.env ? envOption(values.env) : undefined);
+        print(
+          results.map((r) => `#${r.pull} ${r.env} ${r.status}: ${r.detail}`).join('\n') ||
+            'no open promotion pull requests',
+          results,
+        );
+        return 0;
+      }
+      case 'release-record': {
+        const path = await writeReleaseRecord(
+          new RegistryClient(registryConfig(env)),
+          values.commit,
+          values.pushed ?? [],
+          values.out ?? '.',
+        );
+        print(`recorded ${path}`, { path });
+        output('record', path, env);
         return 0;
       }
       case 'serve': {

@@ -2,7 +2,6 @@ import type { ModelMetadata } from '@titanic/features';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { durationSeconds, type Evidence, formatDuration } from './evidence.ts';
 import type { ModelLookup } from './models.ts';
-import type { Resolution } from './registry.ts';
 import type { Verification } from './verification.ts';
 
 export type GateName = 'order' | 'model' | 'image' | 'holds' | 'shadow';
@@ -135,19 +134,6 @@ export function modelGate(i: ModelInput): GateResult {
     };
   }
   return { gate: 'model', ok: true, detail: `sha256 verified; ${i.verified.candidate.detail}; ${summary}` };
-}
-
-/** Both images exist in the registry and their digests were resolved for pinning. */
-export function imageGate(
-  server: { ref: string; res: Resolution },
-  modelcar: { ref: string; res: Resolution },
-): GateResult {
-  const failed = [server, modelcar]
-    .filter((x) => !x.res.found)
-    .map((x) => (x.res as { reason: string }).reason);
-  if (failed.length > 0) return { gate: 'image', ok: false, detail: failed.join('; ') };
-  const pin = (x: typeof server) => `${x.ref}@${(x.res as { digest: string }).digest}`;
-  return { gate: 'image', ok: true, detail: `pinned ${pin(server)} and ${pin(modelcar)}` };
 }
 
 /** A held model version or image tag is refused with the hold's reason. */

@@ -1,4 +1,5 @@
 import type { ModelMetadata } from '@titanic/features';
+import { type Bundle, bundleSection } from './bundle.ts';
 import type { GateResult } from './gates.ts';
 import type { ObjectChange } from './manifest-diff.ts';
 import { code } from './untrusted.ts';
@@ -69,6 +70,8 @@ export interface PromotionBodyInput {
   readonly candidate?: ModelMetadata;
   readonly running?: ModelMetadata;
   readonly gates: readonly GateResult[];
+  /** The pinned bundle and the source of each part. */
+  readonly bundle?: Bundle;
   readonly evidence?: string;
   readonly manifests: readonly ObjectChange[];
   /** Holds of the target that a commit since its last promotion deleted. */
@@ -86,6 +89,7 @@ export function promotionBody(i: PromotionBodyInput): string {
     `| inference image | \`${i.current.image}\`${short(i.current.imageDigest)} | \`${d.image}\`${short(d.imageDigest)} |`,
     `| model | \`${i.current.model}\`${short(i.current.modelDigest)} | \`${d.model}\`${short(d.modelDigest)} |`,
     '',
+    ...(i.bundle ? [bundleSection(i.bundle)] : []),
     '### Model metrics (cross-validated, mean)',
     '',
   ];

@@ -1,10 +1,11 @@
 import type { ModelMetadata } from '@titanic/features';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
+import { resolveBundle } from './bundle.ts';
 import { envPath, type PromoterContext, promotionSubject } from './context.ts';
 import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import { upstreamEvidence } from './evidence.ts';
-import { type GateResult, holdsGate, imageGate, modelGate, orderGate } from './gates.ts';
+import { type GateResult, holdsGate, modelGate, orderGate } from './gates.ts';
 import { holdsRemovedSince } from './holds.ts';
 import { summariseManifests } from './manifest-diff.ts';
 import { modelVersions, readModel } from './models.ts';
@@ -76,18 +77,19 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   const evidence = upstream ? await upstreamEvidence(repo, baseSha, upstream.name, model, image) : undefined;
   const candidate = await readModel(repo, baseSha, target.model.name, model, files);
   const running = await readModel(repo, baseSha, target.model.name, target.model.version);
-  const serverImage = {
-    ref: `${target.image.repository}:${image}`,
-    res: await ctx.registry.resolve(target.image.repository, image),
-  };
-  const modelcar = {
-    ref: `${target.model.modelcarRepository}:${model}`,
-    res: await ctx.registry.resolve(target.model.modelcarRepository, model),
-  };
   const verified = {
     candidate: await metricsVerification(ctx, baseSha, target.model.name, model),
     current: await metricsVerification(ctx, baseSha, target.model.name, target.model.version),
   };
+  const bundled = await resolveBundle(ctx, {
+    baseSha,
+    files,
+    target,
+    upstream,
+    model,
+    image,
+    sha256: candidate.ok ? candidate.meta.files.onnx.sha256 : undefined,
+  });
   const gates: GateResult[] = [
     orderGate({ target, from: o.from, upstream, model, image, evidence, now: ctx.now() }),
     modelGate({
@@ -98,7 +100,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
       allowRegression: o.allowRegression ? oneLine(o.allowRegression) : undefined,
       verified,
     }),
-    imageGate(serverImage, modelcar),
+    bundled.gate,
     holdsGate(target, model, image),
   ];
   // Prod's shadow becomes the served model only on live evidence.
@@ -121,8 +123,8 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   const base = { env: o.env, model, image, gates, superseded: [] as number[] };
   if (gates.some((g) => !g.ok)) return { ...base, status: 'refused' };
 
-  const imageDigest = serverImage.res.found ? serverImage.res.digest : undefined;
-  const modelDigest = modelcar.res.found ? modelcar.res.digest : undefined;
+  const imageDigest = bundled.bundle!.image.digest;
+  const modelDigest = bundled.bundle!.modelcar.digest;
   const meta = (candidate as { meta: ModelMetadata }).meta;
   if (
     target.model.version === model &&
@@ -185,6 +187,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     candidate: meta,
     running: running.ok ? running.meta : undefined,
     gates,
+    bundle: bundled.bundle,
     evidence: upstream
       ? evidence
         ? `**${upstream.name}** has run model \`${model}\` with image \`${image}\` since ${evidence.since} (commit ${evidence.commit.slice(0, 12)} of \`environments/${upstream.name}.yaml\`).`

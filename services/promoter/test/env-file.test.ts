@@ -21,7 +21,14 @@ describe('EnvironmentFile', () => {
     );
     const removed = before.filter((l) => !after.includes(l));
     const added = after.filter((l) => !before.includes(l));
-    expect(removed.map((l) => l.trim().split(':')[0])).toEqual(['tag', 'version', 'sha256']);
+    // prod pins both digests already: they are replaced in place.
+    expect(removed.map((l) => l.trim().split(':')[0])).toEqual([
+      'tag',
+      'digest',
+      'version',
+      'sha256',
+      'digest',
+    ]);
     expect(added.map((l) => l.trim())).toEqual([
       'tag: 1.4.0',
       `digest: sha256:${'a'.repeat(64)}`,

@@ -97,7 +97,7 @@ describe('gates', () => {
   it('order: staging waits for the minimum soak in dev, measured from the dev file history', async () => {
     const clone = await h.clone();
     const file = EnvironmentFile.parse('dev', await clone.read('environments/dev.yaml'));
-    file.setImage('1.2.0', undefined);
+    file.setImage('1.2.0', h.digests['inference:1.2.0']);
     await clone.write('environments/dev.yaml', file.toString());
     await clone.commitAll('chore(dev): image 1.2.0', new Date(h.clock.getTime() - 0.5 * HOUR));
     await clone.push();

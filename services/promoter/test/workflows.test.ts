@@ -19,6 +19,9 @@ type Workflow = {
   >;
 };
 
+/** A workflow expression as written in YAML. */
+const expr = (e: string) => `\${{ ${e} }}`;
+
 describe('GitHub Actions workflows', () => {
   it('are the five the platform needs', () => {
     expect(files).toEqual(['ci.yml', 'promote.yml', 'release.yml', 'rollback.yml', 'train.yml']);
@@ -50,11 +53,63 @@ describe('GitHub Actions workflows', () => {
     },
   );
 
-  it('serialises promotions and rollbacks per environment', () => {
+  it('serialises promotions per environment and rollbacks in their own group, so no promotion cancels a pending rollback', () => {
     const group = (f: string) => (parse(readFileSync(join(DIR, f), 'utf8')) as Workflow).concurrency?.group;
-    const expr = (e: string) => `promotion-\${{ ${e} }}`;
-    expect(group('promote.yml')).toBe(expr('inputs.env'));
-    expect(group('rollback.yml')).toBe(expr('inputs.env || github.event.client_payload.env'));
-    expect(group('train.yml')).toBe('promotion-dev');
+    expect(group('promote.yml')).toBe(`promotion-${expr("inputs.env || 'refresh'")}`);
+    expect(group('rollback.yml')).toBe(`rollback-${expr('inputs.env || github.event.client_payload.env')}`);
+    expect(group('train.yml')).toBe('train');
+    // GitHub keeps one pending run per group and cancels it when another is queued: a rollback
+    // must share its group with no other workflow.
+    const others = files.filter((f) => f !== 'rollback.yml').map(group);
+    expect(others.some((g) => g?.startsWith('rollback-'))).toBe(false);
+  });
+
+  const text = (f: string) => readFileSync(join(DIR, f), 'utf8');
+  const jobs = (f: string) => Object.entries((parse(text(f)) as Workflow).jobs);
+
+  it.each(['promote.yml', 'rollback.yml', 'train.yml', 'release.yml'])(
+    '%s writes to GitHub only with an App installation token minted for the run',
+    (file) => {
+      // GITHUB_TOKEN may read the checkout (and ghcr.io packages); it never opens a pull request.
+      expect(text(file)).not.toContain('PROMOTER_TOKEN');
+      for (const [name, job] of jobs(file)) {
+        expect(job.permissions?.['pull-requests'], `${file} job ${name}`).toBeUndefined();
+        expect(job.permissions?.contents ?? 'read', `${file} job ${name}`).toBe('read');
+        const steps = (job.steps ?? []) as Array<{
+          uses?: string;
+          id?: string;
+          env?: Record<string, string>;
+        }>;
+        const writes = steps.filter((s) =>
+          Object.entries(s.env ?? {}).some(([k]) => k === 'GITHUB_TOKEN' || k === 'GH_TOKEN'),
+        );
+        if (writes.length === 0) continue;
+        const mint = steps.findIndex((s) => s.uses?.startsWith('actions/create-github-app-token@'));
+        expect(mint, `${file} job ${name} mints a token`).toBeGreaterThanOrEqual(0);
+        expect(steps[mint]!.id).toBe('app-token');
+        for (const s of writes) {
+          expect(steps.indexOf(s)).toBeGreaterThan(mint);
+          const token = s.env!.GITHUB_TOKEN ?? s.env!.GH_TOKEN;
+          expect(token).toBe(expr('steps.app-token.outputs.token'));
+        }
+      }
+    },
+  );
+
+  it('train.yml proposes the model by pull request and never pushes to main', () => {
+    const t = text('train.yml');
+    expect(t).toContain('gh pr create --base main');
+    expect(t).not.toMatch(/git push[^\n]*(HEAD:main|HEAD:refs\/heads\/main|origin main)/);
+  });
+
+  it('release.yml pushes write-once tags, refuses an existing one, and records every digest by pull request', () => {
+    const t = text('release.yml');
+    expect(t).toMatch(/^ {10}tag="\$\{version\}-\$\(git rev-parse --short=12 HEAD\)"$/m);
+    expect(t).toContain('exists already; release tags are never re-pushed');
+    // The modelcar is built only when its version has no image yet.
+    expect(t).toContain("if: steps.existing.outputs.digest == ''");
+    expect(t).toContain('npm run promoter -- release-record --commit "$COMMIT"');
+    expect(t).toContain('gh pr create --base main --head "$branch"');
+    expect(t).not.toMatch(/sha-\$\{|:\$\{\{ ?steps\.tags/);
   });
 });

@@ -62,13 +62,14 @@ export const pinnedImages: Rule = {
 
 export const firstPartyDigests: Rule = {
   id: 'TGP-006 first-party-digests',
-  reason: 'Staging and prod must run exactly the bytes that were tested; tags can be moved, digests cannot.',
-  fix: 'Record the digest in environments/<env>.yaml (image.digest / model.digest, written by the release workflow and the promoter) and re-run `npm run synth`.',
+  reason:
+    'Staging and prod must run exactly the bytes that were released and verified upstream; tags can be moved, digests cannot.',
+  fix: 'Pin the digest in environments/<env>.yaml (image.digest, model.digest, promoter.image.digest: the release record under releases/ names them, and a promotion copies them from the upstream environment) and re-run `npm run synth`.',
   check(manifests, ctx) {
     const out: Finding[] = [];
     for (const m of manifests) {
       const folder = ctx.folders[m.folder];
-      if (!folder?.env || folder.env === 'dev') continue;
+      if (!folder?.env) continue;
       const pod = podSpecOf(m.object);
       if (!pod) continue;
       for (const { container: c } of allContainers(pod)) {
@@ -82,13 +83,14 @@ export const firstPartyDigests: Rule = {
           : isPromoter
             ? folder.digests.promoter
             : folder.digests.image;
+        // dev takes new releases by tag (the promoter pins the digest it finds): a warning there.
+        const dev = folder.env === 'dev';
         out.push({
           manifest: m,
-          // Before the first release publishes a digest there is nothing to pin: warn only.
-          severity: known ? 'fail' : 'warn',
+          severity: dev && !known ? 'warn' : 'fail',
           message: known
             ? `container "${c.name}" image ${image} is not pinned by digest although environments/${folder.env}.yaml records one`
-            : `container "${c.name}" image ${image} has no digest yet (${kind}.digest unset)`,
+            : `container "${c.name}" image ${image} runs by tag: environments/${folder.env}.yaml has no ${kind}.digest${dev ? '' : ` (${folder.env} runs only digests)`}`,
         });
       }
     }

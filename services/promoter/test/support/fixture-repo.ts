@@ -13,6 +13,8 @@ const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export interface Pin {
   readonly model: string;
   readonly image: string;
+  readonly imageDigest?: string;
+  readonly modelDigest?: string;
 }
 
 /** A working clone of the fake server's repository, driven with the real git CLI. */
@@ -79,6 +81,8 @@ export async function seedRepository(
   models: readonly FixtureModel[],
   pins: Record<string, Pin>,
   date: Date,
+  /** Further files of the first commit (e.g. release records), path → content. */
+  extra: Record<string, string> = {},
 ): Promise<WorkingCopy> {
   const root = await mkdtemp(join(tmpdir(), 'promoter-seed-'));
   await git(root, ['init', '--quiet', '--initial-branch=main']);
@@ -95,10 +99,11 @@ export async function seedRepository(
     );
     const pin = pins[name]!;
     const model = models.find((m) => m.version === pin.model)!;
-    file.setImage(pin.image, undefined);
-    file.setModel(pin.model, JSON.parse(model.json).files.onnx.sha256, undefined);
+    file.setImage(pin.image, pin.imageDigest);
+    file.setModel(pin.model, JSON.parse(model.json).files.onnx.sha256, pin.modelDigest);
     await copy.write(`environments/${name}.yaml`, file.toString());
   }
+  for (const [path, content] of Object.entries(extra)) await copy.write(path, content);
   for (const [path, content] of Object.entries(await synthEnvironments({ root })))
     await copy.write(path, content);
   await copy.commitAll('chore: initial platform', date);

@@ -1,6 +1,7 @@
 import type { PromoterContext } from '../../src/context.ts';
 import { createClient, Repository } from '../../src/github.ts';
 import { RegistryClient } from '../../src/registry.ts';
+import { formatReleaseRecord, type ReleaseRecord, releasePath } from '../../src/release-record.ts';
 import { seedRepository, WorkingCopy } from './fixture-repo.ts';
 import { FakeGitHub } from './github/server.ts';
 import { type FixtureModel, fixtureModel } from './model-fixture.ts';
@@ -79,6 +80,32 @@ function models(): FixtureModel[] {
   ];
 }
 
+/** The build the fixture's release record describes. */
+export const RELEASE_COMMIT = 'b'.repeat(40);
+
+/** The release record of everything the harness pushed (1.2.0 is pushed but never recorded). */
+function fixtureRelease(digests: Record<string, string>): ReleaseRecord {
+  return {
+    schemaVersion: 1,
+    commit: RELEASE_COMMIT,
+    artifacts: [
+      ...['1.0.0', '1.1.0'].map((tag) => ({
+        name: 'inference' as const,
+        repository: 'ghcr.io/titanic-ml/titanic-inference',
+        tag,
+        digest: digests[`inference:${tag}`]!,
+      })),
+      ...Object.values(V).map((m) => ({
+        name: 'modelcar' as const,
+        model: m,
+        repository: 'ghcr.io/titanic-ml/titanic-model',
+        tag: m,
+        digest: digests[`model:${m}`]!,
+      })),
+    ],
+  };
+}
+
 /**
  * A fake GitHub seeded with this project's environments and a fixture model registry (prod on an
  * older model and image, dev and staging three days into the newer pair), plus a real registry
@@ -97,15 +124,18 @@ export async function startHarness(): Promise<Harness> {
     digests[`inference:${tag}`] = await registry.pushImage('titanic-ml/titanic-inference', tag);
   for (const m of Object.values(V))
     digests[`model:${m}`] = await registry.pushImage('titanic-ml/titanic-model', m);
+  const pin = (model: string, image: string) => ({
+    model,
+    image,
+    imageDigest: digests[`inference:${image}`]!,
+    modelDigest: digests[`model:${model}`]!,
+  });
   const seed = await seedRepository(
     github.repoDir,
     models(),
-    {
-      dev: { model: V.good, image: '1.1.0' },
-      staging: { model: V.good, image: '1.1.0' },
-      prod: { model: V.prodModel, image: '1.0.0' },
-    },
+    { dev: pin(V.good, '1.1.0'), staging: pin(V.good, '1.1.0'), prod: pin(V.prodModel, '1.0.0') },
     seeded,
+    { [releasePath(RELEASE_COMMIT)]: formatReleaseRecord(fixtureRelease(digests)) },
   );
   // CI re-derived the seeded models (the model-verify job on the commit that added them).
   github.checks.complete(await seed.run(['rev-parse', 'HEAD']), 'model-verify');

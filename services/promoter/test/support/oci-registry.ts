@@ -233,6 +233,21 @@ export class OciRegistry {
     return `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
   }
 
+  /** GET of a manifest (by tag or digest) or a blob, as a pulling client authorises it. */
+  async pull(name: string, kind: 'manifests' | 'blobs', reference: string): Promise<Buffer> {
+    const res = await this.authorised(
+      `${this.url}/v2/${name}/${kind}/${reference}`,
+      { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } },
+      `repository:${name}:pull`,
+    );
+    if (res.status === 307 || res.status === 302) {
+      const location = res.headers.get('location')!;
+      return Buffer.from(await (await fetch(new URL(location, this.url))).arrayBuffer());
+    }
+    if (res.status !== 200) throw new Error(`GET ${kind}/${reference}: ${res.status} ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   async stop(): Promise<void> {
     this.child.kill('SIGTERM');
     await new Promise<void>((r) => (this.child.exitCode !== null ? r() : this.child.once('exit', () => r())));

@@ -14,10 +14,13 @@ import { rollback } from './rollback.ts';
 import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
 import { serve } from './serve.ts';
 import { formatStatus, status } from './status.ts';
+import { verifyCommand } from './verification/command.ts';
+import { startVerificationFromEnv } from './verification/serve.ts';
 
 const USAGE = `usage:
   promoter promote --env <dev|staging|prod> [--model <version>] [--image <tag>] [--from <env>] [--allow-regression "<reason>"] [--json]
   promoter rollback --env <env> [--to <commit>] [--reason "<why>"] [--hold] [--json]
+  promoter verify --env <env> [--commit <merge sha>] [--force] [--json]
   promoter status [--json]
   promoter serve
 
@@ -25,7 +28,8 @@ environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_I
 GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL, GITHUB_WRITE_PACING_MS,
 REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE), REGISTRY_TOKEN_ORIGINS, PROMOTER_LOGINS,
 MODEL_VERIFY_CHECK, MODEL_VERIFY_APPS; serve: HOST, PORT, METRICS_HOST, METRICS_PORT, WEBHOOK_SECRET (or _FILE),
-ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window`;
+ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window,
+VERIFY_ENV to verify that environment on a timer; verify: PROMETHEUS_URL (or PROMETHEUS_URL_<ENV>)`;
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
@@ -81,6 +85,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         reason: { type: 'string' },
         hold: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        commit: { type: 'string' },
+        force: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -123,6 +129,16 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         output('pull-request', r.pull.url, env);
         return 0;
       }
+      case 'verify': {
+        const request = {
+          env: envOption(values.env),
+          ...(values.commit ? { commit: values.commit } : {}),
+          force: values.force,
+        };
+        const r = await verifyCommand(context(env), request, env);
+        print(r.text, r.result);
+        return r.result.outcome === 'failed' ? 1 : 0;
+      }
       case 'status': {
         const rows = await status(context(env));
         print(formatStatus(rows), rows);
@@ -133,6 +149,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         const argo = readArgoCdConfig(env);
         const server = await serve(ctx, env);
         if (argo) startRollbackSync(ctx, argo, Number(env.ARGOCD_SYNC_CHECK_MS ?? 60_000));
+        await startVerificationFromEnv(ctx, env);
         log(`promoter listening on :${(server.address() as AddressInfo).port}`);
         return -1;
       }

@@ -56,6 +56,17 @@ describe('promoter CLI', () => {
     expect(prod).toContain(`#1 promote(prod): titanic ${V.good}, image 1.1.0`);
   });
 
+  it('verify fails loudly when Prometheus cannot be asked, and writes nothing to GitHub then', async () => {
+    const before = h.github.statuses.statuses.length;
+    const r = await run(['verify', '--env', 'dev'], { PROMETHEUS_URL: 'http://127.0.0.1:1' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Prometheus at http://127.0.0.1:1 cannot be reached');
+    expect(h.github.statuses.statuses.length).toBe(before);
+    const usage = await run(['verify', '--env', 'dev', '--commit', 'abc']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--commit abc is not a full commit sha');
+  });
+
   it('refused gates exit 1, usage errors exit 2, and a bad token is never printed', async () => {
     const refused = await run(['promote', '--env', 'dev', '--image', '9.9.9', '--model', V.next]);
     expect(refused.code).toBe(1);

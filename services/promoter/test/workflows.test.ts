@@ -26,8 +26,15 @@ beforeAll(async () => {
 });
 
 describe('GitHub Actions workflows', () => {
-  it('are the five the platform needs', () => {
-    expect(files).toEqual(['ci.yml', 'promote.yml', 'release.yml', 'rollback.yml', 'train.yml']);
+  it('are the six the platform needs', () => {
+    expect(files).toEqual([
+      'ci.yml',
+      'promote.yml',
+      'release.yml',
+      'rollback.yml',
+      'train.yml',
+      'verify.yml',
+    ]);
   });
 
   it.each(files)('%s passes actionlint', (file) => {
@@ -59,5 +66,12 @@ describe('GitHub Actions workflows', () => {
     expect(group('promote.yml')).toBe(expr('inputs.env'));
     expect(group('rollback.yml')).toBe(expr('inputs.env || github.event.client_payload.env'));
     expect(group('train.yml')).toBe('promotion-dev');
+  });
+
+  it('verifies merged promotions and rollbacks with the GitHub App token, never GITHUB_TOKEN', () => {
+    const text = readFileSync(join(DIR, 'verify.yml'), 'utf8');
+    expect(text).not.toContain('secrets.GITHUB_TOKEN');
+    expect(text).toMatch(/actions\/create-github-app-token@[0-9a-f]{40}/);
+    expect(text).toContain('promoter -- verify');
   });
 });

@@ -119,12 +119,13 @@ export async function verify(ctx: PromoterContext, o: VerifyOptions): Promise<Ve
 
   const window = durationSeconds(env.verification.window);
   const timeout = durationSeconds(env.verification.syncTimeout);
+  // Ask Prometheus once before writing anything: an unreachable one fails the run, not the change.
+  let state = await settled(prom, env, bundle);
   await recordStatus(ctx, commit, o.env, 'pending', `waiting for Argo CD to sync ${show(bundle)}`);
   ctx.log(`verifying ${o.env} at ${commit.slice(0, 12)}: ${show(bundle)}`);
 
   const checks: Check[] = [];
   const deadline = ctx.now().getTime() + timeout * 1000;
-  let state = await settled(prom, env, bundle);
   while (!state.ok && ctx.now().getTime() < deadline) {
     await sleep(pollMs);
     state = await settled(prom, env, bundle);

@@ -1,0 +1,31 @@
+import type { PromoterContext } from '../context.ts';
+import type { PrometheusClient } from './prometheus.ts';
+import { verify } from './verify.ts';
+
+/**
+ * `serve` verifies its environment's newest deployed change on a timer, so a change merged without
+ * the workflow (or while it was down) is verified too; a recorded result is not repeated.
+ */
+export function startVerificationTimer(
+  ctx: PromoterContext,
+  options: { env: string; prometheus: PrometheusClient },
+  intervalMs = 60_000,
+): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const r = await verify(ctx, options);
+      if (r.outcome !== 'already-recorded') ctx.log(`verification of ${options.env}: ${r.outcome}`);
+    } catch (error) {
+      ctx.log(`verification of ${options.env} failed to run: ${(error as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

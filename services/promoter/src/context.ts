@@ -1,6 +1,8 @@
+import type { Environment } from '../../../environments/schema.ts';
 import type { Repository } from './github.ts';
 import type { Trust } from './provenance.ts';
 import type { RegistryClient } from './registry.ts';
+import type { PrometheusClient } from './verification/prometheus.ts';
 
 /** What every command needs: the repository, the registry, a clock and a logger. */
 export interface PromoterContext {
@@ -10,6 +12,8 @@ export interface PromoterContext {
   readonly log: (line: string) => void;
   /** The bot's identity and the CI check it trusts; DEFAULT_TRUST when absent. */
   readonly trust?: Trust;
+  /** An environment's Prometheus (verification, soak evidence); absent, soak cannot be shown. */
+  readonly prometheus?: (env: Environment) => PrometheusClient;
 }
 
 export const envPath = (env: string) => `environments/${env}.yaml`;

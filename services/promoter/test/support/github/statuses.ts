@@ -16,6 +16,19 @@ export interface StatusState {
 /** Commit statuses, like check runs, live outside git on GitHub. */
 export class StatusStore {
   readonly statuses: StatusState[] = [];
+
+  /** Records a status as `creator` would set it at `at` (tests set up history this way). */
+  record(s: Omit<StatusState, 'id' | 'description' | 'targetUrl'> & { description?: string }): StatusState {
+    const status = {
+      id: 9000 + this.statuses.length,
+      description: null,
+      targetUrl: null,
+      ...s,
+      at: s.at.replace(/\.\d+Z$/, 'Z'),
+    };
+    this.statuses.push(status);
+    return status;
+  }
 }
 
 export const statusRoutes: Array<[ServedOperation, Handler]> = [

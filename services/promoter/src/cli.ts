@@ -15,6 +15,7 @@ import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
 import { serve } from './serve.ts';
 import { formatStatus, status } from './status.ts';
 import { verifyCommand } from './verification/command.ts';
+import { prometheusFor } from './verification/config.ts';
 import { startVerificationFromEnv } from './verification/serve.ts';
 
 const USAGE = `usage:
@@ -50,6 +51,7 @@ function context(env: Env): PromoterContext {
     now: () => new Date(),
     log,
     trust: config.trust,
+    prometheus: (e) => prometheusFor(e, env, false),
   };
 }
 

@@ -17,7 +17,7 @@ COPY services/inference/image/modelcar.sh services/inference/image/
 RUN sh services/inference/image/modelcar.sh . "${MODEL_VERSION}" /image
 
 # --- the image: the model file and nothing else. The pod's init container brings its own static
-# busybox (charts/inference/deployment.ts) to copy it out, so no shell or user database is needed.
+# busybox (platform/src/charts/inference/deployment.ts) to copy it out, so no shell or user database is needed.
 FROM scratch
 ARG MODEL_VERSION
 LABEL org.opencontainers.image.title="titanic-model" \

@@ -91,7 +91,7 @@ describe('render and policy', () => {
 
   it('synth --check exits 0 on a fresh render and 1 listing stale, missing and extra files', async () => {
     const check = documented(
-      'synth/README.md',
+      'platform/src/synth/README.md',
       (c) => c === 'npm run synth -- --check',
       '`npm run synth -- --check`',
     );
@@ -112,8 +112,10 @@ describe('render and policy', () => {
     const policy = documented('README.md', (c) => c === 'npm run policy', '`npm run policy`');
     const run = await runCommand(policy.command.replace('npm run ', 'npm run -s '));
     expect(run.code, run.stdout).toBe(0);
-    const summary = readFileSync(join(REPO_ROOT, 'policies/README.md'), 'utf8').match(/^\d+ tests, .*$/m);
-    expect(summary, 'policies/README.md shows the summary line').not.toBeNull();
+    const summary = readFileSync(join(REPO_ROOT, 'platform/src/policies/README.md'), 'utf8').match(
+      /^\d+ tests, .*$/m,
+    );
+    expect(summary, 'platform/src/policies/README.md shows the summary line').not.toBeNull();
     const last = run.stdout.trim().split('\n').at(-1)!;
     expect(last).toMatch(shapeOf(summary![0]));
     expect(last).toMatch(/ 0 failures, 0 exceptions$/);

@@ -1,9 +1,9 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSchema, type TestSchema } from '@titanic/inference/test/support.ts';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../environments/load.ts';
-import { createSchema, type TestSchema } from '../../services/inference/test/support.ts';
 import { Deployer, readDeployment } from './support/deployer.ts';
 import { freePort } from './support/ports.ts';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../environments/load.ts';
 
 // The image tests run image/build.sh and image/modelcar.sh; these checks keep the Dockerfiles
 // running those same scripts over the same inputs, on the pinned Node 24 base.

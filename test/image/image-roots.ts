@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../environments/load.ts';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { type ImageConfig, readImageConfig } from './dockerfile.ts';
 import { imageRepository, imageTag } from './pod-spec.ts';
 import { BUSYBOX, type Layer } from './sandbox.ts';
@@ -42,9 +42,10 @@ async function sh(args: string[]): Promise<void> {
 /** What `build.sh deps` reads: the lockfile, every workspace manifest and the script itself. */
 async function depsKey(): Promise<string> {
   const hash = createHash('sha256').update(`${process.platform}-${process.arch}\n`);
-  const manifests = (await readdir(join(REPO_ROOT, 'services')))
-    .sort()
-    .map((s) => `services/${s}/package.json`);
+  const root = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    workspaces: string[];
+  };
+  const manifests = root.workspaces.map((w) => `${w}/package.json`);
   for (const file of ['package.json', 'package-lock.json', ...manifests, 'services/inference/image/build.sh'])
     hash.update(`${file}\n`).update(await readFile(join(REPO_ROOT, file)).catch(() => Buffer.alloc(0)));
   return hash.digest('hex').slice(0, 16);

@@ -1,13 +1,8 @@
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSchema, PASSENGER, POSTGRES_URL, type TestSchema } from '@titanic/inference/test/support.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSchema,
-  PASSENGER,
-  POSTGRES_URL,
-  type TestSchema,
-} from '../../services/inference/test/support.ts';
 import { type ImageRoot, imageSource } from './image-roots.ts';
 import { type RunningContainer, TestPod } from './kubelet.ts';
 import { container, type HttpProbe, httpProbes, imageTag, readRenderedPod } from './pod-spec.ts';

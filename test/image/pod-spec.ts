@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../../environments/load.ts';
 
 /** A Deployment's pod as `dist/<env>/` renders it, with what the pod can reference. */
 export interface RenderedPod {

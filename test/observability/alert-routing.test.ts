@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
+import { ENVIRONMENTS } from '@titanic/platform/environments/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../../environments/load.ts';
-import { ENVIRONMENTS } from '../../environments/schema.ts';
 
 const run = promisify(execFile);
 const AMTOOL = '/usr/bin/amtool';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { readModelEntry } from '@titanic/features';
+import { alertRules, RUNBOOK_BASE } from '@titanic/platform/charts/prometheus/alert-rules.ts';
+import { loadEnvironments, REPO_ROOT } from '@titanic/platform/environments/load.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
+import { synthEnvironments } from '@titanic/platform/synth/render.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alertRules, RUNBOOK_BASE } from '../../charts/prometheus/alert-rules.ts';
-import { loadEnvironments, REPO_ROOT } from '../../environments/load.ts';
-import type { Environment } from '../../environments/schema.ts';
-import { synthEnvironments } from '../../synth/render.ts';
 
 const RUNBOOKS = readFileSync(new URL('../../docs/runbooks.md', import.meta.url), 'utf8');
 const ROLLBACK_ALERTS = ['InferenceHighErrorRatio', 'ModelFeatureDrift', 'ModelPredictionShift'];

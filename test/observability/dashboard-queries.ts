@@ -1,4 +1,4 @@
-import { dashboards } from '../../charts/grafana/dashboards/index.ts';
+import { dashboards } from '@titanic/platform/charts/grafana/dashboards/index.ts';
 
 export interface PanelQuery {
   readonly dashboard: string;

@@ -1,6 +1,6 @@
+import { dashboards } from '@titanic/platform/charts/grafana/dashboards/index.ts';
+import { UPSTREAM } from '@titanic/platform/charts/images.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dashboards } from '../../charts/grafana/dashboards/index.ts';
-import { UPSTREAM } from '../../charts/images.ts';
 import { GRAFANA_SCHEMA_VERSION, type GrafanaValidators, grafanaValidators } from './grafana-schema.ts';
 
 /** The provisioned JSON as Grafana reads it (the schema test checks the full shape). */

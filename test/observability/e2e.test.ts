@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunningInference } from '@titanic/inference/start.ts';
+import { alertRules } from '@titanic/platform/charts/prometheus/alert-rules.ts';
+import { loadEnvironment } from '@titanic/platform/environments/load.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertRules } from '../../charts/prometheus/alert-rules.ts';
-import { loadEnvironment } from '../../environments/load.ts';
-import type { Environment } from '../../environments/schema.ts';
-import type { RunningInference } from '../../services/inference/src/start.ts';
 import { expandGrafanaVariables, panelQueries } from './dashboard-queries.ts';
 import { startMonitoringStack } from './e2e/monitoring-stack.ts';
 import { type ObservedInference, startObservedInference } from './e2e/observed-inference.ts';

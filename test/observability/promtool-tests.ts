@@ -1,6 +1,10 @@
-import { concreteText } from '../../charts/prometheus/alert-rules/text.ts';
-import { type AlertRulesOptions, alertGroups, runbookUrl } from '../../charts/prometheus/alert-rules.ts';
-import type { Environment } from '../../environments/schema.ts';
+import { concreteText } from '@titanic/platform/charts/prometheus/alert-rules/text.ts';
+import {
+  type AlertRulesOptions,
+  alertGroups,
+  runbookUrl,
+} from '@titanic/platform/charts/prometheus/alert-rules.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { ruleCases } from './rule-cases.ts';
 
 const UNIT_MINUTES: Record<string, number> = { s: 1 / 60, m: 1, h: 60, d: 1440, w: 10080 };

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AlertRulesOptions, alertRules } from '@titanic/platform/charts/prometheus/alert-rules.ts';
+import { type PrometheusConfig, prometheusConfig } from '@titanic/platform/charts/prometheus/config.ts';
+import { loadEnvironments } from '@titanic/platform/environments/load.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type AlertRulesOptions, alertRules } from '../../charts/prometheus/alert-rules.ts';
-import { type PrometheusConfig, prometheusConfig } from '../../charts/prometheus/config.ts';
-import { loadEnvironments } from '../../environments/load.ts';
-import type { Environment } from '../../environments/schema.ts';
 import { promtool } from './promtool.ts';
 import { promtoolTests } from './promtool-tests.ts';
 

@@ -1,6 +1,6 @@
-import { JOBS, MIN_SCORED_PASSENGERS } from '../../charts/prometheus/alert-rules/selectors.ts';
-import { type AlertRulesOptions, alertGroups } from '../../charts/prometheus/alert-rules.ts';
-import type { Environment } from '../../environments/schema.ts';
+import { JOBS, MIN_SCORED_PASSENGERS } from '@titanic/platform/charts/prometheus/alert-rules/selectors.ts';
+import { type AlertRulesOptions, alertGroups } from '@titanic/platform/charts/prometheus/alert-rules.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 
 /** One input series of a promtool unit test, in promtool's expanding notation. */
 export interface Series {

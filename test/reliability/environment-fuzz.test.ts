@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EnvironmentError, loadEnvironment, REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { EnvironmentError, loadEnvironment, REPO_ROOT } from '../../environments/load.ts';
 
 // Every rejection must be a list of `environments/<env>.yaml: <key path>: <what is expected>` lines.
 // Keys are identifiers, list indexes, or JSON-quoted when unusual ("", "a b", "a: b").

@@ -1,10 +1,5 @@
+import { createSchema, MODEL_PATH, PASSENGER, type TestSchema } from '@titanic/inference/test/support.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSchema,
-  MODEL_PATH,
-  PASSENGER,
-  type TestSchema,
-} from '../../services/inference/test/support.ts';
 import { spawnInference } from '../e2e/support/inference-process.ts';
 import { freePort } from '../e2e/support/ports.ts';
 import { recordFigure } from './support/figures.ts';

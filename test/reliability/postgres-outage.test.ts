@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProxy } from '../../services/inference/test/db/tcp-proxy.ts';
+import { startProxy } from '@titanic/inference/test/db/tcp-proxy.ts';
 import {
   createSchema,
   MODEL_PATH,
@@ -7,7 +6,8 @@ import {
   sample,
   type TestSchema,
   withSearchPath,
-} from '../../services/inference/test/support.ts';
+} from '@titanic/inference/test/support.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnInference } from '../e2e/support/inference-process.ts';
 import { freePort } from '../e2e/support/ports.ts';
 import { recordFigure } from './support/figures.ts';

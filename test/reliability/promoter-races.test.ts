@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
+import { promote } from '@titanic/promoter/promote.ts';
+import { git } from '@titanic/promoter/test/support/github/git-store.ts';
+import { type Harness, startHarness, V } from '@titanic/promoter/test/support/harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promote } from '../../services/promoter/src/promote.ts';
-import { git } from '../../services/promoter/test/support/github/git-store.ts';
-import { type Harness, startHarness, V } from '../../services/promoter/test/support/harness.ts';
 import { PROMOTER_CLI } from '../e2e/support/promoter-process.ts';
 
 // One fixture repository for the three drills, in order; each leaves dev with open promotions the

@@ -1,5 +1,5 @@
+import { ConfigError, loadConfig } from '@titanic/inference/config.ts';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../services/inference/src/config.ts';
 
 /**
  * D9: hostile or careless values in the environment. Blank means unset (the documented default

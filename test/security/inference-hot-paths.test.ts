@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { RunningInference } from '@titanic/inference/start.ts';
+import { startInference } from '@titanic/inference/start.ts';
+import { DriftWindow } from '@titanic/inference/telemetry/drift-window.ts';
+import { createSchema, PASSENGER, type TestSchema, testEnv } from '@titanic/inference/test/support.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunningInference } from '../../services/inference/src/start.ts';
-import { startInference } from '../../services/inference/src/start.ts';
-import { DriftWindow } from '../../services/inference/src/telemetry/drift-window.ts';
-import { createSchema, PASSENGER, type TestSchema, testEnv } from '../../services/inference/test/support.ts';
 import { send } from './inference-support.ts';
 
 /**
@@ -13,7 +13,7 @@ import { send } from './inference-support.ts';
  */
 const counted = vi.hoisted(() => ({ apiErrors: 0 }));
 vi.mock('../../services/inference/src/errors.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../services/inference/src/errors.ts')>();
+  const original = await importOriginal<typeof import('@titanic/inference/errors.ts')>();
   class CountedApiError extends original.ApiError {
     constructor(...args: ConstructorParameters<typeof original.ApiError>) {
       super(...args);

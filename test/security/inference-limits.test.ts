@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
+import { PASSENGER, postJson } from '@titanic/inference/test/support.ts';
 import { describe, expect, it } from 'vitest';
-import { PASSENGER, postJson } from '../../services/inference/test/support.ts';
 import { freePort } from '../e2e/support/ports.ts';
 import {
   counters,

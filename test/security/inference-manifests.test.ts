@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../../environments/load.ts';
 
 /**
  * What the rendered manifests must say for the service's defences to hold in the cluster:

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
+import { createSchema, PASSENGER, type TestSchema } from '@titanic/inference/test/support.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema, PASSENGER, type TestSchema } from '../../services/inference/test/support.ts';
 import type { InferenceProcess } from '../e2e/support/inference-process.ts';
 import { type Answer, counters, expectUpAndAccounted, send, spawnTarget } from './inference-support.ts';
 

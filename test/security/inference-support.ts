@@ -1,5 +1,4 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, expect } from 'vitest';
 import {
   createSchema,
   MODEL_PATH,
@@ -7,7 +6,8 @@ import {
   sample,
   type TestSchema,
   waitFor,
-} from '../../services/inference/test/support.ts';
+} from '@titanic/inference/test/support.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type InferenceProcess, spawnInference } from '../e2e/support/inference-process.ts';
 import { freePort } from '../e2e/support/ports.ts';
 

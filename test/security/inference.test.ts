@@ -2,13 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSchema, MODEL_PATH, PASSENGER, type TestSchema } from '@titanic/inference/test/support.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSchema,
-  MODEL_PATH,
-  PASSENGER,
-  type TestSchema,
-} from '../../services/inference/test/support.ts';
 import { type InferenceProcess, spawnInference } from '../e2e/support/inference-process.ts';
 import { freePort } from '../e2e/support/ports.ts';
 

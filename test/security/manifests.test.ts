@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../../environments/load.ts';
 
 // Reads the committed dist/ exactly as Argo CD would apply it: what runs in the cluster is this.
 interface SecurityContext {

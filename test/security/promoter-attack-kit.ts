@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Octokit } from '@octokit/rest';
-import { createMetrics } from '../../services/promoter/src/metrics.ts';
-import { promote } from '../../services/promoter/src/promote.ts';
-import { createWebhookApp } from '../../services/promoter/src/webhook.ts';
-import type { EnvOutcome } from '../../services/promoter/src/webhook-env.ts';
-import { webhookPayload } from '../../services/promoter/test/support/alert-payload.ts';
-import { type Harness, startHarness, V } from '../../services/promoter/test/support/harness.ts';
+import { createMetrics } from '@titanic/promoter/metrics.ts';
+import { promote } from '@titanic/promoter/promote.ts';
+import { webhookPayload } from '@titanic/promoter/test/support/alert-payload.ts';
+import { type Harness, startHarness, V } from '@titanic/promoter/test/support/harness.ts';
+import { createWebhookApp } from '@titanic/promoter/webhook.ts';
+import type { EnvOutcome } from '@titanic/promoter/webhook-env.ts';
 
 /** What every attack gets: a fresh fake GitHub over real git, a real registry and `serve`'s app. */
 export interface Kit {

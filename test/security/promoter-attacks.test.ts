@@ -3,18 +3,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { EnvironmentFile } from '@titanic/promoter/env-file.ts';
+import { PromoterError, redact, registerSecret } from '@titanic/promoter/errors.ts';
+import { createMetrics } from '@titanic/promoter/metrics.ts';
+import { promote } from '@titanic/promoter/promote.ts';
+import { RegistryClient } from '@titanic/promoter/registry.ts';
+import { rollback } from '@titanic/promoter/rollback.ts';
+import { serve } from '@titanic/promoter/serve.ts';
+import { HOUR, V } from '@titanic/promoter/test/support/harness.ts';
+import { OciRegistry } from '@titanic/promoter/test/support/oci-registry.ts';
+import { createWebhookApp } from '@titanic/promoter/webhook.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EnvironmentFile } from '../../services/promoter/src/env-file.ts';
-import { PromoterError, redact, registerSecret } from '../../services/promoter/src/errors.ts';
-import { createMetrics } from '../../services/promoter/src/metrics.ts';
-import { promote } from '../../services/promoter/src/promote.ts';
-import { RegistryClient } from '../../services/promoter/src/registry.ts';
-import { rollback } from '../../services/promoter/src/rollback.ts';
-import { serve } from '../../services/promoter/src/serve.ts';
-import { createWebhookApp } from '../../services/promoter/src/webhook.ts';
-import { HOUR, V } from '../../services/promoter/test/support/harness.ts';
-import { OciRegistry } from '../../services/promoter/test/support/oci-registry.ts';
 import { alert, type Kit, outsideCode, postDelivery, SECRET, startKit } from './promoter-attack-kit.ts';
 
 /**

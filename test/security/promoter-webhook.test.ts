@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { git } from '@titanic/promoter/test/support/github/git-store.ts';
+import { type Harness, startHarness } from '@titanic/promoter/test/support/harness.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git } from '../../services/promoter/test/support/github/git-store.ts';
-import { type Harness, startHarness } from '../../services/promoter/test/support/harness.ts';
 import { freePort } from '../e2e/support/ports.ts';
 import { type PromoterProcess, spawnPromoterServe } from '../e2e/support/promoter-process.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, exitWithUsage, numberOption, type UsageError } from '@titanic/features/cli';
 import { buildBundles } from './build.ts';
 import { passengers } from './passengers.ts';
 import { type Pinned, startPinned } from './processes.ts';
@@ -22,17 +22,36 @@ import { type WrkResult, wrk } from './wrk.ts';
  * `--rounds` rounds and the table shows each figure's median, so a slower minute of a shared
  * machine hits all three alike. Prints a markdown table and checks the floors.
  */
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
-    'database-url': { type: 'string', default: DEFAULT_DATABASE_URL },
+const CLI = {
+  program: 'bench',
+  usage: `usage: npm run bench [-- --seconds N] [--warmup N] [--rounds N] [--database-url URL]
+
+  --seconds       length of each measured run (default 10)
+  --warmup        unmeasured seconds before each run (default 3)
+  --rounds        single-passenger rounds over the three servers; the table shows medians (default 3)
+  --database-url  the PostgreSQL the service logs to (default $BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
+Exit 1 when a floor is missed.`,
+  config: {
+    options: {
+      seconds: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '3' },
+      'database-url': { type: 'string', default: DEFAULT_DATABASE_URL },
+    },
   },
-});
-const SECONDS = Number(args.seconds);
-const WARMUP = Number(args.warmup);
-const ROUNDS = Number(args.rounds);
+} as const;
+const { values: args } = commandLine(CLI);
+const [SECONDS, WARMUP, ROUNDS] = (() => {
+  try {
+    return [
+      numberOption('seconds', args.seconds, 1),
+      numberOption('warmup', args.warmup),
+      numberOption('rounds', args.rounds, 1),
+    ];
+  } catch (error) {
+    return exitWithUsage(CLI, error as UsageError);
+  }
+})();
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, exitWithUsage, numberOption, type UsageError } from '@titanic/features/cli';
 import { buildBundles } from './build.ts';
 import { passengers } from './passengers.ts';
 import { createBenchSchema, DEFAULT_DATABASE_URL, drainLog, metric, startService } from './service.ts';
@@ -13,15 +13,30 @@ import { type WrkResult, wrk } from './wrk.ts';
  * every prediction logged to the real PostgreSQL). Passes when RSS grows < 10 %, p99 grows no
  * more than 20 % over the first minute, there are no errors and no log rows are lost.
  */
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '300' },
-    window: { type: 'string', default: '30' },
-    'database-url': { type: 'string', default: DEFAULT_DATABASE_URL },
+const CLI = {
+  program: 'soak',
+  usage: `usage: npm run soak [-- --duration SECONDS] [--window SECONDS] [--database-url URL]
+
+  --duration      how long to hold half of the measured maximum (default 300)
+  --window        length of each reported window (default 30)
+  --database-url  the PostgreSQL the service logs to (default $BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
+Exit 1 when RSS or p99 grows past its floor, a request fails or a log row is lost.`,
+  config: {
+    options: {
+      duration: { type: 'string', default: '300' },
+      window: { type: 'string', default: '30' },
+      'database-url': { type: 'string', default: DEFAULT_DATABASE_URL },
+    },
   },
-});
-const DURATION = Number(args.duration);
-const WINDOW = Number(args.window);
+} as const;
+const { values: args } = commandLine(CLI);
+const [DURATION, WINDOW] = (() => {
+  try {
+    return [numberOption('duration', args.duration, 1), numberOption('window', args.window, 1)];
+  } catch (error) {
+    return exitWithUsage(CLI, error as UsageError);
+  }
+})();
 
 const work = mkdtempSync(join(tmpdir(), 'titanic-soak-'));
 const bodyFile = join(work, 'single.json');

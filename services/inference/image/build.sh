@@ -28,11 +28,9 @@ deps)
   trap 'rm -rf "$work"' EXIT
   mkdir -p "$work"
   cp "$src/package.json" "$src/package-lock.json" "$work/"
-  for manifest in "$src"/services/*/package.json; do
-    dir=${manifest#"$src/"}
-    dir=${dir%/package.json}
+  for dir in $(node -p "require('$src/package.json').workspaces.join(' ')"); do
     mkdir -p "$work/$dir"
-    cp "$manifest" "$work/$dir/"
+    cp "$src/$dir/package.json" "$work/$dir/"
   done
   (cd "$work" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev -w "$service" --ignore-scripts \
     --no-audit --no-fund --loglevel=error)

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadEnvironments } from '../../../environments/load.ts';
+import { loadEnvironments } from '@titanic/platform/environments/load.ts';
 import { holdViolations } from './holds.ts';
 
 /**

@@ -2,8 +2,8 @@
 import { appendFileSync, realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ENVIRONMENTS } from '../../../environments/schema.ts';
+import { parseCommandLine, UsageError, wantsHelp } from '@titanic/features/cli';
+import { ENVIRONMENTS } from '@titanic/platform/environments/schema.ts';
 import { type Env, readConfig } from './config.ts';
 import type { PromoterContext } from './context.ts';
 import { PromoterError, redact, toPromoterError } from './errors.ts';
@@ -74,8 +74,12 @@ function envOption(value: string | undefined): string {
 /** Runs one command; returns the process exit code (0 done, 1 refused or failed, 2 usage). */
 export async function main(argv: string[], env: Env = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   try {
-    const { values } = parseArgs({
+    const { values } = parseCommandLine({
       args: rest,
       options: {
         env: { type: 'string' },
@@ -156,13 +160,12 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return -1;
       }
       default:
-        process.stderr.write(`${command ? `unknown command "${command}"\n` : ''}${USAGE}\n`);
+        process.stderr.write(`${command ? `promoter: unknown command '${command}'\n` : ''}${USAGE}\n`);
         return 2;
     }
   } catch (error) {
-    const e = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ? new PromoterError((error as Error).message, 'usage', USAGE)
-      : toPromoterError(error);
+    const e =
+      error instanceof UsageError ? new PromoterError(error.message, 'usage', USAGE) : toPromoterError(error);
     process.stderr.write(`promoter: ${e.message}\n${e.hint ? `hint: ${redact(e.hint)}\n` : ''}`);
     return e.code === 'usage' ? 2 : 1;
   }

@@ -1,4 +1,4 @@
-import type { Environment } from '../../../environments/schema.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import type { Repository } from './github.ts';
 import type { Trust } from './provenance.ts';
 import type { RegistryClient } from './registry.ts';

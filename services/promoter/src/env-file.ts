@@ -1,6 +1,6 @@
+import { EnvironmentError, parseEnvironment } from '@titanic/platform/environments/load.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { type Document, parseDocument } from 'yaml';
-import { EnvironmentError, parseEnvironment } from '../../../environments/load.ts';
-import type { Environment } from '../../../environments/schema.ts';
 import { PromoterError } from './errors.ts';
 
 export type Hold = Environment['promotion']['holds'][number];

@@ -1,5 +1,5 @@
 import type { ModelMetadata } from '@titanic/features';
-import type { Environment } from '../../../environments/schema.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { durationSeconds, type Evidence, formatDuration } from './evidence.ts';
 import type { ModelLookup } from './models.ts';
 import type { Resolution } from './registry.ts';

@@ -1,4 +1,4 @@
-import type { Environment } from '../../../environments/schema.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { envPath, type PromoterContext, parseTrailers } from './context.ts';
 import { EnvironmentFile, type Hold } from './env-file.ts';
 import { isBotPromotion } from './provenance.ts';

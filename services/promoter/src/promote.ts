@@ -1,5 +1,5 @@
 import type { ModelMetadata } from '@titanic/features';
-import type { Environment } from '../../../environments/schema.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { envPath, type PromoterContext, promotionSubject } from './context.ts';
 import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';

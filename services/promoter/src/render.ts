@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ENVIRONMENTS } from '@titanic/platform/environments/schema.ts';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../../../environments/schema.ts';
 import { PromoterError } from './errors.ts';
 import type { FileChange, Repository } from './github.ts';
 
@@ -38,7 +38,7 @@ export async function renderEnvironment(
     let rendered: Record<string, string>;
     try {
       // Loaded on demand: cdk8s is heavy and only promotions render.
-      const { synthEnvironments } = await import('../../../synth/render.ts');
+      const { synthEnvironments } = await import('@titanic/platform/synth/render.ts');
       rendered = await synthEnvironments({ root, envs: [env] });
     } catch (error) {
       throw new PromoterError(

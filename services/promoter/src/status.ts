@@ -1,4 +1,4 @@
-import { ENVIRONMENTS } from '../../../environments/schema.ts';
+import { ENVIRONMENTS } from '@titanic/platform/environments/schema.ts';
 import { envPath, type PromoterContext } from './context.ts';
 import { EnvironmentFile } from './env-file.ts';
 import { readModel } from './models.ts';

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ENVIRONMENTS } from '@titanic/platform/environments/schema.ts';
 import Koa from 'koa';
-import { ENVIRONMENTS } from '../../../environments/schema.ts';
 import { type Alert, staleness, webhookSchema } from './alertmanager.ts';
 import type { PromoterContext } from './context.ts';
 import { redact } from './errors.ts';

@@ -1,5 +1,5 @@
+import { synthEnvironments } from '@titanic/platform/synth/render.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthEnvironments } from '../../../synth/render.ts';
 import { waitFor } from '../../../test/observability/e2e/processes.ts';
 import { parseTrailers } from '../src/context.ts';
 import { EnvironmentFile } from '../src/env-file.ts';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MODELS_DIR } from '@titanic/features';
 import { REPO_ROOT } from '@titanic/features/checkout';
+import { commandLine, exitWithUsage, UsageError } from '@titanic/features/cli';
 import { loadTrainingCsv } from './data/load.ts';
 import { locateData } from './data/locate.ts';
 import { TrainerError } from './errors.ts';
@@ -11,6 +11,7 @@ import { runTraining } from './run.ts';
 import { verifyCommand } from './verify-cli.ts';
 
 const USAGE = `usage: npm run train -- [--seed N] [--out DIR] [--quick] [--nested] [--version 2026.11.25-1] [--data-url URL]
+       npm run train -- verify --version <v> (see \`npm run train -- verify --help\`)
 
   --seed      random seed for folds and tree subsampling (default 42)
   --out       registry root holding titanic/<version>/ (default models/)
@@ -20,11 +21,29 @@ const USAGE = `usage: npm run train -- [--seed N] [--out DIR] [--quick] [--neste
   --data-url  download the training file from here when no local file exists (also TITANIC_CSV_URL)
 Data: TITANIC_CSV, else ../shared/data/titanic.csv beside the repository, else the download.`;
 
+const CLI = {
+  program: 'train',
+  usage: USAGE,
+  config: {
+    options: {
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      nested: { type: 'boolean', default: false },
+      version: { type: 'string' },
+      'data-url': { type: 'string' },
+    },
+  },
+} as const;
+
 function parseSeed(value: string | undefined): number {
   if (value === undefined) return 42;
   const seed = Number(value);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new TrainerError(`--seed ${JSON.stringify(value)} is not a whole number between 0 and 4294967295`);
+    exitWithUsage(
+      CLI,
+      new UsageError(`--seed ${JSON.stringify(value)} is not a whole number between 0 and 4294967295`),
+    );
   }
   return seed;
 }
@@ -35,22 +54,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const { values } = parseArgs({
-    options: {
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      nested: { type: 'boolean', default: false },
-      version: { type: 'string' },
-      'data-url': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values } = commandLine(CLI);
   const progress = terminalProgress();
   const data = {
     csvPath: process.env.TITANIC_CSV || undefined,
@@ -103,9 +107,8 @@ async function nested(
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof TrainerError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`train: ${(err as Error).message}`);
-    if (!(err instanceof TrainerError)) console.error(USAGE);
+  if (err instanceof TrainerError) {
+    console.error(`train: ${err.message}`);
   } else {
     console.error('train: unexpected failure', err);
   }

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { TrainerError } from './errors.ts';
+import { commandLine, exitWithUsage, UsageError } from '@titanic/features/cli';
 import { verifyModel } from './verify.ts';
 
 export const VERIFY_USAGE = `usage: npm run train -- verify --version <v> [--version <v> ...] [--registry DIR]
@@ -10,12 +9,14 @@ model.onnx and model.json come out byte-identical. Data as for training (TITANIC
 
 /** `train verify`: exit code 0 when every version re-derives exactly, 1 otherwise. */
 export async function verifyCommand(args: string[], repoRoot: string): Promise<number> {
-  const { values } = parseArgs({
+  const cli = {
+    program: 'train verify',
+    usage: VERIFY_USAGE,
+    config: { options: { version: { type: 'string', multiple: true }, registry: { type: 'string' } } },
     args,
-    options: { version: { type: 'string', multiple: true }, registry: { type: 'string' } },
-    strict: true,
-  });
-  if (!values.version?.length) throw new TrainerError(`--version is required\n${VERIFY_USAGE}`);
+  } as const;
+  const { values } = commandLine(cli);
+  if (!values.version?.length) exitWithUsage(cli, new UsageError('--version is required'));
   let failed = 0;
   for (const version of values.version) {
     const r = await verifyModel({

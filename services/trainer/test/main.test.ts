@@ -37,12 +37,12 @@ describe('npm run train', () => {
     expect(versions[1]).toMatch(/^\d{4}\.\d{2}\.\d{2}-2$/);
   });
 
-  it('explains bad flags and bad data without a stack trace', () => {
+  it('explains bad flags (exit 2) and bad data (exit 1) without a stack trace', () => {
     const seed = train(['--seed', 'many', '--out', tmp]);
-    expect(seed.status).toBe(1);
+    expect(seed.status).toBe(2);
     expect(seed.stderr).toContain('train: --seed "many" is not a whole number');
     const flag = train(['--fast']);
-    expect(flag.status).toBe(1);
+    expect(flag.status).toBe(2);
     expect(flag.stderr).toMatch(/train: Unknown option '--fast'[\s\S]*usage: npm run train/);
     const data = train(['--quick', '--out', tmp], { TITANIC_CSV: join(tmp, 'missing.csv') });
     expect(data.status).toBe(1);

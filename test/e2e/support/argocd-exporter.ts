@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PROJECT, REPO_URL } from '@titanic/platform/charts/constants.ts';
+import { argocdApplication } from '@titanic/platform/charts/promoter/deployment.ts';
 import { Gauge, Registry } from 'prom-client';
-import { PROJECT, REPO_URL } from '../../../charts/constants.ts';
-import { argocdApplication } from '../../../charts/promoter/deployment.ts';
 
 /**
  * The labels of `argocd_app_info` in the order Argo CD's application controller declares them

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../environments/load.ts';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { type ServiceProcess, spawnService } from './service-process.ts';
 
 export { type Exit, tail } from './service-process.ts';

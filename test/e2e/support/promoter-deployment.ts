@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../../environments/load.ts';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { readRenderedPod } from './rendered-pod.ts';
 import { type ServiceProcess, spawnService } from './service-process.ts';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../environments/load.ts';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { type ServiceProcess, spawnService } from './service-process.ts';
 
 export const PROMOTER_CLI = join(REPO_ROOT, 'services/promoter/src/cli.ts');

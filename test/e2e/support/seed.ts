@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENVIRONMENTS, REPO_ROOT } from '@titanic/platform/environments/load.ts';
+import { synthEnvironments } from '@titanic/platform/synth/render.ts';
+import { EnvironmentFile } from '@titanic/promoter/env-file.ts';
+import { WorkingCopy } from '@titanic/promoter/test/support/fixture-repo.ts';
+import { git } from '@titanic/promoter/test/support/github/git-store.ts';
 import { parse } from 'yaml';
-import { ENVIRONMENTS, REPO_ROOT } from '../../../environments/load.ts';
-import { EnvironmentFile } from '../../../services/promoter/src/env-file.ts';
-import { WorkingCopy } from '../../../services/promoter/test/support/fixture-repo.ts';
-import { git } from '../../../services/promoter/test/support/github/git-store.ts';
-import { synthEnvironments } from '../../../synth/render.ts';
 
 export interface Seeded {
   /** Model version each environment pins, e.g. { dev: '2026.11.25-1', … }. */

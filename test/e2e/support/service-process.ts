@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { REPO_ROOT } from '../../../environments/load.ts';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 
 export interface Exit {
   readonly code: number | null;

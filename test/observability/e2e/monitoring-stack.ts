@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { alertRules } from '@titanic/platform/charts/prometheus/alert-rules.ts';
+import { alertmanagerConfig } from '@titanic/platform/charts/prometheus/alertmanager-config.ts';
+import { prometheusConfig } from '@titanic/platform/charts/prometheus/config.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { stringify } from 'yaml';
-import { alertRules } from '../../../charts/prometheus/alert-rules.ts';
-import { alertmanagerConfig } from '../../../charts/prometheus/alertmanager-config.ts';
-import { prometheusConfig } from '../../../charts/prometheus/config.ts';
-import type { Environment } from '../../../environments/schema.ts';
 import { type PagerSink, startPagerSink } from './pager-sink.ts';
 import { type RunningProcess, startOnFreePort, waitFor } from './processes.ts';
 import { PrometheusApi } from './prometheus-api.ts';

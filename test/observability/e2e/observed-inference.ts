@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
+import { type RunningInference, startInference } from '@titanic/inference/start.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import pg from 'pg';
-import type { Environment } from '../../../environments/schema.ts';
-import { type RunningInference, startInference } from '../../../services/inference/src/start.ts';
 
 const DATABASE = 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -1,6 +1,6 @@
 import type { Passenger } from '@titanic/features';
-import { loadTrainingCsv } from '../../../services/trainer/src/data/load.ts';
-import { locateData } from '../../../services/trainer/src/data/locate.ts';
+import { loadTrainingCsv } from '@titanic/trainer/data/load.ts';
+import { locateData } from '@titanic/trainer/data/locate.ts';
 
 const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 

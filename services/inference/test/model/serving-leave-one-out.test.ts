@@ -8,8 +8,8 @@ import {
   type Passenger,
   ticketKey,
 } from '@titanic/features';
+import { loadTrainingCsv } from '@titanic/trainer/data/load.ts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTrainingCsv } from '../../../trainer/src/data/load.ts';
 import { loadModel } from '../../src/model/load.ts';
 import { Predictor } from '../../src/model/predictor.ts';
 import { DriftWindow } from '../../src/telemetry/drift-window.ts';

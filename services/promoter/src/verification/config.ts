@@ -1,5 +1,5 @@
-import { PORTS } from '../../../../charts/constants.ts';
-import type { Environment } from '../../../../environments/schema.ts';
+import { PORTS } from '@titanic/platform/charts/constants.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import type { Env } from '../config.ts';
 import { PromoterError } from '../errors.ts';
 import { PrometheusClient } from './prometheus.ts';

@@ -1,10 +1,10 @@
-import { PREDICTION_ROUTES } from '../../../../charts/prometheus/alert-rules/context.ts';
+import { PREDICTION_ROUTES } from '@titanic/platform/charts/prometheus/alert-rules/context.ts';
 import {
   fromWarmPods,
   inferenceSelector,
   withModelVersion,
-} from '../../../../charts/prometheus/alert-rules/selectors.ts';
-import { argocdApplication } from '../../../../charts/promoter/deployment.ts';
+} from '@titanic/platform/charts/prometheus/alert-rules/selectors.ts';
+import { argocdApplication } from '@titanic/platform/charts/promoter/deployment.ts';
 import type { PrometheusClient } from './prometheus.ts';
 
 /** What a merged change asks the environment to run. */

@@ -1,4 +1,4 @@
-import type { Environment } from '../../../../environments/schema.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import type { PromoterContext } from '../context.ts';
 import { formatDuration } from '../evidence.ts';
 import { deployedChange } from './deployed.ts';

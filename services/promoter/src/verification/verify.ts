@@ -1,4 +1,4 @@
-import type { Environment } from '../../../../environments/schema.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { envPath, type PromoterContext } from '../context.ts';
 import { EnvironmentFile } from '../env-file.ts';
 import { PromoterError } from '../errors.ts';

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startOnFreePort } from '../../../../test/observability/e2e/processes.ts';
 import { PrometheusClient } from '../../src/verification/prometheus.ts';
 
 export interface LocalPrometheus {
@@ -28,15 +30,47 @@ export async function startPrometheus(
     join(dir, 'prometheus.yml'),
     stringify({ global: { evaluation_interval: '1s' }, rule_files: [join(dir, 'rules.yml')] }),
   );
-  const { proc, port } = await startOnFreePort(
-    '/usr/bin/prometheus',
-    (p) => [
+  const BIN = '/usr/bin/prometheus';
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: apt-get install prometheus`);
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+  const child = spawn(
+    BIN,
+    [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${p}`,
+      `--web.listen-address=127.0.0.1:${port}`,
     ],
-    '/-/ready',
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-4000);
+  });
+  for (let i = 0; ; i++) {
+    const ready = await fetch(`http://127.0.0.1:${port}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (i > 300 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`prometheus did not start: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const proc = {
+    stop: () =>
+      new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
   return {
     client: new PrometheusClient(`http://127.0.0.1:${port}`),
     async stop() {

@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
-import { createSchema } from '@titanic/inference/test/support.ts';
 import { loadEnvironment } from '@titanic/platform/environments/load.ts';
 import { EnvironmentFile } from '@titanic/promoter/env-file.ts';
 import { promote } from '@titanic/promoter/promote.ts';
@@ -20,9 +19,8 @@ import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
 import { startWebhookReceiver } from '../observability/e2e/webhook-receiver.ts';
 import { ArgoCdExporter } from './support/argocd-exporter.ts';
-import { Deployer } from './support/deployer.ts';
+import { deployerWithDatabase } from './support/deployer-setup.ts';
 import { PgUpExporter } from './support/pg-up-exporter.ts';
-import { freePort } from './support/ports.ts';
 import { seedFromProject } from './support/seed.ts';
 import { Timeline } from './support/timeline.ts';
 
@@ -94,16 +92,7 @@ describe('promoter verify', () => {
     const first = seeded.pins[ENV]!.model;
     const other = Object.values(seeded.pins).find((p) => p.model !== first)!.model;
 
-    const schema = await createSchema();
-    cleanups.push(() => schema.drop());
-    const port = await freePort();
-    const deployer = new Deployer({
-      env: ENV,
-      port,
-      secrets: { 'inference-database/url': schema.url },
-      overrides: { PSI_WINDOW: String(PSI_WINDOW), PREDICTION_LOG_FLUSH_MS: '20' },
-    });
-    cleanups.push(() => deployer.stop());
+    const { deployer, schema, port } = await deployerWithDatabase(ENV, PSI_WINDOW, cleanups);
     const argocd = await ArgoCdExporter.start(ENV, env.namespace, {
       sync: 'Synced',
       health: 'Healthy',
@@ -174,6 +163,13 @@ describe('promoter verify', () => {
         await new Promise((r) => setTimeout(r, 3000));
         const syncedAt = new Date();
         argocd.set({ sync: 'Synced', health: 'Healthy', operation: '' });
+        // Traffic inside the window: once the bot has recorded that it is watching.
+        await waitFor(
+          'the pending status "synced; watching"',
+          async () =>
+            (await readVerification(ctx, promoted.sha, ENV))?.description.startsWith('synced') || undefined,
+          30_000,
+        );
         await predict(promoted.base, await trainingPassengers());
         const result = await running;
         expect(result.outcome, JSON.stringify(result.checks)).toBe('passed');

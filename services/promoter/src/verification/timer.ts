@@ -1,4 +1,5 @@
 import type { PromoterContext } from '../context.ts';
+import { every } from '../interval.ts';
 import type { PrometheusClient } from './prometheus.ts';
 import { verify } from './verify.ts';
 
@@ -11,21 +12,12 @@ export function startVerificationTimer(
   options: { env: string; prometheus: PrometheusClient },
   intervalMs = 60_000,
 ): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return every(
+    intervalMs,
+    async () => {
       const r = await verify(ctx, options);
       if (r.outcome !== 'already-recorded') ctx.log(`verification of ${options.env}: ${r.outcome}`);
-    } catch (error) {
-      ctx.log(`verification of ${options.env} failed to run: ${(error as Error).message}`);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+    },
+    (error) => ctx.log(`verification of ${options.env} failed to run: ${error.message}`),
+  );
 }

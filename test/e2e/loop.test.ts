@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
-import { createSchema, type TestSchema } from '@titanic/inference/test/support.ts';
 import { loadEnvironment, REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { promote } from '@titanic/promoter/promote.ts';
 import { WorkingCopy } from '@titanic/promoter/test/support/fixture-repo.ts';
@@ -16,7 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startMonitoringStack } from '../observability/e2e/monitoring-stack.ts';
 import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
-import { Deployer, type DeploymentPlan, readDeployment } from './support/deployer.ts';
+import { type DeploymentPlan, readDeployment } from './support/deployer.ts';
+import { deployerWithDatabase } from './support/deployer-setup.ts';
 import { freePort } from './support/ports.ts';
 import { readPromoterDeployment, startPromoterFromManifest } from './support/promoter-deployment.ts';
 import { seedFromProject } from './support/seed.ts';
@@ -162,16 +162,7 @@ describe('the GitOps loop', () => {
     });
 
     // ── 5. the deployer runs what dist/dev says, against the real PostgreSQL
-    const schema: TestSchema = await createSchema();
-    cleanups.push(() => schema.drop());
-    const port = await freePort();
-    const deployer = new Deployer({
-      env: ENV,
-      port,
-      secrets: { 'inference-database/url': schema.url },
-      overrides: { PSI_WINDOW: String(PSI_WINDOW), PREDICTION_LOG_FLUSH_MS: '20' },
-    });
-    cleanups.push(() => deployer.stop());
+    const { deployer, schema, port } = await deployerWithDatabase(ENV, PSI_WINDOW, cleanups);
     const base = await timeline.step('deployer starts the service from the rendered Deployment', async () => {
       const { proc } = await deployer.deploy(clone.dir);
       return proc.url;

@@ -86,7 +86,8 @@ async function mergeShadowPin(branch: string): Promise<void> {
   await clone.push();
 }
 
-const ctx = () => h.ctx({ prometheus: new PrometheusClient(stack.api.baseUrl) });
+const prometheus = () => new PrometheusClient(stack.api.baseUrl);
+const ctx = () => h.ctx({ prometheus });
 
 describe('promotion through the shadow, evidence from a real Prometheus', () => {
   it("pins a candidate as prod's shadow in a pull request", async () => {
@@ -118,7 +119,7 @@ describe('promotion through the shadow, evidence from a real Prometheus', () => 
     await waitFor(
       'Prometheus to scrape the disagreeing shadow',
       async () => {
-        const n = await ctx().prometheus!.scalar(
+        const n = await prometheus().scalar(
           `sum(titanic_shadow_predictions_total{shadow_version="${V.worse}"})`,
         );
         return n === 6000 || undefined;
@@ -141,7 +142,7 @@ describe('promotion through the shadow, evidence from a real Prometheus', () => 
     await waitFor(
       'Prometheus to scrape the agreeing shadow',
       async () => {
-        const n = await ctx().prometheus!.scalar(
+        const n = await prometheus().scalar(
           `sum(titanic_shadow_predictions_total{shadow_version="${V.good}"})`,
         );
         return n === 6000 || undefined;

@@ -194,11 +194,32 @@ export const holdSchema = z
 export const promotionSchema = z.strictObject({
   /** Where versions come from; absent for the first environment. */
   upstream: envName.optional(),
-  /** How long a version must run upstream before it may be promoted here. */
+  /**
+   * How long the upstream must have stayed alert-free after its verification passed before a
+   * version may be promoted here (evidence: the upstream's verification status and its ALERTS).
+   */
   minimumSoak: duration,
   /** Largest tolerated drop of cross-validated ROC AUC versus the running model. */
   allowedRegression: z.number().min(0, 'expected a ROC AUC margin in [0, 0.5]').max(0.5),
   holds: z.array(holdSchema).default([]),
+});
+
+/**
+ * What `promoter verify` watches after Argo CD synced a merged promotion or rollback: the
+ * environment must stay alert-free and within these thresholds, for the served model version,
+ * for `window`. The result is recorded on the merge commit and gates the next environment.
+ */
+export const verificationSchema = z.strictObject({
+  /** How long the environment is watched once it is Synced and Healthy at the merged bundle. */
+  window: duration,
+  /** How long to wait for Argo CD to report Synced and Healthy at the merged bundle before failing. */
+  syncTimeout: duration,
+  /** Largest share of prediction requests answered 5xx during the window. */
+  errorRatio: ratio,
+  /** Largest p99 prediction latency during the window, in seconds. */
+  p99LatencySeconds: z.number().positive('expected seconds > 0'),
+  /** Largest difference between the mean predicted probability and the training survival rate. */
+  predictionShift: ratio,
 });
 
 export const promoterSchema = z.strictObject({
@@ -230,6 +251,7 @@ export const environmentSchema = z.strictObject({
   monitoring: monitoringSchema,
   argocd: argocdSchema,
   promotion: promotionSchema,
+  verification: verificationSchema,
   promoter: promoterSchema,
   liveQuality: liveQualitySchema.prefault({}),
   /** Pull secrets (type kubernetes.io/dockerconfigjson) for the project's registry, on every pod that pulls from it. */

@@ -8,7 +8,6 @@ import { type Env, readConfig, registryConfig } from './config.ts';
 import type { PromoterContext } from './context.ts';
 import { PromoterError, redact, toPromoterError } from './errors.ts';
 import { createClient, Repository } from './github.ts';
-import { PrometheusClient } from './prometheus.ts';
 import { promote } from './promote.ts';
 import { promoteShadow } from './promote-shadow.ts';
 import { refreshPromotions } from './refresh.ts';
@@ -18,11 +17,15 @@ import { rollback } from './rollback.ts';
 import { readArgoCdConfig, startRollbackSync } from './rollback-sync.ts';
 import { serve } from './serve.ts';
 import { formatStatus, status } from './status.ts';
+import { verifyCommand } from './verification/command.ts';
+import { prometheusFor } from './verification/config.ts';
+import { startVerificationFromEnv } from './verification/serve.ts';
 
 const USAGE = `usage:
   promoter promote --env <dev|staging|prod> [--model <version>] [--image <tag>] [--from <env>] [--allow-regression "<reason>"] [--json]
   promoter promote --env <env> --as shadow --model <version> [--json]
   promoter rollback --env <env> [--to <commit>] [--reason "<why>"] [--hold] [--json]
+  promoter verify --env <env> [--commit <merge sha>] [--force] [--json]
   promoter status [--json]
   promoter refresh [--env <env>] [--json]
   promoter release-record --commit <sha> --pushed <name>=<repository>:<tag>@<digest>... [--out <dir>]
@@ -31,8 +34,9 @@ const USAGE = `usage:
 environment: GITHUB_TOKEN (or GITHUB_TOKEN_FILE) or GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID +
 GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_REPOSITORY=owner/name, GITHUB_API_URL, GITHUB_WRITE_PACING_MS,
 REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD (or _FILE), REGISTRY_TOKEN_ORIGINS, PROMOTER_LOGINS,
-MODEL_VERIFY_CHECK, MODEL_VERIFY_APPS, PROMETHEUS_URL (shadow evidence); serve: HOST, PORT, METRICS_HOST, METRICS_PORT, WEBHOOK_SECRET (or _FILE),
-ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window`;
+MODEL_VERIFY_CHECK, MODEL_VERIFY_APPS; serve: HOST, PORT, METRICS_HOST, METRICS_PORT, WEBHOOK_SECRET (or _FILE),
+ARGOCD_SERVER + ARGOCD_APPLICATION + ARGOCD_ENV + ARGOCD_TOKEN (or _FILE) to sync merged rollbacks outside the window,
+VERIFY_ENV to verify that environment on a timer; verify, soak and shadow gates: PROMETHEUS_URL (or PROMETHEUS_URL_<ENV>)`;
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
@@ -53,7 +57,7 @@ function context(env: Env): PromoterContext {
     now: () => new Date(),
     log,
     trust: config.trust,
-    ...(env.PROMETHEUS_URL ? { prometheus: new PrometheusClient(env.PROMETHEUS_URL) } : {}),
+    prometheus: (e) => prometheusFor(e, env, false),
   };
 }
 
@@ -97,6 +101,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         commit: { type: 'string' },
         pushed: { type: 'string', multiple: true },
         out: { type: 'string' },
+        force: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -160,6 +165,16 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         output('pull-request', r.pull.url, env);
         return 0;
       }
+      case 'verify': {
+        const request = {
+          env: envOption(values.env),
+          ...(values.commit ? { commit: values.commit } : {}),
+          force: values.force,
+        };
+        const r = await verifyCommand(context(env), request, env);
+        print(r.text, r.result);
+        return r.result.outcome === 'failed' ? 1 : 0;
+      }
       case 'status': {
         const rows = await status(context(env));
         print(formatStatus(rows), rows);
@@ -190,6 +205,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         const argo = readArgoCdConfig(env);
         const server = await serve(ctx, env);
         if (argo) startRollbackSync(ctx, argo, Number(env.ARGOCD_SYNC_CHECK_MS ?? 60_000));
+        await startVerificationFromEnv(ctx, env);
         log(`promoter listening on :${(server.address() as AddressInfo).port}`);
         return -1;
       }

@@ -1,3 +1,4 @@
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import type { Repository } from './github.ts';
 import type { PrometheusClient } from './prometheus.ts';
 import type { Trust } from './provenance.ts';
@@ -11,8 +12,8 @@ export interface PromoterContext {
   readonly log: (line: string) => void;
   /** The bot's identity and the CI check it trusts; DEFAULT_TRUST when absent. */
   readonly trust?: Trust;
-  /** The Prometheus the shadow gate reads (PROMETHEUS_URL); absent, a shadow promotion is refused. */
-  readonly prometheus?: PrometheusClient;
+  /** An environment's Prometheus (verification, soak evidence, shadow evidence); absent, none can be shown. */
+  readonly prometheus?: (env: Environment) => PrometheusClient;
 }
 
 export const envPath = (env: string) => `environments/${env}.yaml`;

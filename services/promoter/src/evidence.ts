@@ -1,44 +1,11 @@
-import { parse } from 'yaml';
-import { parseTrailers } from './context.ts';
-import type { Repository } from './github.ts';
-
+/** Where the upstream's soak of a bundle starts (see verification/soak.ts). */
 export interface Evidence {
-  /** Commit of the upstream file since which it has run the version without interruption. */
+  /** The upstream's merge commit whose verification passed. */
   readonly commit: string;
+  /** Start of its alert-free run. */
   readonly since: string;
-}
-
-/**
- * Walks the upstream environment file's history back from `ref` and returns the oldest commit of
- * the unbroken run of `model` + `image`; undefined when the upstream does not run them now.
- */
-export async function upstreamEvidence(
-  repo: Repository,
-  ref: string,
-  upstream: string,
-  model: string,
-  image: string,
-): Promise<Evidence | undefined> {
-  const path = `environments/${upstream}.yaml`;
-  let found: { sha: string; date: string; message: string } | undefined;
-  for (const commit of await repo.history(ref, path, 50)) {
-    const text = await repo.readText(commit.sha, path);
-    const data =
-      text === undefined
-        ? undefined
-        : (parse(text) as { model?: { version?: unknown }; image?: { tag?: unknown } });
-    const runs = String(data?.model?.version) === model && String(data?.image?.tag) === image;
-    if (!runs) break;
-    found = commit;
-  }
-  if (!found) return undefined;
-  // A promotion merged with a merge commit keeps its authoring date; it ran from the merge on.
-  const t = parseTrailers(found.message);
-  const merged = t['Promote-Env']
-    ? await repo.mergedAt(`promote/${t['Promote-Env']}/${t['Promote-Model']}-${t['Promote-Image']}`)
-    : undefined;
-  const since = merged && Date.parse(merged) > Date.parse(found.date) ? merged : found.date;
-  return { commit: found.sha, since };
+  /** How `since` was established, for the gate's detail. */
+  readonly detail?: string;
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };

@@ -21,6 +21,8 @@ export interface OrderInput {
   readonly model: string;
   readonly image: string;
   readonly evidence: Evidence | undefined;
+  /** Why there is no soak evidence (no passed verification upstream, no Prometheus, …). */
+  readonly missing?: string;
   readonly now: Date;
 }
 
@@ -49,19 +51,20 @@ export function orderGate(i: OrderInput): GateResult {
       detail: `${configured} runs model ${up.model.version} with image ${up.image.tag}, not model ${i.model} with image ${i.image}`,
     };
   }
+  if (!i.evidence && i.missing) return { gate: 'order', ok: false, detail: i.missing };
   const needed = durationSeconds(i.target.promotion.minimumSoak);
   const ran = i.evidence ? (i.now.getTime() - Date.parse(i.evidence.since)) / 1000 : 0;
   if (ran < needed) {
     return {
       gate: 'order',
       ok: false,
-      detail: `${configured} has run it for ${formatDuration(ran)}, less than the minimum soak of ${i.target.promotion.minimumSoak}`,
+      detail: `${configured} has soaked it for ${formatDuration(ran)}, less than the minimum soak of ${i.target.promotion.minimumSoak}${i.evidence?.detail ? ` (${i.evidence.detail})` : ''}`,
     };
   }
   return {
     gate: 'order',
     ok: true,
-    detail: `${configured} has run it for ${formatDuration(ran)} (minimum soak ${i.target.promotion.minimumSoak})`,
+    detail: `${configured} has soaked it for ${formatDuration(ran)} (minimum soak ${i.target.promotion.minimumSoak}${i.evidence?.detail ? `; ${i.evidence.detail}` : ''})`,
   };
 }
 

@@ -4,7 +4,6 @@ import { resolveBundle } from './bundle.ts';
 import { envPath, type PromoterContext, promotionSubject } from './context.ts';
 import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
-import { upstreamEvidence } from './evidence.ts';
 import { type GateResult, holdsGate, modelGate, orderGate } from './gates.ts';
 import { holdsRemovedSince } from './holds.ts';
 import { summariseManifests } from './manifest-diff.ts';
@@ -14,6 +13,7 @@ import { isBotPull } from './provenance.ts';
 import { renderEnvironment } from './render.ts';
 import { shadowEvidence, shadowEvidenceTable, shadowGate } from './shadow-gate.ts';
 import { oneLine } from './untrusted.ts';
+import { soakEvidence } from './verification/soak.ts';
 import { metricsVerification } from './verification.ts';
 
 export interface PromoteOptions {
@@ -74,7 +74,9 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   const image = o.image ?? upstream?.image.tag ?? target.image.tag;
   ctx.log(`promoting ${o.env}: model ${model}, image ${image}${upstreamName ? ` from ${upstreamName}` : ''}`);
 
-  const evidence = upstream ? await upstreamEvidence(repo, baseSha, upstream.name, model, image) : undefined;
+  // Soak is evidence: the upstream's recorded verification and its alerts since, not commit times.
+  const soak = upstream ? await soakEvidence(ctx, baseSha, upstream, model, image) : undefined;
+  const evidence = soak?.ok ? soak : undefined;
   const candidate = await readModel(repo, baseSha, target.model.name, model, files);
   const running = await readModel(repo, baseSha, target.model.name, target.model.version);
   const verified = {
@@ -91,7 +93,16 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     sha256: candidate.ok ? candidate.meta.files.onnx.sha256 : undefined,
   });
   const gates: GateResult[] = [
-    orderGate({ target, from: o.from, upstream, model, image, evidence, now: ctx.now() }),
+    orderGate({
+      target,
+      from: o.from,
+      upstream,
+      model,
+      image,
+      evidence,
+      ...(soak && !soak.ok ? { missing: soak.detail } : {}),
+      now: ctx.now(),
+    }),
     modelGate({
       target,
       version: model,
@@ -107,7 +118,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   const shadowed =
     target.model.shadow?.version === model
       ? ctx.prometheus
-        ? await shadowEvidence(ctx.prometheus, target, model)
+        ? await shadowEvidence(ctx.prometheus(target), target, model)
         : null
       : undefined;
   if (shadowed !== undefined)
@@ -190,8 +201,8 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
     bundle: bundled.bundle,
     evidence: upstream
       ? evidence
-        ? `**${upstream.name}** has run model \`${model}\` with image \`${image}\` since ${evidence.since} (commit ${evidence.commit.slice(0, 12)} of \`environments/${upstream.name}.yaml\`).`
-        : `**${upstream.name}** does not run this version.`
+        ? `**${upstream.name}** runs model \`${model}\` with image \`${image}\`: ${evidence.detail}.`
+        : `**${upstream.name}**: ${soak?.ok === false ? soak.detail : 'no soak evidence'}.`
       : undefined,
     manifests,
     holdsRemoved: await holdsRemovedSince(ctx, baseSha, o.env),

@@ -1,6 +1,7 @@
 import { type Env, readSecret } from './config.ts';
 import { type PromoterContext, parseTrailers } from './context.ts';
 import { PromoterError } from './errors.ts';
+import { every } from './interval.ts';
 
 /**
  * Deploys a merged rollback outside the sync window. Argo CD's sync window stops automated syncs of
@@ -109,20 +110,9 @@ export async function syncMergedRollback(
 
 /** Checks every `intervalMs` (default 60 s, so a merged rollback deploys within about two minutes). */
 export function startRollbackSync(ctx: PromoterContext, argo: ArgoCdConfig, intervalMs = 60_000): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await syncMergedRollback(ctx, argo);
-    } catch (error) {
-      ctx.log(`rollback sync check failed: ${(error as Error).message}`);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return every(
+    intervalMs,
+    () => syncMergedRollback(ctx, argo),
+    (error) => ctx.log(`rollback sync check failed: ${error.message}`),
+  );
 }

@@ -5,7 +5,25 @@ import { type Env, readSecret } from './config.ts';
 import type { PromoterContext } from './context.ts';
 import { PromoterError } from './errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { status } from './status.ts';
+import { STATUS_PAGE_CSP, statusPage } from './status-page.ts';
 import { createWebhookApp } from './webhook.ts';
+
+/** The status page costs a few dozen GitHub reads: rendered at most every 30 s, concurrent loads share one. */
+function cachedStatusPage(ctx: PromoterContext, maxAgeMs = 30_000) {
+  let cached: { at: number; page: Promise<{ html: string; csp: string }> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > maxAgeMs) {
+      const page = status(ctx).then((rows) => ({ html: statusPage(rows, ctx.now()), csp: STATUS_PAGE_CSP }));
+      cached = { at: Date.now(), page };
+      // A failed render is not kept: the next load tries again.
+      page.catch(() => {
+        if (cached?.page === page) cached = undefined;
+      });
+    }
+    return cached.page;
+  };
+}
 
 function port(env: Env, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
@@ -58,7 +76,10 @@ export async function serve(ctx: PromoterContext, env: Env): Promise<Server> {
   const host = env.HOST || '127.0.0.1';
   const metrics = createMetrics();
   const server = await listen(
-    createWebhookApp({ ctx, secret, metrics }).listen(port(env, 'PORT', 8090), host),
+    createWebhookApp({ ctx, secret, metrics, page: cachedStatusPage(ctx) }).listen(
+      port(env, 'PORT', 8090),
+      host,
+    ),
   );
   const internal = await listen(
     metricsServer(metrics).listen(port(env, 'METRICS_PORT', 9464), env.METRICS_HOST || host),

@@ -18,6 +18,8 @@ export interface WebhookOptions {
   readonly maxQueued?: number;
   /** How long after startsAt an alert may still open a rollback (default 6 h). */
   readonly maxAlertAgeMs?: number;
+  /** GET / : the status page (HTML and its Content-Security-Policy). */
+  readonly page?: () => Promise<{ html: string; csp: string }>;
 }
 
 /** Constant-time comparison; hashing first makes the lengths equal and hides the secret's length. */
@@ -87,6 +89,14 @@ export function createWebhookApp(o: WebhookOptions): Koa {
   app.use(async (ctx) => {
     if (ctx.method === 'GET' && ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };
+      return;
+    }
+    if (ctx.method === 'GET' && ctx.path === '/' && o.page) {
+      const { html, csp } = await o.page();
+      ctx.set('Content-Security-Policy', csp);
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = html;
       return;
     }
     if (ctx.path !== '/hooks/alertmanager')

@@ -1,3 +1,4 @@
+import { synthEnvironments } from '@titanic/platform/synth/render.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromoterContext } from '../src/context.ts';
 import { EnvironmentFile } from '../src/env-file.ts';
@@ -28,13 +29,23 @@ const noRegistry = {
 /** The body as GitHub shows it: the inert code entities decoded. */
 const shown = (body: string) => body.replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)));
 
+/**
+ * Edits an environment file and its rendered dist/ on main, as a merged change does, and records
+ * the passed verification the soak gate reads (two hours ago, longer than any minimum soak).
+ */
 async function editEnv(env: string, edit: (f: EnvironmentFile) => void, message: string) {
   const clone = await h.clone();
   const file = EnvironmentFile.parse(env, await clone.read(`environments/${env}.yaml`));
   edit(file);
   await clone.write(`environments/${env}.yaml`, file.toString());
-  const sha = await clone.commitAll(message, new Date(h.clock.getTime() - 2 * HOUR));
+  // A file synth refuses (a tampered sha256) cannot be rendered: then only the file changes.
+  const rendered = await synthEnvironments({ root: clone.dir, envs: [env] }).catch(() => ({}));
+  for (const [path, content] of Object.entries(rendered))
+    if (path.startsWith(`dist/${env}/`)) await clone.write(path, content);
+  const at = new Date(h.clock.getTime() - 2 * HOUR);
+  const sha = await clone.commitAll(message, at);
   await clone.push();
+  await h.verified(env, sha, at);
   return sha;
 }
 

@@ -26,6 +26,9 @@ function run(args: string[], env: Record<string, string> = {}) {
         REGISTRY_USERNAME: h.registry.username,
         REGISTRY_PASSWORD: h.registry.password,
         REGISTRY_TOKEN_ORIGINS: h.registry.tokenOrigin,
+        // Soak evidence: the alerts of the upstream environments.
+        PROMETHEUS_URL_DEV: h.prometheus.client.baseUrl,
+        PROMETHEUS_URL_STAGING: h.prometheus.client.baseUrl,
         ...env,
       },
     });
@@ -54,6 +57,17 @@ describe('promoter CLI', () => {
     expect(prod).toContain(V.prodModel);
     expect(prod).toContain('0.850');
     expect(prod).toContain(`#1 promote(prod): titanic ${V.good}, image 1.1.0`);
+  });
+
+  it('verify fails loudly when Prometheus cannot be asked, and writes nothing to GitHub then', async () => {
+    const before = h.github.statuses.statuses.length;
+    const r = await run(['verify', '--env', 'dev', '--force'], { PROMETHEUS_URL_DEV: 'http://127.0.0.1:1' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Prometheus at http://127.0.0.1:1 cannot be reached');
+    expect(h.github.statuses.statuses.length).toBe(before);
+    const usage = await run(['verify', '--env', 'dev', '--commit', 'abc']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--commit abc is not a full commit sha');
   });
 
   it('refused gates exit 1, usage errors exit 2, and a bad token is never printed', async () => {

@@ -1,10 +1,11 @@
 import { synthEnvironments } from '@titanic/platform/synth/render.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseTrailers } from '../src/context.ts';
 import { EnvironmentFile } from '../src/env-file.ts';
 import { parseDataBlock } from '../src/pr-body.ts';
 import { promote } from '../src/promote.ts';
 import { type Harness, HOUR, startHarness, V } from './support/harness.ts';
+import { startPrometheus } from './support/prometheus.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -37,7 +38,8 @@ describe('promote prod from staging', () => {
       imageDigest: h.digests['inference:1.1.0'],
     });
     expect(pull.body).toContain('| ROC AUC | 0.8500 | 0.8600 | +0.0100 🟢 |');
-    expect(pull.body).toContain('staging** has run model');
+    expect(pull.body).toContain('staging** runs model');
+    expect(pull.body).toContain('no alert of staging since');
 
     const clone = await h.clone();
     await clone.run(['fetch', '--quiet', 'origin', result.branch!]);
@@ -94,21 +96,6 @@ describe('gates', () => {
     expect(await promote(h.ctx(), { env: 'prod', from: 'dev' })).toMatchObject({ status: 'refused' });
   });
 
-  it('order: staging waits for the minimum soak in dev, measured from the dev file history', async () => {
-    const clone = await h.clone();
-    const file = EnvironmentFile.parse('dev', await clone.read('environments/dev.yaml'));
-    file.setImage('1.2.0', h.digests['inference:1.2.0']);
-    await clone.write('environments/dev.yaml', file.toString());
-    await clone.commitAll('chore(dev): image 1.2.0', new Date(h.clock.getTime() - 0.5 * HOUR));
-    await clone.push();
-    const early = await promote(h.ctx(), { env: 'staging' });
-    expect(early.status).toBe('refused');
-    expect(gate(early, 'order').detail).toMatch(/has run it for 30m, less than the minimum soak of 1h/);
-    const later = await promote(h.ctx({ now: () => new Date(h.clock.getTime() + HOUR) }), { env: 'staging' });
-    expect(gate(later, 'order')).toMatchObject({ ok: true });
-    expect(later.status).toBe('opened');
-  });
-
   it('model: an unknown version, a tampered file and a regression are refused', async () => {
     const unknown = await promote(h.ctx(), { env: 'dev', model: '2030.01.01-1' });
     expect(gate(unknown, 'model').detail).toContain('models/titanic/2030.01.01-1/model.json does not exist');
@@ -158,17 +145,84 @@ describe('gates', () => {
 });
 
 describe('soak evidence', () => {
-  it('counts from the merge of the upstream promotion, not from when its commit was written', async () => {
-    const now = h.clock;
-    h.clock = new Date(now.getTime() - 5 * HOUR);
+  let merged = '';
+  /** dev takes the prod model with image 1.2.0 by a merged promotion; returns the merge commit. */
+  async function devTakes120(): Promise<string> {
     const dev = await promote(h.ctx(), { env: 'dev', model: V.prodModel, image: '1.2.0' });
-    h.clock = new Date(now.getTime() - 0.5 * HOUR);
     const { repo } = h.ctx();
-    await repo.client.pulls.merge({ owner: repo.owner, repo: repo.repo, pull_number: dev.pull!.number });
-    h.clock = now;
-    const staging = await promote(h.ctx(), { env: 'staging' });
-    expect(staging.status).toBe('refused');
-    expect(gate(staging, 'order').detail).toContain('has run it for 30m');
+    const { data } = await repo.client.pulls.merge({
+      owner: repo.owner,
+      repo: repo.repo,
+      pull_number: dev.pull!.number,
+    });
+    return data.sha;
+  }
+
+  it('staging needs a passed verification of dev, then the minimum soak alert-free from it', async () => {
+    merged = await devTakes120();
+    const unverified = await promote(h.ctx(), { env: 'staging' });
+    expect(unverified.status).toBe('refused');
+    expect(gate(unverified, 'order').detail).toBe(
+      `dev at ${merged.slice(0, 12)} has no verification yet (\`promoter verify --env dev\`)`,
+    );
+    // A status someone else set proves nothing.
+    h.github.statuses.record({
+      sha: merged,
+      state: 'success',
+      context: 'promoter/verify/dev',
+      creator: h.github.human.login,
+      at: new Date(h.clock.getTime() - 5 * HOUR).toISOString(),
+    });
+    expect(gate(await promote(h.ctx(), { env: 'staging' }), 'order').detail).toContain(
+      'has no verification yet',
+    );
+    await h.verified('dev', merged, new Date(h.clock.getTime() - 0.5 * HOUR));
+    const early = await promote(h.ctx(), { env: 'staging' });
+    expect(early.status).toBe('refused');
+    expect(gate(early, 'order').detail).toMatch(
+      /^dev has soaked it for 30m, less than the minimum soak of 1h/,
+    );
+    expect(gate(early, 'order').detail).toContain('no alert of dev since');
+    const later = await promote(h.ctx({ now: () => new Date(h.clock.getTime() + HOUR) }), { env: 'staging' });
+    expect(gate(later, 'order')).toMatchObject({ ok: true });
+    expect(later.status).toBe('opened');
+  });
+
+  it('a failed verification refuses, and an alert in dev since the verification restarts the soak', async () => {
+    h.github.statuses.record({
+      sha: merged,
+      state: 'failure',
+      context: 'promoter/verify/dev',
+      description: 'failed (alerts): firing in dev: ModelFeatureDrift',
+      creator: h.github.login,
+      at: new Date(h.clock.getTime() + 1000).toISOString(),
+    });
+    const failed = await promote(h.ctx(), { env: 'staging' });
+    expect(gate(failed, 'order').detail).toContain(
+      'is failure: failed (alerts): firing in dev: ModelFeatureDrift',
+    );
+
+    await h.verified('dev', merged, new Date(h.clock.getTime() + 2000));
+    const drill = await startPrometheus([{ alert: 'DrillAlert', expr: 'vector(1)', labels: { env: 'dev' } }]);
+    try {
+      await vi.waitFor(
+        async () => {
+          if ((await drill.client.query('ALERTS{alertstate="firing"}')).length === 0)
+            throw new Error('DrillAlert is not firing yet');
+        },
+        { timeout: 15_000, interval: 250 },
+      );
+      const r = await promote(h.ctx({ now: () => new Date(), prometheus: () => drill.client }), {
+        env: 'staging',
+      });
+      expect(r.status).toBe('refused');
+      expect(gate(r, 'order').detail).toMatch(
+        /^dev has soaked it for \d+s, less than the minimum soak of 1h/,
+      );
+      expect(gate(r, 'order').detail).toContain('DrillAlert fired since');
+    } finally {
+      await drill.stop();
+    }
   });
 });
 

@@ -13,12 +13,24 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function pushToMain(edit: (read: (p: string) => Promise<string>) => Promise<Record<string, string>>) {
+/**
+ * Commits files on main. `deployed`: those environments' dist/ is re-rendered with the change and
+ * the change passed verification two hours ago, as a merged promotion that soaked would have.
+ */
+async function pushToMain(
+  edit: (read: (p: string) => Promise<string>) => Promise<Record<string, string>>,
+  deployed: string[] = [],
+) {
   const clone = await h.clone();
   for (const [path, content] of Object.entries(await edit((p) => clone.read(p))))
     await clone.write(path, content);
-  const sha = await clone.commitAll('chore: edit on main', new Date(h.clock.getTime() - 2 * HOUR));
+  for (const env of deployed)
+    for (const [path, content] of Object.entries(await synthEnvironments({ root: clone.dir, envs: [env] })))
+      if (path.startsWith(`dist/${env}/`)) await clone.write(path, content);
+  const at = new Date(h.clock.getTime() - 2 * HOUR);
+  const sha = await clone.commitAll('chore: edit on main', at);
   await clone.push();
+  for (const env of deployed) await h.verified(env, sha, at);
   return sha;
 }
 
@@ -98,7 +110,7 @@ describe('promotion pull requests stay fresh against main', () => {
       return dev.toString();
     };
     const devOn120 = await setDevImage('1.2.0');
-    await pushToMain(async () => ({ 'environments/dev.yaml': devOn120 }));
+    await pushToMain(async () => ({ 'environments/dev.yaml': devOn120 }), ['dev']);
     const staging = await promote(h.ctx(), { env: 'staging' });
     expect(staging.status).toBe('opened');
     // dev moves on to another image and main changes staging's replicas: the open staging

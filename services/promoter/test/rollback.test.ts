@@ -12,14 +12,15 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function merge(number: number) {
+async function merge(number: number): Promise<string> {
   const { repo } = h.ctx();
-  await repo.client.pulls.merge({
+  const { data } = await repo.client.pulls.merge({
     owner: repo.owner,
     repo: repo.repo,
     pull_number: number,
     merge_method: 'merge',
   });
+  return data.sha;
 }
 
 describe('rollback', () => {
@@ -106,6 +107,10 @@ describe('rollback', () => {
   });
 
   it('reverts a squash-merged promotion, and --to refuses a commit that is not a promotion', async () => {
+    // dev deploys what its file pins (the hand edit above re-rendered nothing) and passes verification.
+    const dev = await promote(h.ctx(), { env: 'dev', model: V.next, image: '1.0.0' });
+    expect(dev.status).toBe('opened');
+    await h.verified('dev', await merge(dev.pull!.number));
     const later = h.ctx({ now: () => new Date(h.clock.getTime() + 2 * HOUR) });
     const promoted = await promote(later, { env: 'staging', allowRegression: 'fixture models' });
     expect(promoted.status).toBe('opened');

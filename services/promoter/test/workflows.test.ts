@@ -23,8 +23,15 @@ type Workflow = {
 const expr = (e: string) => `\${{ ${e} }}`;
 
 describe('GitHub Actions workflows', () => {
-  it('are the five the platform needs', () => {
-    expect(files).toEqual(['ci.yml', 'promote.yml', 'release.yml', 'rollback.yml', 'train.yml']);
+  it('are the six the platform needs', () => {
+    expect(files).toEqual([
+      'ci.yml',
+      'promote.yml',
+      'release.yml',
+      'rollback.yml',
+      'train.yml',
+      'verify.yml',
+    ]);
   });
 
   // A fresh WebAssembly instance per file: one instance fed several workflows in a row can run out
@@ -111,5 +118,12 @@ describe('GitHub Actions workflows', () => {
     expect(t).toContain('npm run promoter -- release-record --commit "$COMMIT"');
     expect(t).toContain('gh pr create --base main --head "$branch"');
     expect(t).not.toMatch(/sha-\$\{|:\$\{\{ ?steps\.tags/);
+  });
+
+  it('verifies merged promotions and rollbacks with the GitHub App token, never GITHUB_TOKEN', () => {
+    const text = readFileSync(join(DIR, 'verify.yml'), 'utf8');
+    expect(text).not.toContain('secrets.GITHUB_TOKEN');
+    expect(text).toMatch(/actions\/create-github-app-token@[0-9a-f]{40}/);
+    expect(text).toContain('promoter -- verify');
   });
 });

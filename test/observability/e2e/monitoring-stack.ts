@@ -35,6 +35,10 @@ export async function startMonitoringStack(options: {
   readonly webhookUrl: string;
   readonly credentialsFile: string;
   readonly trainingPositiveRate: number;
+  /** host:port of Argo CD's application controller metrics (or a stand-in), when scraped. */
+  readonly argocd?: string;
+  /** host:port of postgres_exporter (or a stand-in reporting pg_up), when scraped. */
+  readonly postgresExporter?: string;
 }): Promise<MonitoringStack> {
   const { dir, env } = options;
   const pager = await startPagerSink();
@@ -81,7 +85,12 @@ export async function startMonitoringStack(options: {
     ruleFiles: [rules],
     scrapeInterval: '1s',
     evaluationInterval: '1s',
-    static: { inference: [options.inference], alertmanager: [`127.0.0.1:${am.port}`] },
+    static: {
+      inference: [options.inference],
+      alertmanager: [`127.0.0.1:${am.port}`],
+      ...(options.argocd ? { argocd: [options.argocd] } : {}),
+      ...(options.postgresExporter ? { postgresExporter: [options.postgresExporter] } : {}),
+    },
   });
   await writeFile(join(dir, 'prometheus.yml'), stringify(config));
   let prom: Awaited<ReturnType<typeof startOnFreePort>>;

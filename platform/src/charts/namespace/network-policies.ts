@@ -111,7 +111,11 @@ export function networkPolicies(props: NetworkPoliciesProps, labels: Labels): IN
     policy(props, labels, {
       name: 'prometheus',
       pod: NAMES.prometheus,
-      from: [{ peers: [app(NAMES.grafana)], ports: [tcp(PORTS.prometheus)] }],
+      from: [
+        { peers: [app(NAMES.grafana)], ports: [tcp(PORTS.prometheus)] },
+        // The promoter reads the verification signals (argocd_app_info, ALERTS, the service's metrics).
+        { peers: [app(NAMES.promoter)], ports: [tcp(PORTS.prometheus)] },
+      ],
       to: [
         { peers: [app(NAMES.inference)], ports: [tcp(PORTS.inferenceMetrics)] },
         { peers: [app(NAMES.postgres)], ports: [tcp(PORTS.postgresExporter)] },
@@ -138,6 +142,7 @@ export function networkPolicies(props: NetworkPoliciesProps, labels: Labels): IN
       to: [
         // GitHub's API and the image registry (digest lookups) are outside the cluster.
         { peers: [], ports: [tcp(443)] },
+        { peers: [app(NAMES.prometheus)], ports: [tcp(PORTS.prometheus)] },
         // Argo CD's API (argocd-server listens on 8080 behind its Service) for rollback syncs.
         {
           peers: [{ namespaceSelector: { matchLabels: { [NS_NAME]: ARGOCD_NAMESPACE } } }],

@@ -77,6 +77,9 @@ export function promoterDeployment(props: PromoterProps, labels: Labels): IDeplo
                 // Promotions count only when the bot opened them: this App in the cluster, the
                 // workflows' identity in GitHub Actions.
                 { name: 'PROMOTER_LOGINS', value: `${props.githubApp.slug}[bot],github-actions[bot]` },
+                // Verifies every merged change of this environment on the namespace's Prometheus.
+                { name: 'VERIFY_ENV', value: props.envName },
+                { name: 'PROMETHEUS_URL', value: `http://${NAMES.prometheus}:${PORTS.prometheus}` },
                 ...(props.syncsRollbacks
                   ? [
                       { name: 'ARGOCD_SERVER', value: ARGOCD_SERVER_URL },

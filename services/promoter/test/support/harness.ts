@@ -2,10 +2,12 @@ import type { PromoterContext } from '../../src/context.ts';
 import { createClient, Repository } from '../../src/github.ts';
 import { RegistryClient } from '../../src/registry.ts';
 import { formatReleaseRecord, type ReleaseRecord, releasePath } from '../../src/release-record.ts';
+import { verifyContext } from '../../src/verification/record.ts';
 import { seedRepository, WorkingCopy } from './fixture-repo.ts';
 import { FakeGitHub } from './github/server.ts';
 import { type FixtureModel, fixtureModel } from './model-fixture.ts';
 import { OciRegistry } from './oci-registry.ts';
+import { type LocalPrometheus, startPrometheus } from './prometheus.ts';
 
 export const HOUR = 3600_000;
 
@@ -28,7 +30,11 @@ export interface Harness {
   readonly registry: OciRegistry;
   readonly seeded: Date;
   readonly digests: Record<string, string>;
+  /** A real Prometheus every environment's alerts are read from (no alert fires in it). */
+  readonly prometheus: LocalPrometheus;
   clock: Date;
+  /** Records the bot's passed verification of `env` on `commit` (default main's head) at `at` (default the clock). */
+  verified(env: string, commit?: string, at?: Date): Promise<void>;
   ctx(overrides?: Partial<PromoterContext>): PromoterContext;
   clone(): Promise<WorkingCopy>;
   logs: string[];
@@ -42,7 +48,7 @@ export interface Harness {
 export function testContext(
   github: FakeGitHub,
   registry: OciRegistry | undefined,
-  options: { log: (line: string) => void; now: () => Date },
+  options: { log: (line: string) => void; now: () => Date; prometheus?: LocalPrometheus },
 ): { client: ReturnType<typeof createClient>; ctx: PromoterContext } {
   const client = createClient({
     token: github.token,
@@ -65,6 +71,7 @@ export function testContext(
       : (undefined as never),
     now: options.now,
     log: options.log,
+    ...(options.prometheus ? { prometheus: () => options.prometheus!.client } : {}),
   };
   return { client, ctx };
 }
@@ -138,15 +145,35 @@ export async function startHarness(): Promise<Harness> {
     { [releasePath(RELEASE_COMMIT)]: formatReleaseRecord(fixtureRelease(digests)) },
   );
   // CI re-derived the seeded models (the model-verify job on the commit that added them).
-  github.checks.complete(await seed.run(['rev-parse', 'HEAD']), 'model-verify');
+  const initial = await seed.run(['rev-parse', 'HEAD']);
+  github.checks.complete(initial, 'model-verify');
   await seed.dispose();
-  const { ctx: base } = testContext(github, registry, { log: (l) => h.logs.push(l), now: () => h.clock });
+  const prometheus = await startPrometheus();
+  const verified = async (env: string, commit?: string, at?: Date) => {
+    github.statuses.record({
+      sha: commit ?? (await github.git.resolveRef('refs/heads/main'))!,
+      state: 'success',
+      context: verifyContext(env),
+      description: `passed (test setup)`,
+      creator: github.login,
+      at: (at ?? h.clock).toISOString(),
+    });
+  };
+  // Every environment passed its verification when it was seeded, and no alert fired since.
+  for (const env of ['dev', 'staging', 'prod']) await verified(env, initial, seeded);
+  const { ctx: base } = testContext(github, registry, {
+    log: (l) => h.logs.push(l),
+    now: () => h.clock,
+    prometheus,
+  });
   const clones: WorkingCopy[] = [];
   return Object.assign(h, {
     github,
     registry,
     seeded,
     digests,
+    prometheus,
+    verified,
     ctx: (overrides: Partial<PromoterContext> = {}) => ({ ...base, ...overrides }),
     clone: async () => {
       const c = await WorkingCopy.clone(github.repoDir);
@@ -157,6 +184,7 @@ export async function startHarness(): Promise<Harness> {
       for (const c of clones) await c.dispose();
       await github.stop();
       await registry.stop();
+      await prometheus.stop();
     },
   });
 }

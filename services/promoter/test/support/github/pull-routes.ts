@@ -112,13 +112,20 @@ export const pullRoutes: Array<[ServedOperation, Handler]> = [
   ],
   [
     // Merged pull requests that brought the commit to the default branch: the merge (or squash)
-    // commit itself, or the head commit a merge commit joined.
+    // commit itself, or any commit of the branch a merge commit joined (reachable from the
+    // merged head, not from the base it was merged into).
     serve('GET', `${R}/commits/{commit_sha}/pulls`),
     async ({ fake, params, query }) => {
       const sha = params.commit_sha!;
-      const list = fake.pulls.pulls.filter(
-        (p) => p.merged && (p.mergeCommitSha === sha || p.mergedHeadSha === sha),
-      );
+      const list = [];
+      for (const p of fake.pulls.pulls) {
+        if (!p.merged) continue;
+        if (p.mergeCommitSha === sha || p.mergedHeadSha === sha) list.push(p);
+        else if (p.mergedHeadSha && p.mergeCommitSha && (await fake.git.isAncestor(sha, p.mergedHeadSha))) {
+          const [base] = (await fake.git.readCommit(p.mergeCommitSha)).parents;
+          if (base && !(await fake.git.isAncestor(sha, base))) list.push(p);
+        }
+      }
       const out = [];
       for (const p of page(list, query)) out.push((await pullReply(fake, p.number, 200, false)).body);
       return { status: 200, body: out };

@@ -4,6 +4,7 @@ import { gitRoutes } from './git-routes.ts';
 import type { Handler, Reply, Request } from './http.ts';
 import type { ServedOperation } from './openapi.ts';
 import { pullRoutes } from './pull-routes.ts';
+import { statusRoutes } from './statuses.ts';
 
 export type { Handler, Reply, Request };
 
@@ -12,5 +13,6 @@ export const routes: ReadonlyArray<[ServedOperation, Handler]> = [
   ...gitRoutes,
   ...pullRoutes,
   ...checkRoutes,
+  ...statusRoutes,
   ...appRoutes,
 ];

@@ -7,6 +7,7 @@ import { GitStore } from './git-store.ts';
 import { checkRequest, checkResponse, type ServedOperation, type Violation } from './openapi.ts';
 import { PullStore } from './pulls.ts';
 import { type Handler, type Reply, routes } from './routes.ts';
+import { StatusStore } from './statuses.ts';
 
 export interface FakeGitHubOptions {
   readonly owner?: string;
@@ -42,6 +43,7 @@ export class FakeGitHub {
   app: FakeApp | undefined;
   /** Check runs by commit, as CI (the GitHub Actions app) reports them. */
   readonly checks = new CheckStore();
+  readonly statuses = new StatusStore();
   /** A second identity: a maintainer acting through the same API (closing, commenting, opening PRs). */
   readonly human = { token: 'ghp_human_maintainer_token', login: 'octocat' };
   private readonly injected: Injected[] = [];

@@ -24,18 +24,18 @@ const PromoterOctokit = Octokit.plugin(retry, throttling);
 export type Client = InstanceType<typeof PromoterOctokit>;
 
 /** Octokit with retries and GitHub's rate-limit etiquette; the token is registered for redaction. */
-export function createClient(o: GitHubOptions): Client {
-  registerSecret(o.token);
-  const log = o.log ?? (() => {});
-  const pacing = o.writePacingMs ?? 1000;
+export function createClient(options: GitHubOptions): Client {
+  registerSecret(options.token);
+  const log = options.log ?? (() => {});
+  const pacing = options.writePacingMs ?? 1000;
   return new PromoterOctokit({
-    ...(o.app ? appAuthOptions(o.app) : { auth: o.token }),
-    baseUrl: o.apiUrl,
+    ...(options.app ? appAuthOptions(options.app) : { auth: options.token }),
+    baseUrl: options.apiUrl,
     userAgent: 'titanic-promoter',
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) },
-    retry: { retryAfterBaseValue: o.retryBaseMs ?? 1000 },
+    retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {
-      retryAfterBaseValue: o.retryBaseMs ?? 1000,
+      retryAfterBaseValue: options.retryBaseMs ?? 1000,
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing }),
       notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing * 3 }),
       onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {

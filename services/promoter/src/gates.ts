@@ -27,44 +27,44 @@ export interface OrderInput {
 }
 
 /** staging ← dev, prod ← staging, and only after the upstream ran the versions for minimumSoak. */
-export function orderGate(i: OrderInput): GateResult {
-  const configured = i.target.promotion.upstream;
+export function orderGate(input: OrderInput): GateResult {
+  const configured = input.target.promotion.upstream;
   if (!configured) {
     return {
       gate: 'order',
       ok: true,
-      detail: `${i.target.name} has no upstream environment: it takes new versions directly`,
+      detail: `${input.target.name} has no upstream environment: it takes new versions directly`,
     };
   }
-  if (i.from && i.from !== configured) {
+  if (input.from && input.from !== configured) {
     return {
       gate: 'order',
       ok: false,
-      detail: `${i.target.name} only receives from ${configured} (promotion.upstream), not from ${i.from}`,
+      detail: `${input.target.name} only receives from ${configured} (promotion.upstream), not from ${input.from}`,
     };
   }
-  const up = i.upstream!;
-  if (up.model.version !== i.model || up.image.tag !== i.image) {
+  const up = input.upstream!;
+  if (up.model.version !== input.model || up.image.tag !== input.image) {
     return {
       gate: 'order',
       ok: false,
-      detail: `${configured} runs model ${up.model.version} with image ${up.image.tag}, not model ${i.model} with image ${i.image}`,
+      detail: `${configured} runs model ${up.model.version} with image ${up.image.tag}, not model ${input.model} with image ${input.image}`,
     };
   }
-  if (!i.evidence && i.missing) return { gate: 'order', ok: false, detail: i.missing };
-  const needed = durationSeconds(i.target.promotion.minimumSoak);
-  const ran = i.evidence ? (i.now.getTime() - Date.parse(i.evidence.since)) / 1000 : 0;
+  if (!input.evidence && input.missing) return { gate: 'order', ok: false, detail: input.missing };
+  const needed = durationSeconds(input.target.promotion.minimumSoak);
+  const ran = input.evidence ? (input.now.getTime() - Date.parse(input.evidence.since)) / 1000 : 0;
   if (ran < needed) {
     return {
       gate: 'order',
       ok: false,
-      detail: `${configured} has soaked it for ${formatDuration(ran)}, less than the minimum soak of ${i.target.promotion.minimumSoak}${i.evidence?.detail ? ` (${i.evidence.detail})` : ''}`,
+      detail: `${configured} has soaked it for ${formatDuration(ran)}, less than the minimum soak of ${input.target.promotion.minimumSoak}${input.evidence?.detail ? ` (${input.evidence.detail})` : ''}`,
     };
   }
   return {
     gate: 'order',
     ok: true,
-    detail: `${configured} has soaked it for ${formatDuration(ran)} (minimum soak ${i.target.promotion.minimumSoak}${i.evidence?.detail ? `; ${i.evidence.detail}` : ''})`,
+    detail: `${configured} has soaked it for ${formatDuration(ran)} (minimum soak ${input.target.promotion.minimumSoak}${input.evidence?.detail ? `; ${input.evidence.detail}` : ''})`,
   };
 }
 
@@ -81,54 +81,54 @@ export interface ModelInput {
 const auc = (m: ModelMetadata) => m.metrics.cv.rocAuc.mean;
 
 /** The version is registered, its file hashes to the recorded sha256, and its AUC did not regress. */
-export function modelGate(i: ModelInput): GateResult {
-  if (!i.candidate.ok) return { gate: 'model', ok: false, detail: i.candidate.reason };
-  const meta = i.candidate.meta;
-  if (meta.version !== i.version) {
+export function modelGate(input: ModelInput): GateResult {
+  if (!input.candidate.ok) return { gate: 'model', ok: false, detail: input.candidate.reason };
+  const meta = input.candidate.meta;
+  if (meta.version !== input.version) {
     return {
       gate: 'model',
       ok: false,
-      detail: `model.json says version ${meta.version}, expected ${i.version}`,
+      detail: `model.json says version ${meta.version}, expected ${input.version}`,
     };
   }
-  if (i.candidate.onnxSha256 !== meta.files.onnx.sha256) {
+  if (input.candidate.onnxSha256 !== meta.files.onnx.sha256) {
     return {
       gate: 'model',
       ok: false,
-      detail: `model.onnx hashes to ${i.candidate.onnxSha256}, but model.json records ${meta.files.onnx.sha256}`,
+      detail: `model.onnx hashes to ${input.candidate.onnxSha256}, but model.json records ${meta.files.onnx.sha256}`,
     };
   }
-  if (!i.verified.candidate.ok) {
+  if (!input.verified.candidate.ok) {
     return {
       gate: 'model',
       ok: false,
-      detail: `the metrics in model.json of ${i.version} are not verified by CI: ${i.verified.candidate.detail}`,
+      detail: `the metrics in model.json of ${input.version} are not verified by CI: ${input.verified.candidate.detail}`,
     };
   }
-  if (!i.current.ok) {
+  if (!input.current.ok) {
     return {
       gate: 'model',
       ok: true,
-      detail: `sha256 verified; ${i.verified.candidate.detail}; no metrics of the running model to compare (${i.current.reason})`,
+      detail: `sha256 verified; ${input.verified.candidate.detail}; no metrics of the running model to compare (${input.current.reason})`,
     };
   }
-  if (!i.verified.current.ok) {
+  if (!input.verified.current.ok) {
     // The running model's numbers are the baseline: unverified, they prove nothing either way.
-    const detail = `the running model's metrics are not verified by CI (${i.verified.current.detail}), so the regression check cannot be trusted`;
-    return i.allowRegression
-      ? { gate: 'model', ok: true, detail: `${detail}: accepted`, override: i.allowRegression }
+    const detail = `the running model's metrics are not verified by CI (${input.verified.current.detail}), so the regression check cannot be trusted`;
+    return input.allowRegression
+      ? { gate: 'model', ok: true, detail: `${detail}: accepted`, override: input.allowRegression }
       : { gate: 'model', ok: false, detail: `${detail}; pass --allow-regression "<reason>" to accept it` };
   }
-  const delta = auc(meta) - auc(i.current.meta);
-  const margin = i.target.promotion.allowedRegression;
-  const summary = `CV ROC AUC ${auc(meta).toFixed(4)} vs ${auc(i.current.meta).toFixed(4)} running (Δ ${delta >= 0 ? '+' : ''}${delta.toFixed(4)}, allowed regression ${margin})`;
+  const delta = auc(meta) - auc(input.current.meta);
+  const margin = input.target.promotion.allowedRegression;
+  const summary = `CV ROC AUC ${auc(meta).toFixed(4)} vs ${auc(input.current.meta).toFixed(4)} running (Δ ${delta >= 0 ? '+' : ''}${delta.toFixed(4)}, allowed regression ${margin})`;
   if (delta < -margin - 1e-12) {
-    if (i.allowRegression)
+    if (input.allowRegression)
       return {
         gate: 'model',
         ok: true,
         detail: `${summary}: regression accepted`,
-        override: i.allowRegression,
+        override: input.allowRegression,
       };
     return {
       gate: 'model',
@@ -136,7 +136,11 @@ export function modelGate(i: ModelInput): GateResult {
       detail: `${summary}: regression beyond the margin; pass --allow-regression "<reason>" to accept it`,
     };
   }
-  return { gate: 'model', ok: true, detail: `sha256 verified; ${i.verified.candidate.detail}; ${summary}` };
+  return {
+    gate: 'model',
+    ok: true,
+    detail: `sha256 verified; ${input.verified.candidate.detail}; ${summary}`,
+  };
 }
 
 /** A held model version or image tag is refused with the hold's reason. */

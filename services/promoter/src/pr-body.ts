@@ -78,32 +78,32 @@ export interface PromotionBodyInput {
   readonly holdsRemoved?: ReadonlyArray<{ hold: string; commit: string; subject: string }>;
 }
 
-export function promotionBody(i: PromotionBodyInput): string {
-  const d = i.data;
+export function promotionBody(input: PromotionBodyInput): string {
+  const d = input.data;
   const short = (digest?: string) => (digest ? ` (\`${digest.slice(0, 19)}…\`)` : '');
   const lines = [
     `Promotes **${d.env}** to model \`${d.model}\` and inference image \`${d.image}\`${d.from ? `, as run in **${d.from}**` : ''}.`,
     '',
     '| | from | to |',
     '| --- | --- | --- |',
-    `| inference image | \`${i.current.image}\`${short(i.current.imageDigest)} | \`${d.image}\`${short(d.imageDigest)} |`,
-    `| model | \`${i.current.model}\`${short(i.current.modelDigest)} | \`${d.model}\`${short(d.modelDigest)} |`,
+    `| inference image | \`${input.current.image}\`${short(input.current.imageDigest)} | \`${d.image}\`${short(d.imageDigest)} |`,
+    `| model | \`${input.current.model}\`${short(input.current.modelDigest)} | \`${d.model}\`${short(d.modelDigest)} |`,
     '',
-    ...(i.bundle ? [bundleSection(i.bundle)] : []),
+    ...(input.bundle ? [bundleSection(input.bundle)] : []),
     '### Model metrics (cross-validated, mean)',
     '',
   ];
-  if (i.candidate) {
+  if (input.candidate) {
     lines.push(
       '| metric | running | candidate | Δ |',
       '| --- | --- | --- | --- |',
-      metricRow('accuracy', (m) => m.metrics.cv.accuracy.mean, i.candidate, i.running),
-      metricRow('ROC AUC', (m) => m.metrics.cv.rocAuc.mean, i.candidate, i.running),
+      metricRow('accuracy', (m) => m.metrics.cv.accuracy.mean, input.candidate, input.running),
+      metricRow('ROC AUC', (m) => m.metrics.cv.rocAuc.mean, input.candidate, input.running),
       metricRow(
         'Brier score (lower is better)',
         (m) => m.metrics.cv.brier.mean,
-        i.candidate,
-        i.running,
+        input.candidate,
+        input.running,
         true,
       ),
     );
@@ -114,16 +114,16 @@ export function promotionBody(i: PromotionBodyInput): string {
     '',
     '| gate | result | detail |',
     '| --- | --- | --- |',
-    ...i.gates.map(
+    ...input.gates.map(
       (g) =>
         `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${code(g.detail, 600)}${g.override ? ` — override reason: ${code(g.override)}` : ''} |`,
     ),
     '',
-    ...(i.holdsRemoved && i.holdsRemoved.length > 0
+    ...(input.holdsRemoved && input.holdsRemoved.length > 0
       ? [
           '### Holds removed since the last promotion',
           '',
-          ...i.holdsRemoved.map(
+          ...input.holdsRemoved.map(
             (r) => `- ${code(r.hold)} removed by ${r.commit.slice(0, 12)} ${code(r.subject, 120)}`,
           ),
           '',
@@ -131,11 +131,11 @@ export function promotionBody(i: PromotionBodyInput): string {
       : []),
     '### Upstream evidence',
     '',
-    i.evidence ?? `${d.env} has no upstream environment.`,
+    input.evidence ?? `${d.env} has no upstream environment.`,
     '',
     `### Rendered manifest changes (\`dist/${d.env}/\`)`,
     '',
-    manifestSection(i.manifests),
+    manifestSection(input.manifests),
     '',
     '### How to roll back',
     '',
@@ -155,25 +155,25 @@ export interface RollbackBodyInput {
   readonly manifests: readonly ObjectChange[];
 }
 
-export function rollbackBody(i: RollbackBodyInput): string {
-  const d = i.data;
+export function rollbackBody(input: RollbackBodyInput): string {
+  const d = input.data;
   return [
-    `Reverts \`${d.reverts}\` (${code(i.subject)}) in **${d.env}**: exactly what \`git revert ${d.reverts?.slice(0, 12)}\` produces.`,
+    `Reverts \`${d.reverts}\` (${code(input.subject)}) in **${d.env}**: exactly what \`git revert ${d.reverts?.slice(0, 12)}\` produces.`,
     '',
     '| | now | after merge |',
     '| --- | --- | --- |',
-    `| inference image | \`${d.image}\` | \`${i.restores.image}\` |`,
-    `| model | \`${d.model}\` | \`${i.restores.model}\` |`,
+    `| inference image | \`${d.image}\` | \`${input.restores.image}\` |`,
+    `| model | \`${d.model}\` | \`${input.restores.model}\` |`,
     '',
-    `**Reason:** ${i.reason ? code(i.reason) : '_none given_'}`,
+    `**Reason:** ${input.reason ? code(input.reason) : '_none given_'}`,
     '',
-    i.hold
+    input.hold
       ? `A second commit records a hold on model \`${d.model}\` / image \`${d.image}\` in \`environments/${d.env}.yaml\`; promotions of it are refused until a human removes the hold.`
       : 'No hold is recorded: the reverted version may be promoted again.',
     '',
     `### Rendered manifest changes (\`dist/${d.env}/\`)`,
     '',
-    manifestSection(i.manifests),
+    manifestSection(input.manifests),
     '',
     dataBlock(d),
   ].join('\n');

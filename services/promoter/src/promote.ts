@@ -51,28 +51,30 @@ async function loadEnv(ctx: PromoterContext, ref: string, name: string): Promise
 }
 
 /** Runs the gates and, when they pass, opens or updates the promotion pull request. */
-export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<PromoteResult> {
+export async function promote(ctx: PromoterContext, options: PromoteOptions): Promise<PromoteResult> {
   const { repo } = ctx;
   const baseBranch = await repo.defaultBranch();
   const baseSha = (await repo.branchSha(baseBranch))!;
-  const file = await loadEnv(ctx, baseSha, o.env);
+  const file = await loadEnv(ctx, baseSha, options.env);
   const target = file.value();
-  const upstreamName = o.from ?? target.promotion.upstream;
+  const upstreamName = options.from ?? target.promotion.upstream;
   const upstream: Environment | undefined = upstreamName
     ? (await loadEnv(ctx, baseSha, upstreamName)).value()
     : undefined;
   const files = await repo.files(baseSha);
 
   const model =
-    o.model ?? upstream?.model.version ?? (await modelVersions(repo, baseSha, target.model.name))[0];
+    options.model ?? upstream?.model.version ?? (await modelVersions(repo, baseSha, target.model.name))[0];
   if (!model)
     throw new PromoterError(
       `no model version given and none registered under models/${target.model.name}/`,
       'usage',
       'pass --model <version>',
     );
-  const image = o.image ?? upstream?.image.tag ?? target.image.tag;
-  ctx.log(`promoting ${o.env}: model ${model}, image ${image}${upstreamName ? ` from ${upstreamName}` : ''}`);
+  const image = options.image ?? upstream?.image.tag ?? target.image.tag;
+  ctx.log(
+    `promoting ${options.env}: model ${model}, image ${image}${upstreamName ? ` from ${upstreamName}` : ''}`,
+  );
 
   // Soak is evidence: the upstream's recorded verification and its alerts since, not commit times.
   const soak = upstream ? await soakEvidence(ctx, baseSha, upstream, model, image) : undefined;
@@ -95,7 +97,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   const gates: GateResult[] = [
     orderGate({
       target,
-      from: o.from,
+      from: options.from,
       upstream,
       model,
       image,
@@ -108,7 +110,7 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
       version: model,
       candidate,
       current: running,
-      allowRegression: o.allowRegression ? oneLine(o.allowRegression) : undefined,
+      allowRegression: options.allowRegression ? oneLine(options.allowRegression) : undefined,
       verified,
     }),
     bundled.gate,
@@ -128,10 +130,10 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
         : {
             gate: 'shadow',
             ok: false,
-            detail: `${model} is ${o.env}'s shadow: set PROMETHEUS_URL so its live evidence can be read`,
+            detail: `${model} is ${options.env}'s shadow: set PROMETHEUS_URL so its live evidence can be read`,
           },
     );
-  const base = { env: o.env, model, image, gates, superseded: [] as number[] };
+  const base = { env: options.env, model, image, gates, superseded: [] as number[] };
   if (gates.some((g) => !g.ok)) return { ...base, status: 'refused' };
 
   const imageDigest = bundled.bundle!.image.digest;
@@ -150,8 +152,10 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   file.setModel(model, meta.files.onnx.sha256, modelDigest);
   if (shadowed) file.setShadow(undefined);
   const envText = file.toString();
-  const dist = await renderEnvironment(repo, baseSha, files, o.env, { [envPath(o.env)]: envText });
-  const changes = [{ path: envPath(o.env), content: envText }, ...dist];
+  const dist = await renderEnvironment(repo, baseSha, files, options.env, {
+    [envPath(options.env)]: envText,
+  });
+  const changes = [{ path: envPath(options.env), content: envText }, ...dist];
 
   const before: Record<string, string | undefined> = {};
   for (const c of dist) {
@@ -160,26 +164,28 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
   }
   const manifests = summariseManifests(before, Object.fromEntries(dist.map((c) => [c.path, c.content])));
 
-  const subject = promotionSubject(o.env, model, image);
+  const subject = promotionSubject(options.env, model, image);
   const message = [
     subject,
     '',
-    `Move ${o.env} to titanic model ${model} and inference image ${image}; dist/${o.env}/ re-rendered.`,
-    ...(o.allowRegression ? ['', `ROC AUC regression accepted: ${oneLine(o.allowRegression)}`] : []),
+    `Move ${options.env} to titanic model ${model} and inference image ${image}; dist/${options.env}/ re-rendered.`,
+    ...(options.allowRegression
+      ? ['', `ROC AUC regression accepted: ${oneLine(options.allowRegression)}`]
+      : []),
     '',
-    `Promote-Env: ${o.env}`,
+    `Promote-Env: ${options.env}`,
     `Promote-Model: ${model}`,
     `Promote-Image: ${image}`,
     `Promote-From: ${upstreamName ?? 'registry'}`,
     '',
   ].join('\n');
-  const branch = promotionBranch(o.env, model, image);
+  const branch = promotionBranch(options.env, model, image);
   const tree = await repo.tree(baseSha, changes);
   await repo.commitsOnBranch(branch, baseSha, [{ tree, message }]);
 
   const data: PullData = {
     kind: 'promotion',
-    env: o.env,
+    env: options.env,
     model,
     image,
     ...(upstreamName ? { from: upstreamName } : {}),
@@ -205,21 +211,21 @@ export async function promote(ctx: PromoterContext, o: PromoteOptions): Promise<
         : `**${upstream.name}**: ${soak?.ok === false ? soak.detail : 'no soak evidence'}.`
       : undefined,
     manifests,
-    holdsRemoved: await holdsRemovedSince(ctx, baseSha, o.env),
+    holdsRemoved: await holdsRemovedSince(ctx, baseSha, options.env),
   });
   const body = shadowed ? `${promotion}\n\n${shadowEvidenceTable(target, shadowed)}\n` : promotion;
-  const pull = await repo.upsertPull(branch, baseBranch, subject, body, ['promotion', `env:${o.env}`]);
+  const pull = await repo.upsertPull(branch, baseBranch, subject, body, ['promotion', `env:${options.env}`]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
 
   const superseded: number[] = [];
   for (const other of await repo.openPulls()) {
     // Only older pull requests are superseded: two runs at once must not close each other's.
-    if (other.number >= pull.number || !isBotPull(ctx, other, `promote/${o.env}/`)) continue;
+    if (other.number >= pull.number || !isBotPull(ctx, other, `promote/${options.env}/`)) continue;
     const otherData = parseDataBlock(other.body);
-    if (!other.labels.includes('promotion') || (otherData && otherData.env !== o.env)) continue;
+    if (!other.labels.includes('promotion') || (otherData && otherData.env !== options.env)) continue;
     await repo.comment(
       other.number,
-      `Superseded by #${pull.number} (${pull.url}), which promotes model \`${model}\` with image \`${image}\` to ${o.env}.`,
+      `Superseded by #${pull.number} (${pull.url}), which promotes model \`${model}\` with image \`${image}\` to ${options.env}.`,
     );
     await repo.close(other.number);
     superseded.push(other.number);

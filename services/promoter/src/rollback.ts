@@ -65,11 +65,11 @@ export async function lastPromotion(
 }
 
 /** Opens (or updates) a pull request that is exactly `git revert` of the last promotion. */
-export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promise<RollbackResult> {
+export async function rollback(ctx: PromoterContext, options: RollbackOptions): Promise<RollbackResult> {
   const { repo } = ctx;
   const baseBranch = await repo.defaultBranch();
   const head = (await repo.branchSha(baseBranch))!;
-  const target = await lastPromotion(ctx, head, o.env, o.to);
+  const target = await lastPromotion(ctx, head, options.env, options.to);
   const trailers = parseTrailers(target.message);
   const subject = target.message.split('\n')[0]!;
   const changes = await revertChanges(repo, target, head);
@@ -78,36 +78,36 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
       `${target.sha.slice(0, 12)} is already reverted on ${baseBranch}`,
       'nothing-to-do',
     );
-  const branch = rollbackBranch(o.env, target.sha);
-  if (o.respectClosed) {
+  const branch = rollbackBranch(options.env, target.sha);
+  if (options.respectClosed) {
     const closed = (await repo.pullsFrom(branch)).find((p) => p.state === 'closed' && !p.merged);
     if (closed)
       throw new PromoterError(
         `rollback #${closed.number} of ${target.sha.slice(0, 12)} was closed without merging; automation does not reopen it`,
         'closed-by-human',
-        `run \`promoter rollback --env ${o.env}\` by hand to roll back anyway`,
+        `run \`promoter rollback --env ${options.env}\` by hand to roll back anyway`,
       );
   }
-  ctx.log(`rolling back ${o.env}: reverting ${target.sha.slice(0, 12)} ${subject}`);
+  ctx.log(`rolling back ${options.env}: reverting ${target.sha.slice(0, 12)} ${subject}`);
 
   // The reason is untrusted (alert text): one bounded line, never in the trailer paragraph.
-  const reason = o.reason ? oneLine(o.reason) : undefined;
-  const message = `Revert "${subject}"\n\nThis reverts commit ${target.sha}.\n\n${reason ? `Reason: ${reason}\n\n` : ''}Rollback-Env: ${o.env}\n`;
+  const reason = options.reason ? oneLine(options.reason) : undefined;
+  const message = `Revert "${subject}"\n\nThis reverts commit ${target.sha}.\n\n${reason ? `Reason: ${reason}\n\n` : ''}Rollback-Env: ${options.env}\n`;
   const headCommit = await repo.commit(head);
   const revertTree = await repo.treeFrom(headCommit.tree, changes);
   const steps = [{ tree: revertTree, message }];
-  const path = envPath(o.env);
+  const path = envPath(options.env);
   const revertedText = changes.find((c) => c.path === path)?.content ?? (await repo.readText(head, path))!;
-  const restored = EnvironmentFile.parse(o.env, revertedText).value();
+  const restored = EnvironmentFile.parse(options.env, revertedText).value();
 
-  if (o.hold) {
-    const file = EnvironmentFile.parse(o.env, revertedText);
+  if (options.hold) {
+    const file = EnvironmentFile.parse(options.env, revertedText);
     const model = trailers['Promote-Model'];
     const image = trailers['Promote-Image'];
     // Reuse the hold already on the branch so a rerun (or a repeated alert) writes nothing new.
     const existing = (await repo.branchSha(branch)) ? await repo.readText(branch, path) : undefined;
     const previous = existing
-      ? EnvironmentFile.parse(o.env, existing)
+      ? EnvironmentFile.parse(options.env, existing)
           .value()
           .promotion.holds.find((h) => h.model === model && h.image === image)
       : undefined;
@@ -115,24 +115,24 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
       previous ?? {
         ...(model ? { model } : {}),
         ...(image ? { image } : {}),
-        reason: reason ?? `rolled back from ${o.env}`,
+        reason: reason ?? `rolled back from ${options.env}`,
         since: ctx
           .now()
           .toISOString()
           .replace(/\.\d+Z$/, 'Z'),
-        by: o.by ?? 'promoter',
+        by: options.by ?? 'promoter',
       },
     );
     const holdTree = await repo.treeFrom(revertTree, [{ path, content: file.toString() }]);
     steps.push({
       tree: holdTree,
-      message: `chore(${o.env}): hold titanic ${model}, image ${image}\n\nReason: ${reason ?? 'rolled back'}\n\nHold-Env: ${o.env}\nHold-Model: ${model}\nHold-Image: ${image}\n`,
+      message: `chore(${options.env}): hold titanic ${model}, image ${image}\n\nReason: ${reason ?? 'rolled back'}\n\nHold-Env: ${options.env}\nHold-Model: ${model}\nHold-Image: ${image}\n`,
     });
   }
   await repo.commitsOnBranch(branch, head, steps);
 
   const files = await repo.files(head);
-  const dist = changes.filter((c) => c.path.startsWith(`dist/${o.env}/`));
+  const dist = changes.filter((c) => c.path.startsWith(`dist/${options.env}/`));
   const before: Record<string, string | undefined> = {};
   for (const c of dist) {
     const blob = files.get(c.path);
@@ -140,7 +140,7 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
   }
   const data: PullData = {
     kind: 'rollback',
-    env: o.env,
+    env: options.env,
     model: trailers['Promote-Model'] ?? '?',
     image: trailers['Promote-Image'] ?? '?',
     reverts: target.sha,
@@ -151,18 +151,18 @@ export async function rollback(ctx: PromoterContext, o: RollbackOptions): Promis
     subject,
     ...(reason ? { reason } : {}),
     restores: { model: restored.model.version, image: restored.image.tag },
-    hold: Boolean(o.hold),
+    hold: Boolean(options.hold),
     manifests: summariseManifests(before, Object.fromEntries(dist.map((c) => [c.path, c.content]))),
   });
   const pull = await repo.upsertPull(branch, baseBranch, `Revert "${subject}"`, body, [
     'rollback',
-    `env:${o.env}`,
+    `env:${options.env}`,
   ]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
-  if (o.hold) await closeHeldPromotions(ctx, o.env, data.model, data.image, pull.url);
+  if (options.hold) await closeHeldPromotions(ctx, options.env, data.model, data.image, pull.url);
   return {
     status: pull.created ? 'opened' : 'updated',
-    env: o.env,
+    env: options.env,
     reverted: target.sha,
     branch,
     pull: { number: pull.number, url: pull.url },

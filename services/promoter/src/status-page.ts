@@ -20,20 +20,20 @@ function link(url: string | undefined, text: string): string {
 
 const dash = '<span class="none">–</span>';
 
-function envSection(r: EnvStatus): string {
-  const v = r.verification;
-  const b = r.bundle;
+function envSection(status: EnvStatus): string {
+  const v = status.verification;
+  const b = status.bundle;
   const row = (label: string, html: string) => `<tr><th scope="row">${label}</th><td>${html}</td></tr>`;
-  return `<section class="env" id="env-${escapeHtml(r.env)}">
-<h2>${escapeHtml(r.env)}</h2>
+  return `<section class="env" id="env-${escapeHtml(status.env)}">
+<h2>${escapeHtml(status.env)}</h2>
 <table>
 ${row('image', `<code class="image">${escapeHtml(b.image.tag)}</code>${b.image.digest ? ` <code class="digest">${escapeHtml(b.image.digest)}</code>` : ' <span class="warn">no digest</span>'}`)}
 ${row('model', `<code class="model">${escapeHtml(b.model.version)}</code> sha256 <code class="sha256">${escapeHtml(b.model.sha256)}</code>${b.model.digest ? ` modelcar <code class="digest">${escapeHtml(b.model.digest)}</code>` : ''}`)}
-${row('since', r.since ? `<time class="since">${escapeHtml(r.since)}</time>` : dash)}
-${row('deployed by', r.deployed ? `<code>${escapeHtml(r.deployed.commit.slice(0, 12))}</code>${r.deployed.pull ? ` ${link(r.deployed.pull.url, `#${r.deployed.pull.number} ${r.deployed.pull.title}`)}` : ''}` : dash)}
+${row('since', status.since ? `<time class="since">${escapeHtml(status.since)}</time>` : dash)}
+${row('deployed by', status.deployed ? `<code>${escapeHtml(status.deployed.commit.slice(0, 12))}</code>${status.deployed.pull ? ` ${link(status.deployed.pull.url, `#${status.deployed.pull.number} ${status.deployed.pull.title}`)}` : ''}` : dash)}
 ${row('verification', v ? `<span class="verification state-${escapeHtml(v.state)}">${escapeHtml(v.state)}</span> at <time>${escapeHtml(v.at)}</time>: ${escapeHtml(v.description)}${v.url ? ` (${link(v.url, 'evidence')})` : ''}` : '<span class="verification none">not verified</span>')}
-${row('holds', r.holds.length ? `<ul class="holds">${r.holds.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>` : dash)}
-${row('open pull requests', r.openPulls.length ? `<ul class="pulls">${r.openPulls.map((p) => `<li class="${p.kind}">${p.kind}: ${link(p.url, `#${p.number} ${p.title}`)}</li>`).join('')}</ul>` : dash)}
+${row('holds', status.holds.length ? `<ul class="holds">${status.holds.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>` : dash)}
+${row('open pull requests', status.openPulls.length ? `<ul class="pulls">${status.openPulls.map((p) => `<li class="${p.kind}">${p.kind}: ${link(p.url, `#${p.number} ${p.title}`)}</li>`).join('')}</ul>` : dash)}
 </table>
 </section>`;
 }

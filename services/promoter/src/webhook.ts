@@ -63,12 +63,12 @@ async function readJson(req: Koa.Request['req'], limit: number): Promise<unknown
 }
 
 /** Koa app: POST /hooks/alertmanager, GET /healthz (metrics are served on their own port). */
-export function createWebhookApp(o: WebhookOptions): Koa {
+export function createWebhookApp(options: WebhookOptions): Koa {
   const app = new Koa();
-  const limit = o.maxBodyBytes ?? 1024 * 1024;
-  const maxAlerts = o.maxAlerts ?? 50;
-  const maxQueued = o.maxQueued ?? 4;
-  const maxAge = o.maxAlertAgeMs ?? 6 * 3600_000;
+  const limit = options.maxBodyBytes ?? 1024 * 1024;
+  const maxAlerts = options.maxAlerts ?? 50;
+  const maxQueued = options.maxQueued ?? 4;
+  const maxAge = options.maxAlertAgeMs ?? 6 * 3600_000;
   // One delivery at a time: two deliveries for one environment must not open two pull requests.
   let queue: Promise<unknown> = Promise.resolve();
   let waiting = 0;
@@ -78,7 +78,8 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       await next();
     } catch (error) {
       const e = error instanceof HttpError ? error : new HttpError(500, 'internal error');
-      if (!(error instanceof HttpError)) o.ctx.log(`webhook failed: ${redact((error as Error).message)}`);
+      if (!(error instanceof HttpError))
+        options.ctx.log(`webhook failed: ${redact((error as Error).message)}`);
       ctx.status = e.status;
       // An oversized body may not have been read to its end: end the connection so it is not reused.
       if (e.status === 413) ctx.set('Connection', 'close');
@@ -91,8 +92,8 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       ctx.body = { status: 'ok' };
       return;
     }
-    if (ctx.method === 'GET' && ctx.path === '/' && o.page) {
-      const { html, csp } = await o.page();
+    if (ctx.method === 'GET' && ctx.path === '/' && options.page) {
+      const { html, csp } = await options.page();
       ctx.set('Content-Security-Policy', csp);
       ctx.set('X-Content-Type-Options', 'nosniff');
       ctx.type = 'text/html; charset=utf-8';
@@ -102,23 +103,23 @@ export function createWebhookApp(o: WebhookOptions): Koa {
     if (ctx.path !== '/hooks/alertmanager')
       throw new HttpError(404, `no route for ${ctx.method} ${ctx.path}`);
     if (ctx.method !== 'POST') throw new HttpError(405, 'use POST');
-    const stop = o.metrics.duration.startTimer();
+    const stop = options.metrics.duration.startTimer();
     try {
       const auth = ctx.get('authorization');
       const token = /^Bearer (.+)$/i.exec(auth)?.[1] ?? '';
-      if (!secretMatches(token, o.secret)) {
-        o.metrics.requests.inc({ outcome: 'unauthorized' });
+      if (!secretMatches(token, options.secret)) {
+        options.metrics.requests.inc({ outcome: 'unauthorized' });
         ctx.set('WWW-Authenticate', 'Bearer realm="promoter"');
         throw new HttpError(401, 'missing or wrong bearer token');
       }
       const parsed = webhookSchema.safeParse(
         await readJson(ctx.req, limit).catch((e) => {
-          o.metrics.requests.inc({ outcome: 'malformed' });
+          options.metrics.requests.inc({ outcome: 'malformed' });
           throw e;
         }),
       );
       if (!parsed.success) {
-        o.metrics.requests.inc({ outcome: 'malformed' });
+        options.metrics.requests.inc({ outcome: 'malformed' });
         const details = parsed.error.issues.map((i) => ({
           path: i.path.join('.') || '(root)',
           message: i.message,
@@ -127,7 +128,7 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       }
       const byEnv = new Map<string, Alert[]>();
       const ignored: string[] = [];
-      const now = o.ctx.now();
+      const now = options.ctx.now();
       let acted = 0;
       for (const a of parsed.data.alerts) {
         if (a.status !== 'firing' || a.labels.rollback !== 'true') continue;
@@ -154,20 +155,20 @@ export function createWebhookApp(o: WebhookOptions): Koa {
         byEnv.set(env, [...(byEnv.get(env) ?? []), a]);
       }
       if (waiting >= maxQueued) {
-        o.metrics.requests.inc({ outcome: 'busy' });
+        options.metrics.requests.inc({ outcome: 'busy' });
         ctx.set('Retry-After', '30');
         throw new HttpError(503, `${waiting} deliveries are already waiting; retry later`);
       }
       waiting += 1;
-      o.metrics.queued.set(waiting);
+      options.metrics.queued.set(waiting);
       const run = queue.then(async () => {
         waiting -= 1;
-        o.metrics.queued.set(waiting);
+        options.metrics.queued.set(waiting);
         const out: EnvOutcome[] = [];
         for (const [env, alerts] of byEnv) {
-          const r = await handleEnv(o.ctx, env, alerts);
-          o.metrics.rollbacks.inc({ env, result: r.result });
-          if (r.result === 'failed') o.ctx.log(`webhook failed for ${env}: ${r.detail}`);
+          const r = await handleEnv(options.ctx, env, alerts);
+          options.metrics.rollbacks.inc({ env, result: r.result });
+          if (r.result === 'failed') options.ctx.log(`webhook failed for ${env}: ${r.detail}`);
           out.push(r);
         }
         return out;
@@ -184,7 +185,7 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       const retry = results.filter((r) => r.retryAfter !== undefined).map((r) => r.retryAfter!);
       if (retry.length > 0) {
         // Environments that succeeded are idempotent on redelivery; Alertmanager retries a 503.
-        o.metrics.requests.inc({ outcome: 'retry' });
+        options.metrics.requests.inc({ outcome: 'retry' });
         ctx.status = 503;
         ctx.set('Retry-After', String(Math.max(...retry)));
         ctx.body = body;
@@ -193,15 +194,15 @@ export function createWebhookApp(o: WebhookOptions): Koa {
       if (results.some((r) => r.result === 'failed')) {
         // GitHub refused something for good (say a 422): the other environments were handled,
         // and the failure is an error Alertmanager shows and retries, never a silent 200.
-        o.metrics.requests.inc({ outcome: 'error' });
+        options.metrics.requests.inc({ outcome: 'error' });
         ctx.status = 502;
         ctx.body = body;
         return;
       }
-      o.metrics.requests.inc({ outcome: 'accepted' });
+      options.metrics.requests.inc({ outcome: 'accepted' });
       ctx.body = body;
     } catch (error) {
-      if (!(error instanceof HttpError)) o.metrics.requests.inc({ outcome: 'error' });
+      if (!(error instanceof HttpError)) options.metrics.requests.inc({ outcome: 'error' });
       throw error;
     } finally {
       stop();

@@ -65,16 +65,16 @@ export function nestedCrossValidate(
 }
 
 /** The outer-fold scores as a Markdown table, one row per fold and the mean ± std. */
-export function nestedTable(r: NestedResult): string {
+export function nestedTable(result: NestedResult): string {
   const f = (v: number) => v.toFixed(3);
   const s = (x: Stat) => `${x.mean.toFixed(3)} ± ${x.std.toFixed(3)}`;
   return [
     '| outer fold | accuracy | ROC AUC | log loss | Brier | champion of the inner search |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...r.perFold.map(
+    ...result.perFold.map(
       (p, k) =>
-        `| ${k + 1} | ${f(p.accuracy)} | ${f(p.rocAuc)} | ${f(p.logLoss)} | ${f(p.brier)} | ${r.champions[k]} |`,
+        `| ${k + 1} | ${f(p.accuracy)} | ${f(p.rocAuc)} | ${f(p.logLoss)} | ${f(p.brier)} | ${result.champions[k]} |`,
     ),
-    `| mean ± std | ${s(r.accuracy)} | ${s(r.rocAuc)} | ${s(r.logLoss)} | ${s(r.brier)} | |`,
+    `| mean ± std | ${s(result.accuracy)} | ${s(result.rocAuc)} | ${s(result.logLoss)} | ${s(result.brier)} | |`,
   ].join('\n');
 }

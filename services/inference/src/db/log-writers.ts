@@ -6,7 +6,7 @@ import { isoTimeFormatter } from '../telemetry/iso-time.ts';
 import type { LogEntry } from './prediction-log.ts';
 
 /** The per-process values every row carries. */
-export interface LogRows {
+export interface PerProcessFields {
   readonly environment: string;
   readonly modelVersion: string;
   readonly imageVersion: string;
@@ -86,16 +86,16 @@ const INSERT_STATEMENT_BYTES = 512 * 1024;
 
 const inputSize = (e: LogEntry) => e.input.length;
 
-export function copyFormat(o: LogRows): RowFormat {
-  const fixed = `\t${copyText(o.environment)}\t${copyText(o.modelVersion)}\t${copyText(o.imageVersion)}\t`;
+export function copyFormat(perProcess: PerProcessFields): RowFormat {
+  const fixed = `\t${copyText(perProcess.environment)}\t${copyText(perProcess.modelVersion)}\t${copyText(perProcess.imageVersion)}\t`;
   const isoTime = isoTimeFormatter();
   return {
     statementBytes: COPY_STATEMENT_BYTES,
     size: inputSize,
     encode(e) {
-      const [p, l] = arrays(e.probabilities, o.threshold, 'NULL', 't', 'f');
+      const [p, l] = arrays(e.probabilities, perProcess.threshold, 'NULL', 't', 'f');
       const shadow = e.shadow
-        ? `${copyText(e.shadow.version)}\t{${arrays(e.shadow.probabilities, o.threshold, 'NULL', 't', 'f')[0]}}`
+        ? `${copyText(e.shadow.version)}\t{${arrays(e.shadow.probabilities, perProcess.threshold, 'NULL', 't', 'f')[0]}}`
         : '\\N\t\\N';
       return [
         `${copyText(e.requestId)}\t${isoTime(e.at)}${fixed}${e.api}\t${e.passengers}\t`,
@@ -157,14 +157,14 @@ const INSERT = `INSERT INTO prediction_log (${COLUMNS})
 SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms, sv, sp
 FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real, sv text, sp real[])`;
 
-export function insertFormat(o: LogRows): RowFormat {
+export function insertFormat(perProcess: PerProcessFields): RowFormat {
   return {
     statementBytes: INSERT_STATEMENT_BYTES,
     size: inputSize,
     encode(e) {
-      const [p, l] = arrays(e.probabilities, o.threshold, 'null', 'true', 'false');
+      const [p, l] = arrays(e.probabilities, perProcess.threshold, 'null', 'true', 'false');
       const shadow = e.shadow
-        ? `,"sv":${JSON.stringify(e.shadow.version)},"sp":[${arrays(e.shadow.probabilities, o.threshold, 'null', 'true', 'false')[0]}]`
+        ? `,"sv":${JSON.stringify(e.shadow.version)},"sp":[${arrays(e.shadow.probabilities, perProcess.threshold, 'null', 'true', 'false')[0]}]`
         : '';
       return [
         `{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":`,
@@ -175,7 +175,8 @@ export function insertFormat(o: LogRows): RowFormat {
     requestId(row) {
       return (JSON.parse(row.toString('utf8', 0, row.length - 1)) as { r: string }).r;
     },
-    open: (pool) => openJsonRows(pool, INSERT, [o.environment, o.modelVersion, o.imageVersion]),
+    open: (pool) =>
+      openJsonRows(pool, INSERT, [perProcess.environment, perProcess.modelVersion, perProcess.imageVersion]),
   };
 }
 

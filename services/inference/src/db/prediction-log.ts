@@ -70,7 +70,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * counts the rest. Written + dropped always equals enqueued.
  */
 export class PredictionLog<E = LogEntry> {
-  readonly #o: PredictionLogOptions;
+  readonly #options: PredictionLogOptions;
   readonly #format: RowFormat<E>;
   readonly #c: LogCounters;
   readonly #what: string;
@@ -86,7 +86,7 @@ export class PredictionLog<E = LogEntry> {
 
   /** The prediction log by default; another format and counters make another queued log. */
   constructor(options: PredictionLogOptions, format?: RowFormat<E>, counters?: LogCounters) {
-    this.#o = options;
+    this.#options = options;
     this.#format = format ?? ((options.copy ? copyFormat : insertFormat)(options) as unknown as RowFormat<E>);
     const m = options.metrics;
     this.#c = counters ?? {
@@ -128,8 +128,8 @@ export class PredictionLog<E = LogEntry> {
     return (
       !this.#closed &&
       !this.#unavailable &&
-      this.#queue.rows < this.#o.maxRows &&
-      this.#queue.bytes + inputLength <= this.#o.maxBytes
+      this.#queue.rows < this.#options.maxRows &&
+      this.#queue.bytes + inputLength <= this.#options.maxBytes
     );
   }
 
@@ -199,18 +199,27 @@ export class PredictionLog<E = LogEntry> {
     if (this.#queue.rows === 0) return;
     let rows = 0;
     try {
-      const deadline = Date.now() + this.#o.flushMs;
+      const deadline = Date.now() + this.#options.flushMs;
       const statement = await this.#format.open(this.#pool!);
       let bytes = 0;
       for (;;) {
-        const batch = this.#queue.peek(this.#o.batchMax - rows, this.#format.statementBytes - bytes, rows);
+        const batch = this.#queue.peek(
+          this.#options.batchMax - rows,
+          this.#format.statementBytes - bytes,
+          rows,
+        );
         if (batch.rows > 0) {
           rows += batch.rows;
           bytes += batch.bytes;
           await statement.send(batch.buffers);
         }
         const left = deadline - Date.now();
-        if (rows >= this.#o.batchMax || bytes >= this.#format.statementBytes || this.#closed || left <= 0)
+        if (
+          rows >= this.#options.batchMax ||
+          bytes >= this.#format.statementBytes ||
+          this.#closed ||
+          left <= 0
+        )
           break;
         await sleep(Math.min(SEND_EVERY_MS, left));
       }
@@ -245,7 +254,7 @@ export class PredictionLog<E = LogEntry> {
           return;
         }
         this.#drop('rejected', 1);
-        this.#o.logger.warn(
+        this.#options.logger.warn(
           { requestId: this.#format.requestId(Buffer.concat(row.buffers)), err: (err as Error).message },
           `${this.#what} row rejected`,
         );
@@ -271,7 +280,7 @@ export class PredictionLog<E = LogEntry> {
     const now = Date.now();
     if (now - this.#lastWarning < 5000) return;
     this.#lastWarning = now;
-    this.#o.logger.warn(
+    this.#options.logger.warn(
       {
         err: (err as Error).message,
         code: (err as { code?: string }).code,

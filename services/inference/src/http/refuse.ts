@@ -16,16 +16,16 @@ export interface Rejection {
  * call this directly rather than throwing: an exception's stack capture cost more than the
  * prediction the refusal saves.
  */
-export function refuse(ctx: RequestContext, r: Rejection): void {
-  ctx.status = r.status;
-  if (r.headers) ctx.set(r.headers);
+export function refuse(ctx: RequestContext, rejection: Rejection): void {
+  ctx.status = rejection.status;
+  if (rejection.headers) ctx.set(rejection.headers);
   ctx.body = ctx.path.startsWith('/v2')
-    ? { error: r.message }
+    ? { error: rejection.message }
     : {
         error: {
-          code: r.code,
-          message: r.message,
-          ...(r.issues && r.issues.length > 0 ? { issues: r.issues } : {}),
+          code: rejection.code,
+          message: rejection.message,
+          ...(rejection.issues && rejection.issues.length > 0 ? { issues: rejection.issues } : {}),
         },
       };
 }

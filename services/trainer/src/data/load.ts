@@ -81,11 +81,11 @@ interface ParsedRecord {
  * field spanning lines is subtracted (the raw text also carries skipped blank lines before the
  * record and its own line break, neither of which moves the start).
  */
-function firstLine(r: ParsedRecord): number {
-  const body = r.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '');
+function firstLine(record: ParsedRecord): number {
+  const body = record.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '');
   let inner = 0;
   for (const ch of body) if (ch === '\n') inner++;
-  return r.info.lines - inner;
+  return record.info.lines - inner;
 }
 
 /**

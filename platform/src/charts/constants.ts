@@ -51,7 +51,7 @@ export const NAMES = {
  */
 export const REPO_SLUG = 'titanic-ml/titanic-gitops';
 export const REPO_URL = `https://github.com/${REPO_SLUG}.git`;
-export const REGISTRY = 'ghcr.io/titanic-ml';
+export const IMAGE_REGISTRY = 'ghcr.io/titanic-ml';
 export const REPO_BRANCH = 'main';
 export const ARGOCD_NAMESPACE = 'argocd';
 export const PROJECT = 'titanic';

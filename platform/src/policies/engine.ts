@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { REGISTRY } from '../charts/constants.ts';
+import { IMAGE_REGISTRY } from '../charts/constants.ts';
 import { loadEnvironments } from '../environments/load.ts';
 import { ref } from './pods.ts';
 import { RULES } from './rules/index.ts';
 import type { K8sObject, Manifest, PolicyContext, Rule } from './types.ts';
 
-export const FIRST_PARTY_PREFIX = `${REGISTRY}/`;
+export const FIRST_PARTY_PREFIX = `${IMAGE_REGISTRY}/`;
 
 export interface Result {
   readonly rule: Rule;

@@ -3,8 +3,8 @@ import { App } from 'cdk8s';
 import { stringify } from 'yaml';
 import { ENVIRONMENTS, loadEnvironments, REPO_ROOT } from '../environments/load.ts';
 import { buildCharts } from './app.ts';
+import { checkImageRegistry } from './image-registry.ts';
 import { readModelMetadata } from './models.ts';
-import { checkRegistry } from './registry.ts';
 
 export interface SynthOptions {
   /** Repository root (environments/, models/); default this checkout. */
@@ -44,7 +44,7 @@ export async function synthEnvironments(options: SynthOptions = {}): Promise<Ren
     }
   }
   const envs = await loadEnvironments({ root });
-  for (const env of envs) checkRegistry(env);
+  for (const env of envs) checkImageRegistry(env);
   const inputs = await Promise.all(
     envs.map(async (env) => ({ env, model: await readModelMetadata(root, env) })),
   );

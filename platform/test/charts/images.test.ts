@@ -76,11 +76,11 @@ describe('images in dist/', () => {
   });
 
   it('environment files use only the project registry named once in charts/constants.ts', async () => {
-    const { checkRegistry } = await import('../../src/synth/registry.ts');
+    const { checkImageRegistry } = await import('../../src/synth/image-registry.ts');
     const { loadEnvironment } = await import('../../src/environments/load.ts');
     const { FIXTURE_ROOT } = await import('./render.ts');
     const env = await loadEnvironment('prod', { root: FIXTURE_ROOT });
-    expect(() => checkRegistry(env)).not.toThrow();
+    expect(() => checkImageRegistry(env)).not.toThrow();
     const moved = {
       ...env,
       promoter: {
@@ -88,8 +88,8 @@ describe('images in dist/', () => {
         image: { ...env.promoter.image, repository: 'docker.io/someone/promoter' },
       },
     };
-    expect(() => checkRegistry(moved)).toThrow(
-      'environments/prod.yaml: promoter.image.repository: docker.io/someone/promoter is outside ghcr.io/titanic-ml/ (set REGISTRY in platform/src/charts/constants.ts when the registry moves)',
+    expect(() => checkImageRegistry(moved)).toThrow(
+      'environments/prod.yaml: promoter.image.repository: docker.io/someone/promoter is outside ghcr.io/titanic-ml/ (set IMAGE_REGISTRY in platform/src/charts/constants.ts when the registry moves)',
     );
   });
 

@@ -3,7 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
 import { commandLine, exitWithUsage, numberOption, type UsageError } from '@titanic/features/cli';
-import { DEFAULT_REGISTRY } from '../src/paths.ts';
+import { DEFAULT_MODEL_REGISTRY } from '../src/paths.ts';
 import { buildBundles } from './build.ts';
 import { type FeedbackLatency, measureFeedback } from './feedback-latency.ts';
 import { paced } from './paced.ts';
@@ -130,7 +130,11 @@ async function serviceCounters(url: string, schema: BenchSchema) {
 }
 
 /** The candidate in the shadow: the version before the newest (which the service serves). */
-const SHADOW_MODEL = join(DEFAULT_REGISTRY, localVersions(DEFAULT_REGISTRY)[1] ?? '', MODEL_FILES.onnx);
+const SHADOW_MODEL = join(
+  DEFAULT_MODEL_REGISTRY,
+  localVersions(DEFAULT_MODEL_REGISTRY)[1] ?? '',
+  MODEL_FILES.onnx,
+);
 
 async function main() {
   const schema = await createBenchSchema(args['database-url']!, 'bench');

@@ -8,4 +8,4 @@ import { fileURLToPath } from 'node:url';
 export const SERVICE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PUBLIC_DIR = join(SERVICE_ROOT, 'public');
 export const MIGRATIONS_DIR = join(SERVICE_ROOT, 'src', 'db', 'migrations');
-export const DEFAULT_REGISTRY = join(SERVICE_ROOT, '..', '..', 'models', 'titanic');
+export const DEFAULT_MODEL_REGISTRY = join(SERVICE_ROOT, '..', '..', 'models', 'titanic');

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
 import { ModelLoadError } from '../errors.ts';
-import { DEFAULT_REGISTRY } from '../paths.ts';
+import { DEFAULT_MODEL_REGISTRY } from '../paths.ts';
 
 export { compareVersions } from '@titanic/features';
 
 /** The model.onnx of the newest version in a registry folder. */
-export function newestModelPath(registry = DEFAULT_REGISTRY): string {
+export function newestModelPath(registry = DEFAULT_MODEL_REGISTRY): string {
   const newest = localVersions(registry)[0];
   if (!newest)
     throw new ModelLoadError(

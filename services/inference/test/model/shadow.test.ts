@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_REGISTRY } from '../../src/paths.ts';
+import { DEFAULT_MODEL_REGISTRY } from '../../src/paths.ts';
 import { type RunningInference, startInference } from '../../src/start.ts';
 import { createSchema, PASSENGER, postJson, sample, type TestSchema, testEnv, waitFor } from '../support.ts';
 
-const versions = localVersions(DEFAULT_REGISTRY);
-const modelPath = (version: string) => join(DEFAULT_REGISTRY, version, MODEL_FILES.onnx);
+const versions = localVersions(DEFAULT_MODEL_REGISTRY);
+const modelPath = (version: string) => join(DEFAULT_MODEL_REGISTRY, version, MODEL_FILES.onnx);
 // The newest model serves; the one before it is the candidate in the shadow.
 const [PRIMARY, SHADOW, OLDER] = versions as [string, string, string];
 

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_REGISTRY } from '../../src/paths.ts';
+import { DEFAULT_MODEL_REGISTRY } from '../../src/paths.ts';
 import { PASSENGER, postJson, serveForTests } from '../support.ts';
 import { launchChromium } from './browser.ts';
 
-const [SERVED, SHADOW] = localVersions(DEFAULT_REGISTRY) as [string, string];
+const [SERVED, SHADOW] = localVersions(DEFAULT_MODEL_REGISTRY) as [string, string];
 const served = serveForTests({
-  MODEL_PATH: join(DEFAULT_REGISTRY, SERVED, MODEL_FILES.onnx),
-  SHADOW_MODEL_PATH: join(DEFAULT_REGISTRY, SHADOW, MODEL_FILES.onnx),
+  MODEL_PATH: join(DEFAULT_MODEL_REGISTRY, SERVED, MODEL_FILES.onnx),
+  SHADOW_MODEL_PATH: join(DEFAULT_MODEL_REGISTRY, SHADOW, MODEL_FILES.onnx),
 });
 let browser: Browser;
 

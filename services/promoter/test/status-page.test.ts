@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium } from '@titanic/features/test/support/chromium.ts';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promote } from '../src/promote.ts';
 import { serve } from '../src/serve.ts';
@@ -15,16 +16,7 @@ const EVIL = `<img src=x onerror="window.pwned=1"><script>window.pwned=2</script
 
 beforeAll(async () => {
   h = await startHarness();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   server = await serve(h.ctx(), {
     WEBHOOK_SECRET: 'status-page-test-secret',
     PORT: '0',

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
+import { launchChromium } from '@titanic/features/test/support/chromium.ts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_REGISTRY } from '../../src/paths.ts';
 import { PASSENGER, postJson, serveForTests } from '../support.ts';
-import { launchChromium } from './browser.ts';
 
 const [SERVED, SHADOW] = localVersions(DEFAULT_MODEL_REGISTRY) as [string, string];
 const served = serveForTests({

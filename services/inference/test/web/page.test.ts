@@ -1,7 +1,7 @@
+import { launchChromium } from '@titanic/features/test/support/chromium.ts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveForTests } from '../support.ts';
-import { launchChromium } from './browser.ts';
 
 const served = serveForTests();
 let browser: Browser;

@@ -66,6 +66,16 @@ export function commandLine<T extends ParseArgsConfig>(cli: Cli<T>): ReturnType<
   }
 }
 
+/** Runs a script's own argument checks (numberOption, ...): a UsageError ends the process with exit 2. */
+export function checkedArguments<R>(cli: Pick<Cli<ParseArgsConfig>, 'program' | 'usage'>, check: () => R): R {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof UsageError) exitWithUsage(cli, error);
+    throw error;
+  }
+}
+
 /** Prints `<program>: <problem>` and the usage to stderr and exits 2. */
 export function exitWithUsage(
   cli: Pick<Cli<ParseArgsConfig>, 'program' | 'usage'>,

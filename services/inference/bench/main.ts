@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
-import { commandLine, exitWithUsage, numberOption, type UsageError } from '@titanic/features/cli';
+import { checkedArguments, commandLine, numberOption } from '@titanic/features/cli';
 import { DEFAULT_MODEL_REGISTRY } from '../src/paths.ts';
 import { buildBundles } from './build.ts';
 import { type FeedbackLatency, measureFeedback } from './feedback-latency.ts';
@@ -50,18 +50,12 @@ Exit 1 when a floor is missed.`,
   },
 } as const;
 const { values: args } = commandLine(CLI);
-const [SECONDS, WARMUP, ROUNDS, BATCH_SECONDS] = (() => {
-  try {
-    return [
-      numberOption('seconds', args.seconds, 1),
-      numberOption('warmup', args.warmup),
-      numberOption('rounds', args.rounds, 1),
-      numberOption('batch-seconds', args['batch-seconds'], 1),
-    ];
-  } catch (error) {
-    return exitWithUsage(CLI, error as UsageError);
-  }
-})();
+const [SECONDS, WARMUP, ROUNDS, BATCH_SECONDS] = checkedArguments(CLI, () => [
+  numberOption('seconds', args.seconds, 1),
+  numberOption('warmup', args.warmup),
+  numberOption('rounds', args.rounds, 1),
+  numberOption('batch-seconds', args['batch-seconds'], 1),
+]);
 const SERVER_CPU = '0';
 const LOAD_CPU = '1';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandLine, exitWithUsage, numberOption, type UsageError } from '@titanic/features/cli';
+import { checkedArguments, commandLine, numberOption } from '@titanic/features/cli';
 import { buildBundles } from './build.ts';
 import { passengers } from './passengers.ts';
 import { createBenchSchema, DEFAULT_DATABASE_URL, drainLog, metric, startService } from './service.ts';
@@ -30,13 +30,10 @@ Exit 1 when RSS or p99 grows past its floor, a request fails or a log row is los
   },
 } as const;
 const { values: args } = commandLine(CLI);
-const [DURATION, WINDOW] = (() => {
-  try {
-    return [numberOption('duration', args.duration, 1), numberOption('window', args.window, 1)];
-  } catch (error) {
-    return exitWithUsage(CLI, error as UsageError);
-  }
-})();
+const [DURATION, WINDOW] = checkedArguments(CLI, () => [
+  numberOption('duration', args.duration, 1),
+  numberOption('window', args.window, 1),
+]);
 
 const work = mkdtempSync(join(tmpdir(), 'titanic-soak-'));
 const bodyFile = join(work, 'single.json');

@@ -158,8 +158,11 @@ describe('soak evidence', () => {
     return data.sha;
   }
 
-  it('staging needs a passed verification of dev, then the minimum soak alert-free from it', async () => {
+  beforeAll(async () => {
     merged = await devTakes120();
+  });
+
+  it('staging needs a passed verification of dev, then the minimum soak alert-free from it', async () => {
     const unverified = await promote(h.ctx(), { env: 'staging' });
     expect(unverified.status).toBe('refused');
     expect(gate(unverified, 'order').detail).toBe(

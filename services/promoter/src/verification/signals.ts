@@ -101,8 +101,10 @@ export async function windowSignals(
 }
 
 /**
- * When an alert of the environment last fired within the past `rangeSeconds` (a subquery over
- * ALERTS at Prometheus' evaluation resolution), or undefined when none did.
+ * When an alert of the environment last fired within the past `rangeSeconds`, or undefined when
+ * none did. The subquery samples ALERTS at Prometheus' evaluation resolution, aligned to whole
+ * steps, so an alert that began firing after the last step is invisible to it: the instant query
+ * of the alerts firing now covers that gap.
  */
 export async function lastFiring(
   prom: PrometheusClient,
@@ -110,11 +112,16 @@ export async function lastFiring(
   rangeSeconds: number,
 ): Promise<{ at: Date; alerts: string[] } | undefined> {
   if (rangeSeconds <= 0) return undefined;
-  const range = `[${Math.ceil(rangeSeconds)}s:]`;
-  const rows = await prom.query(
-    `max by (alertname) (max_over_time(timestamp(ALERTS{env="${env}",alertstate="firing"})${range}))`,
-  );
-  if (rows.length === 0) return undefined;
-  const at = Math.max(...rows.map((r) => r.value));
-  return { at: new Date(at * 1000), alerts: rows.map((r) => r.metric.alertname ?? '?').sort() };
+  const firing = `ALERTS{env="${env}",alertstate="firing"}`;
+  const [past, now] = await Promise.all([
+    prom.query(`max by (alertname) (max_over_time(timestamp(${firing})[${Math.ceil(rangeSeconds)}s:]))`),
+    prom.query(`max by (alertname) (timestamp(${firing}))`),
+  ]);
+  const last = new Map<string, number>();
+  for (const r of [...past, ...now]) {
+    const name = r.metric.alertname ?? '?';
+    last.set(name, Math.max(last.get(name) ?? 0, r.value));
+  }
+  if (last.size === 0) return undefined;
+  return { at: new Date(Math.max(...last.values()) * 1000), alerts: [...last.keys()].sort() };
 }

@@ -2,247 +2,332 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
-import { loadEnvironment } from '@titanic/platform/environments/load.ts';
+import type { Environment } from '@titanic/platform/environments/schema.ts';
+import type { PromoterContext } from '@titanic/promoter/context.ts';
 import { EnvironmentFile } from '@titanic/promoter/env-file.ts';
-import { PrometheusClient } from '@titanic/promoter/prometheus.ts';
-import { promote } from '@titanic/promoter/promote.ts';
-import { WorkingCopy } from '@titanic/promoter/test/support/fixture-repo.ts';
-import { FakeGitHub } from '@titanic/promoter/test/support/github/server.ts';
-import { testContext } from '@titanic/promoter/test/support/harness.ts';
-import { OciRegistry } from '@titanic/promoter/test/support/oci-registry.ts';
+import type { GateResult } from '@titanic/promoter/gates.ts';
+import { type PromoteOptions, promote } from '@titanic/promoter/promote.ts';
+import { code } from '@titanic/promoter/untrusted.ts';
 import { readVerification } from '@titanic/promoter/verification/record.ts';
-import { type VerifyResult, verify } from '@titanic/promoter/verification/verify.ts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { verify } from '@titanic/promoter/verification/verify.ts';
+import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { startMonitoringStack } from '../observability/e2e/monitoring-stack.ts';
 import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
 import { startWebhookReceiver } from '../observability/e2e/webhook-receiver.ts';
-import { ArgoCdExporter } from './support/argocd-exporter.ts';
-import { deployerWithDatabase } from './support/deployer-setup.ts';
-import { PgUpExporter } from './support/pg-up-exporter.ts';
-import { seedFromProject } from './support/seed.ts';
-import { Timeline } from './support/timeline.ts';
+import { readDeployment } from './support/deployer.ts';
+import { startPlatform } from './support/platform.ts';
+import { scenario } from './support/scenario.ts';
+import { proposeTrainedModel, releaseModelcars } from './support/training-pull.ts';
+import { startWatchedEnvironments, type WatchedEnvironment } from './support/watched-environment.ts';
 
-const ENV = 'dev';
 const PSI_WINDOW = 200;
-/** A server release dev takes first, on the model it runs. */
-const NEXT_IMAGE = '0.1.1-verify';
-const timeline = new Timeline(9);
-const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  console.log(timeline.format('verification after sync, on the real Prometheus'));
-  for (const c of cleanups.reverse()) await c().catch((err) => console.error('cleanup failed:', err));
-}, 60_000);
+/** Both environments are watched this long after a sync; staging takes a bundle after dev soaked it this long. */
+const WINDOW = '10s';
+const SOAK_SECONDS = 15;
+const INFERENCE = 'ghcr.io/titanic-ml/titanic-inference';
+const MODELCAR = 'ghcr.io/titanic-ml/titanic-model';
+const { timeline, cleanups } = scenario(
+  'train → dev → verified soak → staging → failed verification → rollback',
+  13,
+);
 
-async function predict(base: string, passengers: unknown[]) {
-  for (let i = 0; i < passengers.length; i += 100) {
-    const res = await fetch(`${base}/v1/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ passengers: passengers.slice(i, i + 100) }),
-    });
-    if (!res.ok) throw new Error(`predict answered ${res.status}: ${await res.text()}`);
-  }
-}
+const failures = (gates: readonly GateResult[]) =>
+  gates.filter((g) => !g.ok).map((g) => `${g.gate}: ${g.detail}`);
+const gate = (gates: readonly GateResult[], name: GateResult['gate']) => gates.find((g) => g.gate === name)!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('promoter verify', () => {
-  it('waits for Synced + Healthy at the merged bundle, passes on normal traffic, fails on drift and opens the rollback, then verifies the rollback', async () => {
-    const env = await loadEnvironment(ENV);
+describe('promoter verify, dev to staging', () => {
+  it('train → dev pinned by digests → verified → staging refused before the soak, admitted after → worse model fails verification in staging → rollback → verified', async () => {
     const work = await mkdtemp(join(tmpdir(), 'e2e-verify-'));
     cleanups.push(() => rm(work, { recursive: true, force: true }));
 
-    const { github, ctx, merge, clone, seeded } = await timeline.step(
-      'GitHub fake + registry; dev watched for 10 s after sync',
+    const platform = await timeline.step(
+      `GitHub fake + OCI registry; windows ${WINDOW}, staging soaks ${SOAK_SECONDS}s`,
       async () => {
-        const github = await FakeGitHub.start();
-        cleanups.push(() => github.stop());
-        const registry = await OciRegistry.start();
-        cleanups.push(() => registry.stop());
-        const seeded = await seedFromProject(github.repoDir);
-        github.checks.complete((await github.git.resolveRef('refs/heads/main'))!, 'model-verify');
-        await registry.pushImage('titanic-ml/titanic-inference', seeded.pins[ENV]!.image);
-        await registry.pushImage('titanic-ml/titanic-inference', NEXT_IMAGE);
-        for (const version of new Set(Object.values(seeded.pins).map((p) => p.model)))
-          await registry.pushImage('titanic-ml/titanic-model', version);
-        const { client, ctx } = testContext(github, registry, { log: () => {}, now: () => new Date() });
-        const merge = async (pull: number) => {
-          const { data } = await client.rest.pulls.merge({
-            owner: github.coordinates.owner,
-            repo: github.coordinates.repo,
-            pull_number: pull,
-            merge_method: 'merge',
-          });
-          if (!data.merged) throw new Error(`pull #${pull} was not merged`);
-          return data.sha;
-        };
-        const clone = await WorkingCopy.clone(github.repoDir);
-        cleanups.push(() => clone.dispose());
-        // An operator shortens dev's window in a reviewed change (no rendered object changes).
-        const path = join(clone.dir, 'environments', `${ENV}.yaml`);
-        const doc = parseDocument(await readFile(path, 'utf8'));
-        doc.setIn(['verification', 'window'], '10s');
-        doc.setIn(['verification', 'syncTimeout'], '90s');
-        await writeFile(path, doc.toString());
-        await clone.commitAll('chore(dev): verification window 10s');
+        const platform = await startPlatform(cleanups);
+        const { registry, seeded, clone } = platform;
+        const imageDigest = await registry.pushImage('titanic-ml/titanic-inference', seeded.pins.dev!.image);
+        await releaseModelcars(registry, clone.dir, [
+          ...new Set(Object.values(seeded.pins).map((p) => p.model)),
+        ]);
+        // An operator shortens the windows and staging's soak in a reviewed change (no rendered object changes).
+        for (const env of ['dev', 'staging']) {
+          const path = join(clone.dir, 'environments', `${env}.yaml`);
+          const doc = parseDocument(await readFile(path, 'utf8'));
+          doc.setIn(['verification', 'window'], WINDOW);
+          doc.setIn(['verification', 'syncTimeout'], '90s');
+          if (env === 'staging') doc.setIn(['promotion', 'minimumSoak'], `${SOAK_SECONDS}s`);
+          await writeFile(path, doc.toString());
+        }
+        await clone.commitAll(`chore: verification windows ${WINDOW}, staging soak ${SOAK_SECONDS}s`);
         await clone.push();
-        return { github, ctx, merge, clone, seeded };
+        return { ...platform, imageDigest };
       },
     );
-    const first = seeded.pins[ENV]!.model;
-    const other = Object.values(seeded.pins).find((p) => p.model !== first)!.model;
+    const { github, registry, maintainer, clone, merge, seeded, imageDigest } = platform;
+    /** What dev serves at first: registered with a drift baseline, and below the trained model's ROC AUC. */
+    const worse = seeded.pins.dev!.model;
+    const image = seeded.pins.dev!.image;
 
-    const { deployer, schema, port } = await deployerWithDatabase(ENV, PSI_WINDOW, cleanups);
-    const argocd = await ArgoCdExporter.start(ENV, env.namespace, {
-      sync: 'Synced',
-      health: 'Healthy',
-      operation: '',
+    const watched = await timeline.step(
+      'dev and staging serve their bundles, each watched by its own Prometheus',
+      async () => {
+        const webhook = await startWebhookReceiver();
+        cleanups.push(() => webhook.stop());
+        return startWatchedEnvironments({
+          envs: ['dev', 'staging'],
+          checkout: clone.dir,
+          dir: work,
+          psiWindow: PSI_WINDOW,
+          webhookUrl: webhook.url,
+          cleanups,
+        });
+      },
+    );
+    const dev = watched.dev!;
+    const staging = watched.staging!;
+    // The bot reads each environment's own Prometheus, as its in-cluster configuration does.
+    const ctx: PromoterContext = {
+      ...platform.ctx,
+      prometheus: (e: Environment) => watched[e.name]!.prometheus,
+    };
+    const options = (w: WatchedEnvironment) => ({
+      env: w.name,
+      prometheus: w.prometheus,
+      pollMs: 2500,
+      minRangeSeconds: 5,
     });
-    cleanups.push(() => argocd.stop());
-    const pgUp = await PgUpExporter.start(schema.pool);
-    cleanups.push(() => pgUp.stop());
-
-    /** A promotion (or rollback) merged: Argo CD sees it OutOfSync, syncs, and the new pod starts. */
-    const mergeAndSync = async (pull: number) => {
-      const sha = await merge(pull);
-      argocd.set({ sync: 'OutOfSync', health: 'Healthy', operation: '' });
-      await clone.pull();
-      // Argo CD applies the manifests (Synced) and waits for the rollout (Progressing).
-      argocd.set({ sync: 'Synced', health: 'Progressing', operation: 'sync' });
-      const { proc } = await deployer.deploy(clone.dir);
-      return { sha, base: proc.url };
+    /** Runs the bot and notes how many GitHub API requests it sent meanwhile. */
+    const counted = async <T>(note: (text: string) => void, what: string, run: () => Promise<T>) => {
+      const before = github.requestsBy();
+      const value = await run();
+      note(`${what}: ${github.requestsBy() - before} GitHub requests`);
+      return value;
+    };
+    const promoted = async (note: (text: string) => void, o: PromoteOptions) => {
+      const r = await counted(note, `promote ${o.env}`, () => promote(ctx, o));
+      if (r.status !== 'opened')
+        throw new Error(`promote answered ${r.status}: ${failures(r.gates).join('; ')}`);
+      expect(github.pulls.get(r.pull!.number)?.labels).toEqual(
+        expect.arrayContaining(['promotion', `env:${o.env}`]),
+      );
+      return r;
+    };
+    /** Waits until `upstream`'s passed verification is `seconds` old. */
+    const soaked = async (commit: string, seconds: number) => {
+      const recorded = await readVerification(maintainer, commit, 'dev');
+      if (recorded?.state !== 'success')
+        throw new Error(`dev at ${commit} is not verified: ${recorded?.state}`);
+      await sleep(Math.max(0, Date.parse(recorded.at) + (seconds + 1) * 1000 - Date.now()));
+      return recorded;
     };
 
-    const promoted = await timeline.step(
-      `promote dev to image ${NEXT_IMAGE}; merge; the pod serves it`,
+    const trained = await timeline.step(
+      'train; the training PR; CI model-verify; merge; modelcar released',
       async () => {
-        const r = await promote(ctx, { env: ENV, model: first, image: NEXT_IMAGE });
-        if (r.status !== 'opened')
-          throw new Error(`promote answered ${r.status}: ${JSON.stringify(r.gates)}`);
-        return { pull: r.pull!.number, ...(await mergeAndSync(r.pull!.number)) };
+        const t = await proposeTrainedModel(github, platform.ctx.repo, {
+          seed: 10,
+          after: seeded.pins.dev!.model,
+        });
+        const pull = github.pulls.get(t.pull)!;
+        expect({ head: pull.head, title: pull.title }).toEqual({
+          head: `train/${t.trained.version}`,
+          title: `feat(models): titanic ${t.trained.version}`,
+        });
+        await merge(t.pull);
+        await clone.pull();
+        const digests = await releaseModelcars(registry, clone.dir, [t.trained.version]);
+        return { ...t.trained, modelcarDigest: digests[t.trained.version]! };
       },
     );
 
-    const webhook = await startWebhookReceiver();
-    cleanups.push(() => webhook.stop());
-    const meta = modelMetadataSchema.parse(
-      JSON.parse(await readFile(join(clone.dir, 'models/titanic', first, 'model.json'), 'utf8')),
+    const devPromotion = await timeline.step(
+      'promote dev to the trained model; merge; dev syncs, pinned by digests',
+      async (note) => {
+        const r = await promoted(note, { env: 'dev', model: trained.version });
+        const sha = await merge(r.pull!.number);
+        await dev.sync(clone);
+        // The merged environment file pins the digests the registry returned for both pushes …
+        const pinned = EnvironmentFile.parse('dev', await clone.read('environments/dev.yaml')).value();
+        const digests = { image: imageDigest, model: trained.modelcarDigest };
+        expect(pinned.image).toMatchObject({ tag: image, digest: digests.image });
+        expect(pinned.model).toMatchObject({
+          version: trained.version,
+          sha256: trained.onnxSha256,
+          digest: digests.model,
+        });
+        // … and the rendered pod pulls both by digest.
+        const plan = await readDeployment(clone.dir, 'dev');
+        expect(plan.image).toBe(`${INFERENCE}:${image}@${digests.image}`);
+        expect(plan.modelcar.image).toBe(`${MODELCAR}:${trained.version}@${digests.model}`);
+        expect(plan.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+        expect(plan.modelcar.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+        return { pull: r.pull!.number, sha, digests };
+      },
     );
-    const stack = await timeline.step('Prometheus scrapes inference, argocd_app_info and pg_up', async () => {
-      const stack = await startMonitoringStack({
-        dir: work,
-        env: (await loadEnvironment(ENV, { root: clone.dir })) as typeof env,
-        inference: `127.0.0.1:${port}`,
-        webhookUrl: webhook.url,
-        credentialsFile: join(work, 'token'),
-        trainingPositiveRate: meta.trainingPositiveRate,
-        argocd: argocd.target,
-        postgresExporter: pgUp.target,
-      });
-      cleanups.push(() => stack.stop());
-      await waitFor(
-        'argocd_app_info and pg_up in Prometheus',
-        async () =>
-          ((await stack.api.query('argocd_app_info')).data?.result.length ?? 0) > 0 &&
-          ((await stack.api.query('pg_up == 1')).data?.result.length ?? 0) > 0
-            ? true
-            : undefined,
-        15_000,
-      );
-      return stack;
-    });
-    const prometheus = new PrometheusClient(stack.api.baseUrl);
-    const options = { env: ENV, prometheus, pollMs: 2500, minRangeSeconds: 5 };
 
-    const passed: VerifyResult = await timeline.step(
-      'verify waits for Synced/Healthy, then passes',
-      async () => {
-        const running = verify(ctx, options);
-        await predict(promoted.base, await trainingPassengers());
-        // Argo CD finishes the sync a moment later; verification must not start its window before.
-        await new Promise((r) => setTimeout(r, 3000));
-        const syncedAt = new Date();
-        argocd.set({ sync: 'Synced', health: 'Healthy', operation: '' });
-        // Traffic inside the window: once the bot has recorded that it is watching.
-        await waitFor(
-          'the pending status "synced; watching"',
-          async () =>
-            (await readVerification(ctx, promoted.sha, ENV))?.description.startsWith('synced') || undefined,
-          30_000,
+    await timeline.step('verify dev: waits for Synced/Healthy, then passes', async (note) => {
+      const running = counted(note, 'verify dev', () => verify(ctx, options(dev)));
+      await dev.predict(await trainingPassengers());
+      // Argo CD finishes the rollout a moment later; verification must not start its window before.
+      await sleep(3000);
+      const syncedAt = new Date();
+      dev.healthy();
+      await waitFor(
+        'the pending status "synced; watching"',
+        async () =>
+          (await readVerification(maintainer, devPromotion.sha, 'dev'))?.description.startsWith('synced') ||
+          undefined,
+        30_000,
+      );
+      // Traffic inside the window.
+      await dev.predict(await trainingPassengers());
+      const result = await running;
+      expect(result.outcome, JSON.stringify(result.checks)).toBe('passed');
+      expect(Date.parse(result.syncedAt!)).toBeGreaterThanOrEqual(syncedAt.getTime());
+      expect(result.commit).toBe(devPromotion.sha);
+      expect(result.bundle).toMatchObject({ model: trained.version, image });
+      expect(result.checks.find((c) => c.name === '5xx ratio')?.detail).toMatch(/^0\.0000 of [1-9]/);
+      const recorded = await readVerification(maintainer, devPromotion.sha, 'dev');
+      expect(recorded).toMatchObject({ state: 'success', by: github.login });
+      expect(recorded?.url).toMatch(/#issuecomment-\d+$/);
+      const evidence = (await maintainer.repo.comments(devPromotion.pull)).find((c) =>
+        c.includes('Verification of dev passed'),
+      );
+      expect(evidence).toContain(result.bundle.sha256);
+      // The same change is not verified twice.
+      expect((await verify(ctx, options(dev))).outcome).toBe('already-recorded');
+    });
+
+    await timeline.step(`promote staging before dev's ${SOAK_SECONDS}s soak: refused`, async (note) => {
+      const recorded = (await readVerification(maintainer, devPromotion.sha, 'dev'))!;
+      const r = await counted(note, 'promote staging', () => promote(ctx, { env: 'staging' }));
+      expect(r.status).toBe('refused');
+      expect(failures(r.gates).map((f) => f.split(':')[0])).toEqual(['order']);
+      expect(gate(r.gates, 'order').detail).toMatch(
+        new RegExp(
+          `^dev has soaked it for \\d+s, less than the minimum soak of ${SOAK_SECONDS}s: \\d+s to go \\(`,
+        ),
+      );
+      expect(gate(r.gates, 'order').detail).toContain(
+        `verification passed at ${recorded.at} on ${devPromotion.sha.slice(0, 12)} (${recorded.url})`,
+      );
+      expect((await maintainer.repo.openPulls()).filter((p) => p.labels.includes('env:staging'))).toEqual([]);
+    });
+
+    await timeline.step("promote staging after dev's soak: admitted; merge; staging syncs", async (note) => {
+      await soaked(devPromotion.sha, SOAK_SECONDS);
+      const r = await promoted(note, { env: 'staging' });
+      expect(r).toMatchObject({ model: trained.version, image });
+      expect(gate(r.gates, 'order').detail).toMatch(
+        new RegExp(`^dev has soaked it for \\d+s \\(minimum soak ${SOAK_SECONDS}s; verification passed at `),
+      );
+      // The body shows the bundle exactly as dev's file pins it, taken from that file.
+      const body = github.pulls.get(r.pull!.number)!.body;
+      const source = code(
+        `environments/dev.yaml at ${(await clone.run(['log', '-1', '--format=%H', 'HEAD', '--', 'environments/dev.yaml'])).slice(0, 12)}`,
+      );
+      const { digests } = devPromotion;
+      expect(body).toContain(`| inference image | \`${INFERENCE}:${image}@${digests.image}\` | ${source} |`);
+      expect(body).toContain(
+        `| modelcar | \`${MODELCAR}:${trained.version}@${digests.model}\` | ${source} |`,
+      );
+      expect(body).toContain(
+        `**dev** runs model \`${trained.version}\` with image \`${image}\`: verification passed at`,
+      );
+      await merge(r.pull!.number);
+      await staging.sync(clone);
+      staging.healthy();
+      const plan = await readDeployment(clone.dir, 'staging');
+      expect([plan.image, plan.modelcar.image]).toEqual([
+        `${INFERENCE}:${image}@${digests.image}`,
+        `${MODELCAR}:${trained.version}@${digests.model}`,
+      ]);
+    });
+
+    const devWorse = await timeline.step(
+      `promote dev back to ${worse}, below the trained ROC AUC; merge; dev syncs`,
+      async (note) => {
+        const auc = async (version: string) =>
+          modelMetadataSchema.parse(JSON.parse(await clone.read(`models/titanic/${version}/model.json`)))
+            .metrics.cv.rocAuc.mean;
+        expect(await auc(worse)).toBeLessThan(await auc(trained.version));
+        const r = await promoted(note, { env: 'dev', model: worse });
+        const sha = await merge(r.pull!.number);
+        await dev.sync(clone);
+        dev.healthy();
+        await dev.predict(await trainingPassengers());
+        return sha;
+      },
+    );
+
+    await timeline.step(`verify dev passes on ${worse}`, async (note) => {
+      const result = await counted(note, 'verify dev', () => verify(ctx, options(dev)));
+      expect(result.outcome, JSON.stringify(result.checks)).toBe('passed');
+      expect(result).toMatchObject({ commit: devWorse, bundle: { model: worse, image } });
+    });
+
+    const stagingWorse = await timeline.step(
+      `promote staging to ${worse} after dev's soak; merge; staging syncs; skewed traffic`,
+      async (note) => {
+        await soaked(devWorse, SOAK_SECONDS);
+        const r = await promoted(note, { env: 'staging' });
+        expect(r).toMatchObject({ model: worse, image });
+        const sha = await merge(r.pull!.number);
+        await staging.sync(clone);
+        staging.healthy();
+        await staging.predict(skewedPassengers(PSI_WINDOW));
+        return { pull: r.pull!.number, sha };
+      },
+    );
+
+    const failed = await timeline.step(
+      'verify staging fails; the rollback PR opens with a hold',
+      async (note) => {
+        const result = await counted(note, 'verify staging', () => verify(ctx, options(staging)));
+        expect(result.outcome).toBe('failed');
+        expect(result.commit).toBe(stagingWorse.sha);
+        const failing = result.checks.filter((c) => !c.ok).map((c) => c.name);
+        expect(
+          failing.some((n) => n === 'alerts' || n === 'prediction shift'),
+          failing.join(),
+        ).toBe(true);
+        expect(result.rollback?.status).toBe('opened');
+        const pull = github.pulls.get(result.rollback!.number)!;
+        expect(pull.labels).toEqual(expect.arrayContaining(['rollback', 'env:staging']));
+        const held = EnvironmentFile.parse(
+          'staging',
+          (await maintainer.repo.readText(pull.head, 'environments/staging.yaml'))!,
+        )
+          .value()
+          .promotion.holds.map((h) => h.model);
+        expect(held).toContain(worse);
+        expect((await readVerification(maintainer, stagingWorse.sha, 'staging'))?.state).toBe('failure');
+        const comment = (await maintainer.repo.comments(stagingWorse.pull)).find((c) =>
+          c.includes('Verification of staging failed'),
         );
-        await predict(promoted.base, await trainingPassengers());
-        const result = await running;
-        expect(result.outcome, JSON.stringify(result.checks)).toBe('passed');
-        expect(Date.parse(result.syncedAt!)).toBeGreaterThanOrEqual(syncedAt.getTime());
-        expect(result.commit).toBe(promoted.sha);
-        expect(result.bundle).toMatchObject({ model: first, image: NEXT_IMAGE });
-        expect(result.checks.find((c) => c.name === '5xx ratio')?.detail).toMatch(/^0\.0000 of [1-9]/);
+        expect(comment).toContain(`#${result.rollback!.number}`);
         return result;
       },
     );
 
-    await timeline.step('the result is a status on the merge commit and a PR comment', async () => {
-      const recorded = await readVerification(ctx, promoted.sha, ENV);
-      expect(recorded?.state).toBe('success');
-      expect(recorded?.by).toBe(github.login);
-      expect(recorded?.description).toContain(NEXT_IMAGE);
-      const comments = await ctx.repo.comments(promoted.pull);
-      const evidence = comments.find((c) => c.includes('Verification of dev passed'));
-      expect(evidence).toContain(passed.bundle.sha256);
-      expect(evidence).toMatch(/5xx ratio \| pass/);
-      expect(recorded?.url).toMatch(/#issuecomment-\d+$/);
-      // The same change is not verified twice.
-      expect((await verify(ctx, options)).outcome).toBe('already-recorded');
-    });
-
-    const bad = await timeline.step(`promote dev to model ${other}; skewed traffic after sync`, async () => {
-      const r = await promote(ctx, { env: ENV, model: other, allowRegression: 'verification drill' });
-      if (r.status !== 'opened') throw new Error(`promote answered ${r.status}: ${JSON.stringify(r.gates)}`);
-      const m = await mergeAndSync(r.pull!.number);
-      argocd.set({ sync: 'Synced', health: 'Healthy', operation: '' });
-      await predict(m.base, skewedPassengers(PSI_WINDOW));
-      return { pull: r.pull!.number, ...m };
-    });
-
-    const failed = await timeline.step('verify fails and opens the rollback PR with a hold', async () => {
-      const result = await verify(ctx, options);
-      expect(result.outcome).toBe('failed');
-      const failing = result.checks.filter((c) => !c.ok).map((c) => c.name);
-      expect(
-        failing.some((n) => n === 'alerts' || n === 'prediction shift'),
-        failing.join(),
-      ).toBe(true);
-      expect(result.rollback?.status).toBe('opened');
-      const pull = github.pulls.get(result.rollback!.number)!;
-      expect(pull.labels).toEqual(expect.arrayContaining(['rollback', `env:${ENV}`]));
-      const held = EnvironmentFile.parse(
-        ENV,
-        (await ctx.repo.readText(pull.head, `environments/${ENV}.yaml`))!,
-      )
-        .value()
-        .promotion.holds.map((h) => h.model);
-      expect(held).toContain(other);
-      expect((await readVerification(ctx, bad.sha, ENV))?.state).toBe('failure');
-      const comment = (await ctx.repo.comments(bad.pull)).find((c) =>
-        c.includes('Verification of dev failed'),
-      );
-      expect(comment).toContain(`#${result.rollback!.number}`);
-      return result;
-    });
-
-    await timeline.step('merge the rollback; verified again on the previous bundle', async () => {
-      const m = await mergeAndSync(failed.rollback!.number);
-      argocd.set({ sync: 'Synced', health: 'Healthy', operation: '' });
-      await predict(m.base, await trainingPassengers());
-      const result = await verify(ctx, options);
-      expect(result.commit).toBe(m.sha);
-      expect(result.bundle).toMatchObject({ model: first, image: NEXT_IMAGE });
+    await timeline.step('merge the rollback; staging verified again on the previous bundle', async (note) => {
+      const sha = await merge(failed.rollback!.number);
+      await staging.sync(clone);
+      staging.healthy();
+      await staging.predict(await trainingPassengers());
+      const result = await counted(note, 'verify staging', () => verify(ctx, options(staging)));
+      expect(result.commit).toBe(sha);
+      expect(result.bundle).toMatchObject({ model: trained.version, image });
       expect(result.outcome, JSON.stringify(result.checks)).toBe('passed');
       expect(result.rollback).toBeUndefined();
+      const plan = await readDeployment(clone.dir, 'staging');
+      expect(plan.modelcar.image).toBe(`${MODELCAR}:${trained.version}@${devPromotion.digests.model}`);
     });
 
     await timeline.step('every GitHub request and response matched the OpenAPI description', async () => {
       expect(github.violations).toEqual([]);
     });
-  }, 240_000);
+  }, 300_000);
 });

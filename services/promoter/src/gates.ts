@@ -58,7 +58,7 @@ export function orderGate(input: OrderInput): GateResult {
     return {
       gate: 'order',
       ok: false,
-      detail: `${configured} has soaked it for ${formatDuration(ran)}, less than the minimum soak of ${input.target.promotion.minimumSoak}${input.evidence?.detail ? ` (${input.evidence.detail})` : ''}`,
+      detail: `${configured} has soaked it for ${formatDuration(ran)}, less than the minimum soak of ${input.target.promotion.minimumSoak}: ${formatDuration(Math.ceil(needed - ran))} to go${input.evidence?.detail ? ` (${input.evidence.detail})` : ''}`,
     };
   }
   return {

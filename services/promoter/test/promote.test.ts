@@ -183,7 +183,7 @@ describe('soak evidence', () => {
     const early = await promote(h.ctx(), { env: 'staging' });
     expect(early.status).toBe('refused');
     expect(gate(early, 'order').detail).toMatch(
-      /^dev has soaked it for 30m, less than the minimum soak of 1h/,
+      /^dev has soaked it for 30m, less than the minimum soak of 1h: 30m to go \(/,
     );
     expect(gate(early, 'order').detail).toContain('no alert of dev since');
     const later = await promote(h.ctx({ now: () => new Date(h.clock.getTime() + HOUR) }), { env: 'staging' });

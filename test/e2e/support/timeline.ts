@@ -15,16 +15,22 @@ export class Timeline {
 
   constructor(private readonly total: number) {}
 
-  async step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one step. `note` adds a figure the step measured (say, the GitHub requests a promotion
+   * sent) to its line, in parentheses after the name.
+   */
+  async step<T>(name: string, run: (note: (text: string) => void) => Promise<T>): Promise<T> {
     const index = this.steps.length + 1;
     const t0 = performance.now();
+    const notes: string[] = [];
+    const named = () => (notes.length > 0 ? `${name} (${notes.join('; ')})` : name);
     try {
-      const value = await run();
-      this.steps.push({ name, ms: performance.now() - t0, ok: true });
+      const value = await run((text) => notes.push(text));
+      this.steps.push({ name: named(), ms: performance.now() - t0, ok: true });
       return value;
     } catch (err) {
       const ms = performance.now() - t0;
-      this.steps.push({ name, ms, ok: false });
+      this.steps.push({ name: named(), ms, ok: false });
       const cause = err instanceof Error ? err.message : String(err);
       throw new Error(
         `step ${index}/${this.total} "${name}" failed after ${(ms / 1000).toFixed(1)} s: ${cause}`,

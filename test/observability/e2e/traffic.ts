@@ -23,12 +23,20 @@ export function skewedPassengers(count: number): Passenger[] {
   }));
 }
 
-/** Sends passengers in batches through the friendly API; every request must succeed. */
-export async function predict(baseUrl: string, passengers: readonly Passenger[], batch = 50): Promise<void> {
+/**
+ * Sends passengers in batches through the friendly API; every request must succeed. `headers` carry
+ * the API key where the server requires one.
+ */
+export async function predict(
+  baseUrl: string,
+  passengers: readonly Passenger[],
+  batch = 50,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<void> {
   for (let i = 0; i < passengers.length; i += batch) {
     const res = await fetch(`${baseUrl}/v1/predict`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ passengers: passengers.slice(i, i + batch) }),
     });
     if (!res.ok) throw new Error(`POST /v1/predict answered ${res.status}: ${await res.text()}`);

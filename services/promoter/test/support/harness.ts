@@ -48,10 +48,16 @@ export interface Harness {
 export function testContext(
   github: FakeGitHub,
   registry: OciRegistry | undefined,
-  options: { log: (line: string) => void; now: () => Date; prometheus?: LocalPrometheus },
+  options: {
+    log: (line: string) => void;
+    now: () => Date;
+    prometheus?: LocalPrometheus;
+    /** The token the client sends; default the bot's (`github.human.token` acts as a maintainer). */
+    token?: string;
+  },
 ): { client: ReturnType<typeof createClient>; ctx: PromoterContext } {
   const client = createClient({
-    token: github.token,
+    token: options.token ?? github.token,
     owner: github.coordinates.owner,
     repo: github.coordinates.repo,
     apiUrl: github.url,

@@ -36,7 +36,8 @@ interface Injected {
  */
 export class FakeGitHub {
   readonly violations: Violation[] = [];
-  readonly calls: Array<{ operationId: string; status: number }> = [];
+  /** Every request served (schema-checked or failed on purpose), with the login that sent it. */
+  readonly calls: Array<{ operationId: string; status: number; login: string }> = [];
   readonly pulls = new PullStore();
   /** Installation tokens minted for the App. */
   mintedTokens = 0;
@@ -105,6 +106,11 @@ export class FakeGitHub {
     return this.git.dir;
   }
 
+  /** How many requests `login` (default the bot) has sent so far. */
+  requestsBy(login: string = this.login): number {
+    return this.calls.filter((c) => c.login === login).length;
+  }
+
   /** The next `times` calls of an operation fail with `status` and change nothing. */
   failNext(
     operationId: string,
@@ -169,7 +175,7 @@ export class FakeGitHub {
     const injected = this.injected.find((i) => i.operationId === served.operationId && i.times > 0);
     if (injected) {
       injected.times -= 1;
-      this.calls.push({ operationId: served.operationId, status: injected.status });
+      this.calls.push({ operationId: served.operationId, status: injected.status, login });
       return {
         status: injected.status,
         headers: injected.headers,
@@ -193,7 +199,7 @@ export class FakeGitHub {
       this.violations.push({ operationId: served.operationId, where: 'response', message });
       return { status: 500, body: { message: `Invalid response: ${message}` } };
     }
-    this.calls.push({ operationId: served.operationId, status: reply.status });
+    this.calls.push({ operationId: served.operationId, status: reply.status, login });
     return reply;
   }
 }

@@ -3,24 +3,19 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelMetadataSchema } from '@titanic/features';
-import { loadEnvironment, REPO_ROOT } from '@titanic/platform/environments/load.ts';
+import { loadEnvironment } from '@titanic/platform/environments/load.ts';
 import { promote } from '@titanic/promoter/promote.ts';
-import { WorkingCopy } from '@titanic/promoter/test/support/fixture-repo.ts';
-import { FakeGitHub } from '@titanic/promoter/test/support/github/server.ts';
-import { testContext } from '@titanic/promoter/test/support/harness.ts';
-import { OciRegistry } from '@titanic/promoter/test/support/oci-registry.ts';
-import { runTraining } from '@titanic/trainer/run.ts';
-import { verifyModel } from '@titanic/trainer/verify.ts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startMonitoringStack } from '../observability/e2e/monitoring-stack.ts';
 import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
 import { type DeploymentPlan, readDeployment } from './support/deployer.ts';
 import { deployerWithDatabase } from './support/deployer-setup.ts';
+import { startPlatform } from './support/platform.ts';
 import { freePort } from './support/ports.ts';
 import { readPromoterDeployment, startPromoterFromManifest } from './support/promoter-deployment.ts';
-import { seedFromProject } from './support/seed.ts';
-import { Timeline } from './support/timeline.ts';
+import { scenario } from './support/scenario.ts';
+import { proposeTrainedModel, releaseModelcars } from './support/training-pull.ts';
 
 const ENV = 'dev';
 const PSI_WINDOW = 200;
@@ -28,14 +23,7 @@ const WEBHOOK_SECRET = `whs-${randomBytes(16).toString('hex')}`;
 const appKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
   .privateKey.export({ type: 'pkcs1', format: 'pem' })
   .toString();
-const timeline = new Timeline(11);
-
-// Everything started is registered here and stopped in afterAll, whatever step failed.
-const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  console.log(timeline.format('the GitOps loop, end to end'));
-  for (const c of cleanups.reverse()) await c().catch((err) => console.error('cleanup failed:', err));
-}, 60_000);
+const { timeline, cleanups } = scenario('the GitOps loop, end to end', 11);
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, {
@@ -65,73 +53,31 @@ describe('the GitOps loop', () => {
       'start GitHub fake + OCI registry, seed the repo',
       async () => {
         // The GitHub App of environments/dev.yaml, with a key made for this run.
-        const github = await FakeGitHub.start({
+        const platform = await startPlatform(cleanups, {
           app: {
             id: env.promoter.githubApp.appId,
             installationId: env.promoter.githubApp.installationId,
             publicKey: createPublicKey(appKey),
           },
         });
-        cleanups.push(() => github.stop());
-        const registry = await OciRegistry.start();
-        cleanups.push(() => registry.stop());
-        const seeded = await seedFromProject(github.repoDir);
-        // CI's model-verify job re-derived the registered models when they were committed.
-        github.checks.complete((await github.git.resolveRef('refs/heads/main'))!, 'model-verify');
-        await registry.pushImage('titanic-ml/titanic-inference', seeded.pins[ENV]!.image);
-        const log: string[] = [];
-        const { client, ctx } = testContext(github, registry, {
-          log: (l) => log.push(l),
-          now: () => new Date(),
-        });
-        const merge = async (pull: number) => {
-          const { data } = await client.rest.pulls.merge({
-            owner: github.coordinates.owner,
-            repo: github.coordinates.repo,
-            pull_number: pull,
-            merge_method: 'merge',
-          });
-          if (!data.merged) throw new Error(`pull #${pull} was not merged: ${data.message}`);
-          return data.sha;
-        };
-        const clone = await WorkingCopy.clone(github.repoDir);
-        cleanups.push(() => clone.dispose());
-        return { github, registry, ctx, merge, clone, seeded };
+        await platform.registry.pushImage('titanic-ml/titanic-inference', platform.seeded.pins[ENV]!.image);
+        return platform;
       },
     );
     const previous = seeded.pins[ENV]!.model;
 
-    // ── 2. the trainer writes a new version into a checkout; the train workflow commits it
-    const trained = await timeline.step('train a new model version (quick search)', async () => {
-      const result = await runTraining({
-        seed: 7,
-        quick: true,
-        out: join(clone.dir, 'models'),
-        repoRoot: REPO_ROOT,
-        csvPath: process.env.TITANIC_CSV || undefined,
-      });
-      if (result.version <= previous)
-        throw new Error(`new version ${result.version} does not sort after ${previous}`);
-      const commit = await clone.commitAll(`feat(models): titanic ${result.version}`);
-      await clone.push();
-      // CI's model-verify job: retrain from the data and compare bytes before the gate trusts it.
-      const verified = await verifyModel({
-        registry: join(clone.dir, 'models'),
-        version: result.version,
-        repoRoot: REPO_ROOT,
-        csvPath: process.env.TITANIC_CSV || undefined,
-      });
-      if (!verified.ok) throw new Error(`model-verify failed: ${verified.differences.join('; ')}`);
-      github.checks.complete(commit, 'model-verify');
-      // The release workflow pushes the modelcar image of every registered version.
-      await registry.pushImage(
-        'titanic-ml/titanic-model',
-        previous,
-        await readFile(join(clone.dir, 'models/titanic', previous, 'model.onnx')),
-      );
-      await registry.pushImage('titanic-ml/titanic-model', result.version, Buffer.from(result.onnx));
-      return result;
-    });
+    // ── 2. the train workflow opens the model's pull request; CI re-derives it; a maintainer merges
+    const trained = await timeline.step(
+      'train a new model version (quick search); merge its PR',
+      async () => {
+        const { trained, pull } = await proposeTrainedModel(github, ctx.repo, { seed: 7, after: previous });
+        await merge(pull);
+        await clone.pull();
+        // The release workflow pushes the modelcar image of every registered version.
+        await releaseModelcars(registry, clone.dir, [previous, trained.version]);
+        return trained;
+      },
+    );
 
     // ── 3. promotion PR to dev, merged through the API
     const promoted = await timeline.step('promoter opens the promotion PR to dev; merge it', async () => {

@@ -66,7 +66,10 @@ describe('promoter verify, dev to staging', () => {
       },
     );
     const { github, registry, maintainer, clone, merge, seeded, imageDigest } = platform;
-    /** What dev serves at first: registered with a drift baseline, and below the trained model's ROC AUC. */
+    /**
+     * What dev serves at first: below the trained model's ROC AUC (its step checks), with a drift
+     * baseline, so normal traffic passes dev's verification.
+     */
     const worse = seeded.pins.dev!.model;
     const image = seeded.pins.dev!.image;
 
@@ -114,7 +117,7 @@ describe('promoter verify, dev to staging', () => {
       );
       return r;
     };
-    /** Waits until `upstream`'s passed verification is `seconds` old. */
+    /** Waits until dev's passed verification of `commit` is `seconds` old (plus one, for the clock's grain). */
     const soaked = async (commit: string, seconds: number) => {
       const recorded = await readVerification(maintainer, commit, 'dev');
       if (recorded?.state !== 'success')
@@ -205,46 +208,53 @@ describe('promoter verify, dev to staging', () => {
       const r = await counted(note, 'promote staging', () => promote(ctx, { env: 'staging' }));
       expect(r.status).toBe('refused');
       expect(failures(r.gates).map((f) => f.split(':')[0])).toEqual(['order']);
-      expect(gate(r.gates, 'order').detail).toMatch(
-        new RegExp(
-          `^dev has soaked it for \\d+s, less than the minimum soak of ${SOAK_SECONDS}s: \\d+s to go \\(`,
-        ),
-      );
+      const soak = new RegExp(
+        `^dev has soaked it for (\\d+)s, less than the minimum soak of ${SOAK_SECONDS}s: (\\d+)s to go \\(`,
+      ).exec(gate(r.gates, 'order').detail);
+      expect(soak, gate(r.gates, 'order').detail).not.toBeNull();
+      expect(Number(soak![1]) + Number(soak![2])).toBe(SOAK_SECONDS);
       expect(gate(r.gates, 'order').detail).toContain(
         `verification passed at ${recorded.at} on ${devPromotion.sha.slice(0, 12)} (${recorded.url})`,
       );
       expect((await maintainer.repo.openPulls()).filter((p) => p.labels.includes('env:staging'))).toEqual([]);
     });
 
-    await timeline.step("promote staging after dev's soak: admitted; merge; staging syncs", async (note) => {
-      await soaked(devPromotion.sha, SOAK_SECONDS);
-      const r = await promoted(note, { env: 'staging' });
-      expect(r).toMatchObject({ model: trained.version, image });
-      expect(gate(r.gates, 'order').detail).toMatch(
-        new RegExp(`^dev has soaked it for \\d+s \\(minimum soak ${SOAK_SECONDS}s; verification passed at `),
-      );
-      // The body shows the bundle exactly as dev's file pins it, taken from that file.
-      const body = github.pulls.get(r.pull!.number)!.body;
-      const source = code(
-        `environments/dev.yaml at ${(await clone.run(['log', '-1', '--format=%H', 'HEAD', '--', 'environments/dev.yaml'])).slice(0, 12)}`,
-      );
-      const { digests } = devPromotion;
-      expect(body).toContain(`| inference image | \`${INFERENCE}:${image}@${digests.image}\` | ${source} |`);
-      expect(body).toContain(
-        `| modelcar | \`${MODELCAR}:${trained.version}@${digests.model}\` | ${source} |`,
-      );
-      expect(body).toContain(
-        `**dev** runs model \`${trained.version}\` with image \`${image}\`: verification passed at`,
-      );
-      await merge(r.pull!.number);
-      await staging.sync(clone);
-      staging.healthy();
-      const plan = await readDeployment(clone.dir, 'staging');
-      expect([plan.image, plan.modelcar.image]).toEqual([
-        `${INFERENCE}:${image}@${digests.image}`,
-        `${MODELCAR}:${trained.version}@${digests.model}`,
-      ]);
-    });
+    await timeline.step(
+      "wait out dev's soak; promote staging: admitted; merge; staging syncs",
+      async (note) => {
+        await soaked(devPromotion.sha, SOAK_SECONDS);
+        const r = await promoted(note, { env: 'staging' });
+        expect(r).toMatchObject({ model: trained.version, image });
+        expect(gate(r.gates, 'order').detail).toMatch(
+          new RegExp(
+            `^dev has soaked it for \\d+s \\(minimum soak ${SOAK_SECONDS}s; verification passed at `,
+          ),
+        );
+        // The body shows the bundle exactly as dev's file pins it, taken from that file.
+        const body = github.pulls.get(r.pull!.number)!.body;
+        const source = code(
+          `environments/dev.yaml at ${(await clone.run(['log', '-1', '--format=%H', 'HEAD', '--', 'environments/dev.yaml'])).slice(0, 12)}`,
+        );
+        const { digests } = devPromotion;
+        expect(body).toContain(
+          `| inference image | \`${INFERENCE}:${image}@${digests.image}\` | ${source} |`,
+        );
+        expect(body).toContain(
+          `| modelcar | \`${MODELCAR}:${trained.version}@${digests.model}\` | ${source} |`,
+        );
+        expect(body).toContain(
+          `**dev** runs model \`${trained.version}\` with image \`${image}\`: verification passed at`,
+        );
+        await merge(r.pull!.number);
+        await staging.sync(clone);
+        staging.healthy();
+        const plan = await readDeployment(clone.dir, 'staging');
+        expect([plan.image, plan.modelcar.image]).toEqual([
+          `${INFERENCE}:${image}@${digests.image}`,
+          `${MODELCAR}:${trained.version}@${digests.model}`,
+        ]);
+      },
+    );
 
     const devWorse = await timeline.step(
       `promote dev back to ${worse}, below the trained ROC AUC; merge; dev syncs`,
@@ -269,7 +279,7 @@ describe('promoter verify, dev to staging', () => {
     });
 
     const stagingWorse = await timeline.step(
-      `promote staging to ${worse} after dev's soak; merge; staging syncs; skewed traffic`,
+      `wait out dev's soak; promote staging to ${worse}; merge; staging syncs; skewed traffic`,
       async (note) => {
         await soaked(devWorse, SOAK_SECONDS);
         const r = await promoted(note, { env: 'staging' });

@@ -299,6 +299,7 @@ describe('promoter verify, dev to staging', () => {
         expect(result.outcome).toBe('failed');
         expect(result.commit).toBe(stagingWorse.sha);
         const failing = result.checks.filter((c) => !c.ok).map((c) => c.name);
+        note(`failed: ${failing.join(', ')}`);
         expect(
           failing.some((n) => n === 'alerts' || n === 'prediction shift'),
           failing.join(),

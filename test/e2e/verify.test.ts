@@ -22,8 +22,9 @@ import { proposeTrainedModel, releaseModelcars } from './support/training-pull.t
 import { startWatchedEnvironments, type WatchedEnvironment } from './support/watched-environment.ts';
 
 const PSI_WINDOW = 200;
-/** Both environments are watched this long after a sync; staging takes a bundle after dev soaked it this long. */
+/** How long dev and staging are watched after a sync. */
 const WINDOW = '10s';
+/** How long dev must run a bundle alert-free after its verification before staging takes it. */
 const SOAK_SECONDS = 15;
 const INFERENCE = 'ghcr.io/titanic-ml/titanic-inference';
 const MODELCAR = 'ghcr.io/titanic-ml/titanic-model';

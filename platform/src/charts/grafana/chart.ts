@@ -1,12 +1,12 @@
-import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
+import { EnvironmentChart } from '../environment-chart.ts';
 import { httpService } from '../http-service.ts';
 import { UPSTREAM } from '../images.ts';
 import { configHash, configYaml, emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
 import { ConfigMap, Deployment, type IDeployment, Ingress } from '../kinds.ts';
-import { labels, selectorLabels } from '../labels.ts';
+import { selectorLabels } from '../labels.ts';
 import type { Placement } from '../placement.ts';
 import { dashboards } from './dashboards/index.ts';
 import { grafanaDashboardProvider, grafanaDatasources } from './provisioning.ts';
@@ -27,13 +27,12 @@ export interface GrafanaChartProps extends Placement {
 }
 
 /** Grafana with the environment's Prometheus as datasource and the dashboards from code. */
-export class GrafanaChart extends Chart {
+export class GrafanaChart extends EnvironmentChart {
   constructor(scope: Construct, id: string, props: GrafanaChartProps) {
-    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    super(scope, id, props);
     const ns = props.namespace;
-    const meta = labels({
+    const meta = this.labelsFor({
       name: NAMES.grafana,
-      env: props.envName,
       version: UPSTREAM.grafana.tag,
       component: 'dashboards',
     });

@@ -35,10 +35,7 @@ describe('ONNX export', () => {
     const all = rows.map((_, i) => i);
     const lr = fitLogistic(model.features, labels, all, FEATURE_COUNT, { C: 0.3 });
     const gb = fitGbdt(
-      model.features,
-      labels,
-      all,
-      FEATURE_COUNT,
+      { X: model.features, y: labels, rows: all, F: FEATURE_COUNT },
       { trees: 80, depth: 4, learningRate: 0.1, lambda: 1, minChildWeight: 1, subsample: 0.8 },
       3,
     );

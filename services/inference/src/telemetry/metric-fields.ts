@@ -7,7 +7,10 @@ export interface MetricDefinition {
   readonly name: string;
   readonly help: string;
   readonly labelNames?: readonly string[];
-  /** Histogram bucket bounds (histograms only). */
+  /**
+   * Histogram bucket bounds (histograms only; a bulk histogram must have them).
+   * @default prom-client's default buckets
+   */
   readonly buckets?: readonly number[];
   /** Created outside the registry: its owner registers it once there is something to export. */
   readonly unregistered?: true;
@@ -32,7 +35,7 @@ function create(
   definition: MetricDefinition,
   registry: client.Registry,
 ): client.Counter | client.Gauge | client.Histogram | BulkHistogram {
-  const { kind, name, help, labelNames = [], buckets = [] } = definition;
+  const { kind, name, help, labelNames = [], buckets } = definition;
   const registers = definition.unregistered ? [] : [registry];
   switch (kind) {
     case 'counter':
@@ -40,8 +43,15 @@ function create(
     case 'gauge':
       return new client.Gauge({ name, help, labelNames, registers });
     case 'histogram':
-      return new client.Histogram({ name, help, labelNames, buckets: [...buckets], registers });
+      return new client.Histogram({
+        name,
+        help,
+        labelNames,
+        registers,
+        ...(buckets && { buckets: [...buckets] }),
+      });
     case 'bulk histogram':
+      if (!buckets) throw new Error(`metric ${name}: a bulk histogram needs its buckets`);
       return new BulkHistogram({ name, help, buckets, registers });
   }
 }
@@ -49,8 +59,8 @@ function create(
 /**
  * A base class whose instances hold `registry` and one read-only field per definition, created and
  * registered in the table's order (the order of the exposition text). The fields are defined with
- * `Object.defineProperty`, which keeps the instance's properties in V8's fast mode; assigning 40
- * computed keys to `this` would turn it into a dictionary, a hash lookup on every field read.
+ * `Object.defineProperty`, which keeps the instance's properties in V8's fast mode; assigning dozens
+ * of computed keys to `this` would turn it into a dictionary, a hash lookup on every field read.
  */
 export function metricFields<T extends Record<string, MetricDefinition>>(table: T) {
   class Fields {

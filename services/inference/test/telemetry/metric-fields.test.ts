@@ -35,4 +35,13 @@ describe('metricFields', () => {
     expect(await a.registry.getSingleMetricAsString('served_total')).toContain('served_total{version="1"} 2');
     expect(await b.registry.getSingleMetricAsString('served_total')).not.toContain('version="1"');
   });
+
+  it("gives a histogram without buckets prom-client's defaults, and refuses a bulk histogram without them", async () => {
+    const Defaults = metricFields({ h: { kind: 'histogram', name: 'h', help: 'H' } });
+    const text = await new Defaults().registry.getSingleMetricAsString('h');
+    expect(text).toContain('h_bucket{le="0.005"} 0');
+    expect(text).toContain('h_bucket{le="10"} 0');
+    const Bulk = metricFields({ b: { kind: 'bulk histogram', name: 'b', help: 'B' } });
+    expect(() => new Bulk()).toThrow('metric b: a bulk histogram needs its buckets');
+  });
 });

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
@@ -13,37 +14,62 @@ async function instructions(file: string): Promise<Instruction[]> {
   return DockerfileParser.parse(await readFile(join(REPO_ROOT, file), 'utf8')).getInstructions();
 }
 
-/** Sources of the COPY instructions (without --from) before the RUN that matches `run`. */
-function copiedBefore(all: Instruction[], run: RegExp): string[] {
+/**
+ * The repository files a COPY source names: a glob (`*` within one path segment) is matched
+ * against the repository's folders. A COPY with a glob must keep each file's folders
+ * (`--parents`); without it every match would land in the one destination folder.
+ */
+async function expand(source: string, parents: boolean): Promise<string[]> {
+  if (!source.includes('*')) return [source];
+  if (!parents) throw new Error(`COPY ${source} matches several files: add --parents to keep their folders`);
+  let paths = [''];
+  for (const segment of source.split('/')) {
+    const re = new RegExp(`^${segment.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*')}$`);
+    const next: string[] = [];
+    for (const dir of paths) {
+      const names = segment.includes('*')
+        ? (await readdir(join(REPO_ROOT, dir)).catch(() => [])).filter((n) => re.test(n))
+        : [segment];
+      next.push(...names.map((n) => (dir ? `${dir}/${n}` : n)));
+    }
+    paths = next;
+  }
+  return paths.filter((path) => existsSync(join(REPO_ROOT, path)));
+}
+
+/** Repository files the COPY instructions (without --from) before the RUN that matches `run` copy. */
+async function copiedBefore(all: Instruction[], run: RegExp): Promise<string[]> {
   const at = all.findIndex((i) => i.getKeyword() === 'RUN' && run.test(i.getArgumentsContent() ?? ''));
   if (at < 0) throw new Error(`no RUN matching ${run}`);
-  return all
+  const copies = all
     .slice(0, at)
-    .filter((i) => i.getKeyword() === 'COPY' && !/--from=/.test(i.getTextContent()))
-    .flatMap((i) =>
-      i
-        .getArguments()
-        .map((a) => a.getValue())
-        .slice(0, -1),
-    );
+    .filter((i) => i.getKeyword() === 'COPY' && !/--from=/.test(i.getTextContent()));
+  const files: string[] = [];
+  for (const copy of copies) {
+    const parents = /--parents\b/.test(copy.getTextContent());
+    const sources = copy
+      .getArguments()
+      .map((a) => a.getValue())
+      .slice(0, -1);
+    for (const source of sources) files.push(...(await expand(source, parents)));
+  }
+  return files;
+}
+
+/** The root manifest, the lockfile and every workspace's manifest: what npm ci needs. */
+async function workspaceManifests(): Promise<string[]> {
+  const root = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    workspaces: string[];
+  };
+  return ['package.json', 'package-lock.json', ...root.workspaces.map((w) => `${w}/package.json`)];
 }
 
 describe('the Dockerfiles run the build scripts the image tests run', () => {
   it('inference: build.sh deps sees the lockfile and every workspace manifest, build.sh app every source it bundles', async () => {
     const all = await instructions(`${SERVICE}/Dockerfile`);
-    const root = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-      workspaces: string[];
-    };
-    const deps = copiedBefore(all, /build\.sh deps /);
-    expect(deps.sort()).toEqual(
-      [
-        'package.json',
-        'package-lock.json',
-        ...root.workspaces.map((w) => `${w}/package.json`),
-        `${SERVICE}/image/build.sh`,
-      ].sort(),
-    );
-    const app = copiedBefore(all, /build\.sh app /);
+    const deps = await copiedBefore(all, /build\.sh deps /);
+    expect(deps.sort()).toEqual([...(await workspaceManifests()), `${SERVICE}/image/build.sh`].sort());
+    const app = await copiedBefore(all, /build\.sh app /);
     for (const input of ['services/features/src', `${SERVICE}/src`, `${SERVICE}/public`])
       expect(app).toContain(input);
     const runtime = all.slice(all.findLastIndex((i) => i.getKeyword() === 'FROM'));
@@ -52,9 +78,15 @@ describe('the Dockerfiles run the build scripts the image tests run', () => {
     ]);
   });
 
+  it('promoter: npm ci sees the lockfile and every workspace manifest', async () => {
+    const all = await instructions('services/promoter/Dockerfile');
+    const manifests = await copiedBefore(all, /npm ci -w services\/promoter /);
+    expect(manifests.sort()).toEqual((await workspaceManifests()).sort());
+  });
+
   it('modelcar: modelcar.sh writes the only file the image keeps', async () => {
     const all = await instructions(`${SERVICE}/modelcar.Dockerfile`);
-    expect(copiedBefore(all, /modelcar\.sh /)).toContain(`${SERVICE}/image/modelcar.sh`);
+    expect(await copiedBefore(all, /modelcar\.sh /)).toContain(`${SERVICE}/image/modelcar.sh`);
     const runtime = all.slice(all.findLastIndex((i) => i.getKeyword() === 'FROM'));
     expect(runtime[0]!.getArgumentsContent()).toBe('scratch');
     expect(runtime.filter((i) => i.getKeyword() === 'COPY').map((i) => i.getTextContent())).toEqual([

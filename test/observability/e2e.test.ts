@@ -59,6 +59,11 @@ const liveBrierAlerts = async () =>
   (await api.alerts()).filter((a) => a.labels.alertname === 'LiveBrierAboveModelCard');
 const driftAlerts = async () =>
   (await api.alerts()).filter((a) => a.labels.alertname === 'ModelFeatureDrift');
+/** The first webhook delivery carrying `alertname`; a body the promoter would refuse fails at once. */
+function deliveryOf(alertname: string) {
+  if (receiver.refused.length > 0) throw new Error(`refused: ${receiver.refused.join('; ')}`);
+  return receiver.deliveries.find((d) => d.payload.alerts.some((a) => a.labels.alertname === alertname));
+}
 
 describe('observability on a real Prometheus and Alertmanager', () => {
   it('serves normal traffic without drift, and every panel and rule query parses; inference panels return data', async () => {
@@ -127,10 +132,7 @@ describe('observability on a real Prometheus and Alertmanager', () => {
 
     const delivery = await waitFor(
       'a webhook delivery for ModelFeatureDrift',
-      async () =>
-        receiver.deliveries.find((d) =>
-          d.payload.alerts.some((a) => a.labels.alertname === 'ModelFeatureDrift'),
-        ),
+      async () => deliveryOf('ModelFeatureDrift'),
       20_000,
     );
     expect(delivery.authorization).toBe(`Bearer ${TOKEN}`);
@@ -187,10 +189,7 @@ describe('observability on a real Prometheus and Alertmanager', () => {
     expect((await liveBrierAlerts()).map((a) => a.labels.model_version)).toEqual([inference.modelVersion]);
     await waitFor(
       'a webhook delivery for LiveBrierAboveModelCard',
-      async () =>
-        receiver.deliveries.find((d) =>
-          d.payload.alerts.some((a) => a.labels.alertname === 'LiveBrierAboveModelCard'),
-        ),
+      async () => deliveryOf('LiveBrierAboveModelCard'),
       20_000,
     );
   });

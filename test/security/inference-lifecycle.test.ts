@@ -1,3 +1,8 @@
+/**
+ * Attacks on the process's lifecycle: long idle periods, a second process on the same embedded
+ * data, SIGTERM under keep-alive load, a corrupt embedded data directory.
+ */
+
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,11 +17,6 @@ import {
   spawnTarget,
   waitFor,
 } from './inference-support.ts';
-
-/**
- * Attacks on the process's lifecycle: long idle periods, a second process on the same embedded
- * data, SIGTERM under keep-alive load, a corrupt embedded data directory.
- */
 
 // Each of these starts the embedded database (WebAssembly) one or more times: tens of seconds
 // apiece on a busy 2-core machine.

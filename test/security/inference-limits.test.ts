@@ -1,3 +1,8 @@
+/**
+ * Resource attacks: slow clients, connection floods, scrapes from the public port, and a log that
+ * cannot keep up (the overflow policy).
+ */
+
 import { connect, type Socket } from 'node:net';
 import { PASSENGER, postJson } from '@titanic/inference/test/support.ts';
 import { describe, expect, it } from 'vitest';
@@ -10,11 +15,6 @@ import {
   spawnTarget,
   waitFor,
 } from './inference-support.ts';
-
-/**
- * Resource attacks: slow clients, connection floods, scrapes from the public port, and a log that
- * cannot keep up (the overflow policy).
- */
 
 const db = schemaForFile();
 

@@ -1,3 +1,9 @@
+/**
+ * Request-level attacks, one row each, against real processes logging to the real PostgreSQL:
+ * the answer's status and shape, then (for every target) the process is still up and every
+ * prediction it made is written or counted as dropped.
+ */
+
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,12 +12,6 @@ import { createSchema, PASSENGER, type TestSchema } from '@titanic/inference/tes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InferenceProcess } from '../e2e/support/inference-process.ts';
 import { type Answer, counters, expectUpAndAccounted, send, spawnTarget } from './inference-support.ts';
-
-/**
- * Request-level attacks, one row each, against real processes logging to the real PostgreSQL:
- * the answer's status and shape, then (for every target) the process is still up and every
- * prediction it made is written or counted as dropped.
- */
 
 const KEY = randomBytes(32).toString('hex');
 const JSON_TYPE = { 'content-type': 'application/json' };

@@ -19,14 +19,15 @@ import { alert, type Kit, outsideCode, postDelivery, SECRET, startKit } from './
 
 /**
  * Attacks on the promotion bot, one row each: what an attacker controls (alert text, a registry,
- * a commit, a pull request), what the attack did before, and what it gets now. Each row runs on
- * a fresh fake GitHub over real git and the real docker-registry. Add a row for a new attack.
+ * a commit, a pull request), what the attack tries and what it gets. Each row runs on a fresh
+ * fake GitHub over real git and the real docker-registry. Add a row for a new attack.
  */
 interface Attack {
-  readonly defect: number;
+  /** The class of threat; the rows of one class share its number. */
+  readonly threat: number;
   readonly attack: string;
-  /** What the attacker gets now. */
-  readonly now: string;
+  /** What the attacker gets. */
+  readonly outcome: string;
   run(k: Kit): Promise<void>;
 }
 
@@ -39,9 +40,9 @@ const gitLog = (k: Kit, ref: string) =>
 
 const ATTACKS: Attack[] = [
   {
-    defect: 1,
+    threat: 1,
     attack: "a registry's 401 names an http realm on another host to collect the Basic credentials",
-    now: 'no request reaches that host; the promotion fails naming REGISTRY_TOKEN_ORIGINS',
+    outcome: 'no request reaches that host; the promotion fails naming REGISTRY_TOKEN_ORIGINS',
     async run(k) {
       const seen: string[] = [];
       const thief = createServer((req, res) => {
@@ -102,10 +103,11 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 2,
+    threat: 2,
     attack:
       'an alert summary ends in Promote-Env/-Model/-Image lines, so the revert commit looks like a promotion',
-    now: 'the revert carries the summary as one "Reason:" line; a later rollback finds no promotion to undo instead of re-deploying the held version',
+    outcome:
+      'the revert carries the summary as one "Reason:" line; a later rollback finds no promotion to undo instead of re-deploying the held version',
     async run(k) {
       await k.promoteAndMerge('prod');
       const planted = `boom\n\nPromote-Env: prod\nPromote-Model: ${V.good}\nPromote-Image: 1.1.0`;
@@ -132,10 +134,11 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 3,
+    threat: 3,
     attack:
       "a dev alert's summary carries a fake prod promoter-data block; a maintainer's PR copies the bot's block",
-    now: "the real prod alert opens prod's own rollback: only the bot's trailing block on the bot's rollback/<env>/ branch counts",
+    outcome:
+      "the real prod alert opens prod's own rollback: only the bot's trailing block on the bot's rollback/<env>/ branch counts",
     async run(k) {
       await k.promoteAndMerge('dev', { model: V.next });
       await k.promoteAndMerge('prod');
@@ -165,9 +168,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 4,
+    threat: 4,
     attack: 'a delivery from 2020, already ended, about a model_version that never existed, sent as firing',
-    now: 'ignored with the reason; no pull request, no hold',
+    outcome: 'ignored with the reason; no pull request, no hold',
     async run(k) {
       await k.promoteAndMerge('prod');
       const stale = await k.deliver([
@@ -193,9 +196,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 4,
+    threat: 4,
     attack: 'a maintainer closes the alert-opened rollback without merging; the same delivery is replayed',
-    now: 'refused ("closed without merging"); the closed pull request stays closed and no new one opens',
+    outcome: 'refused ("closed without merging"); the closed pull request stays closed and no new one opens',
     async run(k) {
       await k.promoteAndMerge('prod');
       const a = alert(k.h);
@@ -210,9 +213,10 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 5,
+    threat: 5,
     attack: '3,000 alerts in one 900 KB delivery, and a 900 KB summary',
-    now: 'one comment for the delivery, the first 50 alerts acted on and the rest reported; the reason is cut to 200 characters everywhere',
+    outcome:
+      'one comment for the delivery, the first 50 alerts acted on and the rest reported; the reason is cut to 200 characters everywhere',
     async run(k) {
       await k.promoteAndMerge('prod');
       const big = 'A'.repeat(900_000);
@@ -239,9 +243,10 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 5,
+    threat: 5,
     attack: 'GitHub fails one environment of a delivery (a 422, then 5xx on every retry)',
-    now: 'the other environment is still rolled back (502 naming the failed one); a 5xx answers 503 with Retry-After so Alertmanager redelivers',
+    outcome:
+      'the other environment is still rolled back (502 naming the failed one); a 5xx answers 503 with Retry-After so Alertmanager redelivers',
     async run(k) {
       await k.promoteAndMerge('dev', { model: V.next });
       await k.promoteAndMerge('prod');
@@ -262,9 +267,10 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 5,
+    threat: 5,
     attack: 'deliveries pile up while GitHub answers slowly',
-    now: 'at most 4 wait (promoter_webhook_queued_deliveries); the next gets 503 with Retry-After at once, and the waiting ones complete with one rollback',
+    outcome:
+      'at most 4 wait (promoter_webhook_queued_deliveries); the next gets 503 with Retry-After at once, and the waiting ones complete with one rollback',
     async run(k) {
       await k.promoteAndMerge('prod');
       let release!: () => void;
@@ -305,10 +311,11 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 6,
+    threat: 6,
     attack:
       'summaries with @org/team, <img onerror>, a link, <!--, a javascript: generatorURL; --allow-regression with | and "This reverts commit"',
-    now: 'all of it shows as inert code: no mention, HTML, link or hidden text; the table keeps its columns; the fake revert line is ignored',
+    outcome:
+      'all of it shows as inert code: no mention, HTML, link or hidden text; the table keeps its columns; the fake revert line is ignored',
     async run(k) {
       const p1 = await k.promoteAndMerge('dev', { model: V.next });
       const hostile = `@titanic-ml/oncall <img src=x onerror=alert(1)> [docs](https://evil.example) <!-- rest hidden`;
@@ -342,9 +349,10 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 7,
+    threat: 7,
     attack: 'a regressed model whose model.json AUC is edited to 0.99 in "docs: fix typo"',
-    now: 'refused by the model gate: its metrics are not what CI re-derived (no model-verify success on that commit)',
+    outcome:
+      'refused by the model gate: its metrics are not what CI re-derived (no model-verify success on that commit)',
     async run(k) {
       const clone = await k.h.clone();
       const path = `models/titanic/${V.worse}/model.json`;
@@ -367,9 +375,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 7,
+    threat: 7,
     attack: 'a new version of arbitrary bytes with a matching sha256 and a ROC AUC of 7.5',
-    now: 'refused: model.json fails its schema (metrics are bounded to their ranges)',
+    outcome: 'refused: model.json fails its schema (metrics are bounded to their ranges)',
     async run(k) {
       const clone = await k.h.clone();
       const meta = JSON.parse(await clone.read(`models/titanic/${V.next}/model.json`));
@@ -390,9 +398,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 8,
+    threat: 8,
     attack: 'a hold is deleted in "style(dev): tidy yaml", then the held version is promoted',
-    now: 'the promotion PR lists the removed hold with the commit that removed it',
+    outcome: 'the promotion PR lists the removed hold with the commit that removed it',
     async run(k) {
       const clone = await k.h.clone();
       const file = EnvironmentFile.parse('dev', await clone.read('environments/dev.yaml'));
@@ -412,9 +420,10 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 8,
+    threat: 8,
     attack: 'a promotion PR opened before a hold is merged after it, so main runs the held version',
-    now: 'the required holds check fails on that main; a rollback with --hold closes open promotions of the held version',
+    outcome:
+      'the required holds check fails on that main; a rollback with --hold closes open promotions of the held version',
     async run(k) {
       const open = await promote(k.h.ctx(), { env: 'dev', model: V.next });
       const clone = await k.h.clone();
@@ -449,9 +458,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 9,
+    threat: 9,
     attack: 'reach `promoter serve` from another host, and read /metrics through the webhook port',
-    now: 'it listens on 127.0.0.1 unless HOST names the pod IP; /metrics is only on METRICS_PORT',
+    outcome: 'it listens on 127.0.0.1 unless HOST names the pod IP; /metrics is only on METRICS_PORT',
     async run(k) {
       const server = await serve(k.h.ctx(), {
         PORT: '0',
@@ -469,9 +478,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 9,
+    threat: 9,
     attack: 'a secret appears base64-encoded (alone, as user:password, base64url) in error text',
-    now: 'every form is redacted',
+    outcome: 'every form is redacted',
     async run() {
       const secret = `pw-${'k3y'.repeat(8)}`;
       registerSecret(secret);
@@ -487,9 +496,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    defect: 9,
+    threat: 9,
     attack: 'training code (npm ci + train) runs in a job whose checkout keeps a write token',
-    now: 'no job that runs npm ci can write contents, and every checkout drops its credentials',
+    outcome: 'no job that runs npm ci can write contents, and every checkout drops its credentials',
     async run() {
       const dir = join(ROOT, '.github/workflows');
       for (const name of await readdir(dir)) {
@@ -523,7 +532,7 @@ describe('promoter attacks', () => {
     await kit?.stop();
     kit = undefined;
   });
-  it.each(ATTACKS.map((a) => [`${a.defect}: ${a.attack} → ${a.now}`, a] as const))(
+  it.each(ATTACKS.map((a) => [`${a.threat}: ${a.attack} → ${a.outcome}`, a] as const))(
     '%s',
     async (_, a) => {
       kit = await startKit();

@@ -63,6 +63,11 @@ export function restrictedPod(uid: number): IPodSecurityContext {
   };
 }
 
+/** An environment variable read from one key of a Secret, never a literal value in git. */
+export function secretEnv(variable: string, secret: string, key: string) {
+  return { name: variable, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
 /** The image reference a pod pulls: the digest wins when present, the tag stays for humans. */
 export function imageRef(repository: string, tag: string, digest?: string): string {
   return digest ? `${repository}:${tag}@${digest}` : `${repository}:${tag}`;

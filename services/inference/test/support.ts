@@ -10,6 +10,27 @@ export const MODEL_PATH = process.env.TEST_MODEL_PATH || newestModelPath();
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 export const PASSENGER = { pclass: 3, sex: 'male', age: 22, sibsp: 1, parch: 0, fare: 7.25, embarked: 'S' };
+/** A first-class woman from Cherbourg: a high survival probability. */
+export const FIRST_CLASS_WOMAN = {
+  pclass: 1,
+  sex: 'female',
+  age: 38,
+  sibsp: 1,
+  parch: 0,
+  fare: 71.28,
+  embarked: 'C',
+};
+/** A boy (title Master) whose age, fare and port are unknown: the imputed-feature path. */
+export const UNKNOWN_BOY = {
+  pclass: 2,
+  sex: 'male',
+  age: null,
+  sibsp: 0,
+  parch: 0,
+  fare: null,
+  embarked: null,
+  name: 'Doe, Master. J',
+};
 
 export interface TestSchema {
   /** DATABASE_URL whose search_path is the fresh schema. */

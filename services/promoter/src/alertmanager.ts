@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { code, safeLink } from './untrusted.ts';
 
-/** Alertmanager's webhook body, version 4 (prometheus/alertmanager notify/webhook). */
 const labels = z.record(z.string(), z.string());
 export const alertSchema = z.object({
   status: z.enum(['firing', 'resolved']),
@@ -13,6 +12,7 @@ export const alertSchema = z.object({
   // Alertmanager fingerprints are 16 hex digits; they go into hidden markers, so nothing else passes.
   fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/i, 'expected a hex fingerprint'),
 });
+/** Alertmanager's webhook body, version 4 (prometheus/alertmanager notify/webhook). */
 export const webhookSchema = z.object({
   version: z.literal('4'),
   groupKey: z.string(),

@@ -42,7 +42,7 @@ export function fitChampion(
 ): FittedChampion {
   return {
     logistic: spec.logistic ? fitLogistic(X, labels, rows, F, spec.logistic) : undefined,
-    gbdt: spec.gbdt ? fitGbdtEarlyStopped(X, labels, rows, F, spec.gbdt, seed).model : undefined,
+    gbdt: spec.gbdt ? fitGbdtEarlyStopped({ X, y: labels, rows, F }, spec.gbdt, seed).model : undefined,
   };
 }
 

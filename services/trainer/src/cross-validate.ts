@@ -77,7 +77,8 @@ export function fitFoldModel(
   seed: number,
 ): FoldModel {
   if (c.kind === 'logistic') return fitLogistic(X, labels, train, FEATURE_COUNT, c.params);
-  if (c.kind === 'gbdt') return fitGbdtEarlyStopped(X, labels, train, FEATURE_COUNT, c.params, seed).model;
+  if (c.kind === 'gbdt')
+    return fitGbdtEarlyStopped({ X, y: labels, rows: train, F: FEATURE_COUNT }, c.params, seed).model;
   throw new Error('fitFoldModel: a blend has no model of its own');
 }
 

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FEATURE_COUNT } from '@titanic/features';
 import { describe, expect, it } from 'vitest';
 import { crossValidate, encodeFold } from '../src/cross-validate.ts';
-import { loadTrainingCsv } from '../src/data/load.ts';
 import { stratifiedFolds } from '../src/eval/folds.ts';
 import { QUICK_PLAN } from '../src/search.ts';
+import { trainingRows } from './support/training-data.ts';
 
-const CSV = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
-const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
+const rows = trainingRows();
 const passengers = rows.map((r) => r.passenger);
 const labels = Int8Array.from(rows, (r) => r.survived);
 

@@ -6,8 +6,7 @@ const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 
 /** Passengers as the model saw them in training: the closest thing to normal traffic. */
 export async function trainingPassengers(): Promise<Passenger[]> {
-  const source = await locateData({ csvPath: process.env.TITANIC_CSV, repoRoot: REPO_ROOT });
-  return loadTrainingCsv(source.text, source.origin).map((row) => row.passenger);
+  return (await trainingRows()).map((row) => row.passenger);
 }
 
 /** A population the model never saw: elderly first-class passengers with high fares. */
@@ -23,6 +22,22 @@ export function skewedPassengers(count: number): Passenger[] {
   }));
 }
 
+/** POSTs a JSON body to the service; anything but a 2xx fails with the service's answer. */
+async function post(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Response> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+  return res;
+}
+
 /**
  * Sends passengers in batches through the friendly API; every request must succeed. `headers` carry
  * the API key where the server requires one.
@@ -33,14 +48,8 @@ export async function predict(
   batch = 50,
   headers: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  for (let i = 0; i < passengers.length; i += batch) {
-    const res = await fetch(`${baseUrl}/v1/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ passengers: passengers.slice(i, i + batch) }),
-    });
-    if (!res.ok) throw new Error(`POST /v1/predict answered ${res.status}: ${await res.text()}`);
-  }
+  for (let i = 0; i < passengers.length; i += batch)
+    await post(baseUrl, '/v1/predict', { passengers: passengers.slice(i, i + batch) }, headers);
 }
 
 /**
@@ -54,25 +63,14 @@ export async function predictAndLabel(
   batch = 50,
 ): Promise<void> {
   for (let i = 0; i < passengers.length; i += batch) {
-    const res = await fetch(`${baseUrl}/v1/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ passengers: passengers.slice(i, i + batch) }),
-    });
-    if (!res.ok) throw new Error(`POST /v1/predict answered ${res.status}: ${await res.text()}`);
+    const res = await post(baseUrl, '/v1/predict', { passengers: passengers.slice(i, i + batch) });
     const answer = (await res.json()) as { requestId: string; predictions: { probability: number }[] };
     const feedback = answer.predictions.map((p, index) => ({
       requestId: answer.requestId,
       index,
       survived: outcome(i + index, p.probability),
     }));
-    const labelled = await fetch(`${baseUrl}/v1/feedback`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ feedback }),
-    });
-    if (!labelled.ok)
-      throw new Error(`POST /v1/feedback answered ${labelled.status}: ${await labelled.text()}`);
+    await post(baseUrl, '/v1/feedback', { feedback });
   }
 }
 

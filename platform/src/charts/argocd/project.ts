@@ -4,22 +4,20 @@ import type { DeliveredEnvironment } from './chart.ts';
 
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-/** Every namespaced kind dist/<env>/ contains; anything else in git is refused by Argo CD. */
-export const NAMESPACED_KINDS: readonly { group: string; kind: string }[] = [
-  { group: '', kind: 'ConfigMap' },
-  { group: '', kind: 'PersistentVolumeClaim' },
-  { group: '', kind: 'Service' },
-  { group: '', kind: 'ServiceAccount' },
-  { group: 'apps', kind: 'Deployment' },
-  { group: 'apps', kind: 'StatefulSet' },
-  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
-  { group: 'batch', kind: 'Job' },
-  { group: 'networking.k8s.io', kind: 'Ingress' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { group: 'policy', kind: 'PodDisruptionBudget' },
-  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
-];
+/** Every namespaced kind dist/<env>/ contains, by API group; anything else in git is refused by Argo CD. */
+const NAMESPACED_KINDS_BY_GROUP: Readonly<Record<string, readonly string[]>> = {
+  '': ['ConfigMap', 'PersistentVolumeClaim', 'Service', 'ServiceAccount'],
+  apps: ['Deployment', 'StatefulSet'],
+  autoscaling: ['HorizontalPodAutoscaler'],
+  batch: ['Job'],
+  'networking.k8s.io': ['Ingress', 'NetworkPolicy'],
+  policy: ['PodDisruptionBudget'],
+  'rbac.authorization.k8s.io': ['Role', 'RoleBinding'],
+};
+
+export const NAMESPACED_KINDS: readonly { group: string; kind: string }[] = Object.entries(
+  NAMESPACED_KINDS_BY_GROUP,
+).flatMap(([group, kinds]) => kinds.map((kind) => ({ group, kind })));
 
 export function rollbackSyncRole(envName: string): string {
   return `rollback-sync-${envName}`;

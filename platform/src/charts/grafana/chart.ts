@@ -1,12 +1,20 @@
-import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
+import { EnvironmentChart } from '../environment-chart.ts';
 import { httpService } from '../http-service.ts';
 import { UPSTREAM } from '../images.ts';
-import { configHash, configYaml, emit, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import {
+  configHash,
+  configYaml,
+  emit,
+  RESTRICTED_CONTAINER,
+  restrictedPod,
+  SYNC_WAVE,
+  secretEnv,
+} from '../k8s.ts';
 import { ConfigMap, Deployment, type IDeployment, Ingress } from '../kinds.ts';
-import { labels, selectorLabels } from '../labels.ts';
+import { selectorLabels } from '../labels.ts';
 import type { Placement } from '../placement.ts';
 import { dashboards } from './dashboards/index.ts';
 import { grafanaDashboardProvider, grafanaDatasources } from './provisioning.ts';
@@ -27,13 +35,12 @@ export interface GrafanaChartProps extends Placement {
 }
 
 /** Grafana with the environment's Prometheus as datasource and the dashboards from code. */
-export class GrafanaChart extends Chart {
+export class GrafanaChart extends EnvironmentChart {
   constructor(scope: Construct, id: string, props: GrafanaChartProps) {
-    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    super(scope, id, props);
     const ns = props.namespace;
-    const meta = labels({
+    const meta = this.labelsFor({
       name: NAMES.grafana,
-      env: props.envName,
       version: UPSTREAM.grafana.tag,
       component: 'dashboards',
     });
@@ -106,16 +113,25 @@ export class GrafanaChart extends Chart {
   }
 }
 
+/** Grafana's settings: its paths, no anonymous access, no calls home. */
+const SETTINGS: Readonly<Record<string, string>> = {
+  GF_PATHS_DATA: '/var/lib/grafana',
+  GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
+  GF_AUTH_ANONYMOUS_ENABLED: 'false',
+  GF_ANALYTICS_REPORTING_ENABLED: 'false',
+  GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+};
+
 function grafanaDeployment(
   props: GrafanaChartProps,
   meta: Record<string, string>,
   configHash: string,
 ): IDeployment {
-  const secret = (name: string, key: string) => ({
-    name,
-    valueFrom: { secretKeyRef: { name: NAMES.grafanaSecret, key } },
-  });
   const mount = (name: string, mountPath: string) => ({ name, mountPath, readOnly: true });
+  const settings = {
+    ...SETTINGS,
+    ...(props.host ? { GF_SERVER_ROOT_URL: `${props.ingress.tls ? 'https' : 'http'}://${props.host}/` } : {}),
+  };
   return Deployment({
     metadata: { name: NAMES.grafana, namespace: props.namespace, labels: meta },
     spec: {
@@ -133,21 +149,9 @@ function grafanaDeployment(
               image: IMAGES.grafana,
               ports: [{ name: 'http', containerPort: PORTS.grafana, protocol: 'TCP' }],
               env: [
-                secret('GF_SECURITY_ADMIN_USER', 'admin-user'),
-                secret('GF_SECURITY_ADMIN_PASSWORD', 'admin-password'),
-                { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
-                { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
-                { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'false' },
-                { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
-                { name: 'GF_ANALYTICS_CHECK_FOR_UPDATES', value: 'false' },
-                ...(props.host
-                  ? [
-                      {
-                        name: 'GF_SERVER_ROOT_URL',
-                        value: `${props.ingress.tls ? 'https' : 'http'}://${props.host}/`,
-                      },
-                    ]
-                  : []),
+                secretEnv('GF_SECURITY_ADMIN_USER', NAMES.grafanaSecret, 'admin-user'),
+                secretEnv('GF_SECURITY_ADMIN_PASSWORD', NAMES.grafanaSecret, 'admin-password'),
+                ...Object.entries(settings).map(([name, value]) => ({ name, value })),
               ],
               resources: {
                 requests: { cpu: '50m', memory: '128Mi' },

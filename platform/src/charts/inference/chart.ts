@@ -1,9 +1,8 @@
-import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { NAMES } from '../constants.ts';
+import { EnvironmentChart } from '../environment-chart.ts';
 import { emit } from '../k8s.ts';
 import { ConfigMap } from '../kinds.ts';
-import { labels } from '../labels.ts';
 import { type InferenceProps, inferenceDeployment, modelMetadataConfigMapName } from './deployment.ts';
 import {
   inferenceAutoscaler,
@@ -21,15 +20,10 @@ export interface InferenceChartProps extends InferenceProps {
 }
 
 /** The prediction server: Deployment with the modelcar init step, Service, HPA, PDB, Ingress. */
-export class InferenceChart extends Chart {
+export class InferenceChart extends EnvironmentChart {
   constructor(scope: Construct, id: string, props: InferenceChartProps) {
-    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
-    const meta = labels({
-      name: NAMES.inference,
-      env: props.envName,
-      version: props.image.tag,
-      component: 'server',
-    });
+    super(scope, id, props);
+    const meta = this.labelsFor({ name: NAMES.inference, version: props.image.tag, component: 'server' });
     emit(this, inferenceServiceAccount(props, meta));
     emit(
       this,

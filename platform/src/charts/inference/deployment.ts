@@ -1,6 +1,14 @@
 import type { Environment } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
-import { heapMiB, imageRef, pullSecrets, RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import {
+  heapMiB,
+  imageRef,
+  pullSecrets,
+  RESTRICTED_CONTAINER,
+  restrictedPod,
+  SYNC_WAVE,
+  secretEnv,
+} from '../k8s.ts';
 import { Deployment, type IDeployment } from '../kinds.ts';
 import { LABEL_NAME, type labels, selectorLabels } from '../labels.ts';
 import type { ImagePin, Placement } from '../placement.ts';
@@ -162,10 +170,7 @@ export function inferenceDeployment(props: InferenceProps, meta: ReturnType<type
                 { name: 'IMAGE_VERSION', value: props.image.tag },
                 { name: 'MODEL_PATH', value: `${MODEL_DIR}/model.onnx` },
                 { name: 'MODEL_SHA256', value: props.model.sha256 },
-                {
-                  name: 'DATABASE_URL',
-                  valueFrom: { secretKeyRef: { name: NAMES.inferenceDatabaseSecret, key: 'url' } },
-                },
+                secretEnv('DATABASE_URL', NAMES.inferenceDatabaseSecret, 'url'),
                 // Staging and prod: the credentials Job generates keys, and the pod waits for them.
                 // Dev: prediction routes require a key only when an operator creates the Secret.
                 {

@@ -1,9 +1,9 @@
-import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { NAMES, PORTS, WAVES } from '../constants.ts';
+import { EnvironmentChart } from '../environment-chart.ts';
 import { emit, SYNC_WAVE } from '../k8s.ts';
 import { Service } from '../kinds.ts';
-import { labels, selectorLabels } from '../labels.ts';
+import { selectorLabels } from '../labels.ts';
 import type { ImagePin } from '../placement.ts';
 import { credentialsGenerator } from './credentials-job.ts';
 import { type PostgresProps, postgresStatefulSet } from './statefulset.ts';
@@ -19,23 +19,13 @@ export interface PostgresChartProps extends PostgresProps {
 }
 
 /** The prediction log database and the PreSync Job that gives a fresh namespace its credentials. */
-export class PostgresChart extends Chart {
+export class PostgresChart extends EnvironmentChart {
   constructor(scope: Construct, id: string, props: PostgresChartProps) {
-    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
-    const jobLabels = labels({
-      name: NAMES.secretsJob,
-      env: props.envName,
-      version: '1',
-      component: 'credentials',
-    });
+    super(scope, id, props);
+    const jobLabels = this.labelsFor({ name: NAMES.secretsJob, version: '1', component: 'credentials' });
     const generator = { ...props, image: props.generatorImage };
     for (const o of credentialsGenerator(generator, jobLabels)) emit(this, o);
-    const meta = labels({
-      name: NAMES.postgres,
-      env: props.envName,
-      version: props.version,
-      component: 'database',
-    });
+    const meta = this.labelsFor({ name: NAMES.postgres, version: props.version, component: 'database' });
     emit(
       this,
       Service({

@@ -1,15 +1,11 @@
 import type { Resources } from '../../environments/schema.ts';
 import { IMAGES, NAMES, PORTS, WAVES } from '../constants.ts';
-import { RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE } from '../k8s.ts';
+import { RESTRICTED_CONTAINER, restrictedPod, SYNC_WAVE, secretEnv } from '../k8s.ts';
 import { type IStatefulSet, StatefulSet } from '../kinds.ts';
 import { selectorLabels } from '../labels.ts';
 import type { Placement } from '../placement.ts';
 
 type Labels = Record<string, string>;
-const secretEnv = (name: string, key: string) => ({
-  name,
-  valueFrom: { secretKeyRef: { name: NAMES.postgresSecret, key } },
-});
 const isReady = ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d titanic -q'];
 
 export interface PostgresProps extends Placement {
@@ -58,8 +54,8 @@ export function postgresStatefulSet(props: PostgresProps, labels: Labels): IStat
               image: IMAGES.postgres(props.version),
               ports: [{ name: 'postgres', containerPort: PORTS.postgres, protocol: 'TCP' }],
               env: [
-                secretEnv('POSTGRES_USER', 'username'),
-                secretEnv('POSTGRES_PASSWORD', 'password'),
+                secretEnv('POSTGRES_USER', NAMES.postgresSecret, 'username'),
+                secretEnv('POSTGRES_PASSWORD', NAMES.postgresSecret, 'password'),
                 { name: 'POSTGRES_DB', value: 'titanic' },
                 { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
               ],
@@ -80,8 +76,8 @@ export function postgresStatefulSet(props: PostgresProps, labels: Labels): IStat
               ports: [{ name: 'metrics', containerPort: PORTS.postgresExporter, protocol: 'TCP' }],
               env: [
                 { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${PORTS.postgres}/titanic?sslmode=disable` },
-                secretEnv('DATA_SOURCE_USER', 'username'),
-                secretEnv('DATA_SOURCE_PASS', 'password'),
+                secretEnv('DATA_SOURCE_USER', NAMES.postgresSecret, 'username'),
+                secretEnv('DATA_SOURCE_PASS', NAMES.postgresSecret, 'password'),
               ],
               resources: {
                 requests: { cpu: '10m', memory: '32Mi' },

@@ -1,9 +1,9 @@
 import { IMAGES, NAMES, PORTS } from '../constants.ts';
 import { httpService } from '../http-service.ts';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
-import { Deployment, type IDeployment, type IService } from '../kinds.ts';
-import { selectorLabels } from '../labels.ts';
+import type { IDeployment, IService } from '../kinds.ts';
 import type { Placement } from '../placement.ts';
+import { singlePodDeployment } from '../single-pod-deployment.ts';
 
 type Labels = Record<string, string>;
 export const ALERTMANAGER_CONFIG_MAP = 'alertmanager-config';
@@ -27,65 +27,57 @@ export function alertmanagerDeployment(
   configHash: string,
 ): IDeployment {
   const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 15 });
-  return Deployment({
-    metadata: { name: NAMES.alertmanager, namespace: props.namespace, labels },
-    spec: {
-      replicas: 1,
-      strategy: { type: 'Recreate' },
-      selector: { matchLabels: selectorLabels({ name: NAMES.alertmanager, env: props.envName }) },
-      template: {
-        metadata: { labels, annotations: { 'titanic.ml/config-hash': configHash } },
-        spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: restrictedPod(65534),
-          containers: [
-            {
-              name: NAMES.alertmanager,
-              image: IMAGES.alertmanager,
-              args: [
-                '--config.file=/etc/alertmanager/alertmanager.yml',
-                '--storage.path=/alertmanager',
-                '--cluster.listen-address=',
-              ],
-              ports: [{ name: 'http', containerPort: PORTS.alertmanager, protocol: 'TCP' }],
-              resources: {
-                requests: { cpu: '10m', memory: '32Mi' },
-                limits: { cpu: '200m', memory: '128Mi' },
-              },
-              securityContext: RESTRICTED_CONTAINER,
-              readinessProbe: probe('/-/ready'),
-              livenessProbe: probe('/-/healthy'),
-              volumeMounts: [
-                {
-                  name: 'config',
-                  mountPath: '/etc/alertmanager/alertmanager.yml',
-                  subPath: 'alertmanager.yml',
-                  readOnly: true,
-                },
-                { name: 'token', mountPath: '/etc/alertmanager/secrets', readOnly: true },
-                { name: 'pager', mountPath: '/etc/alertmanager/pager', readOnly: true },
-                { name: 'data', mountPath: '/alertmanager' },
-              ],
-            },
+  return singlePodDeployment(props, NAMES.alertmanager, labels, {
+    podAnnotations: { 'titanic.ml/config-hash': configHash },
+    podSpec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: restrictedPod(65534),
+      containers: [
+        {
+          name: NAMES.alertmanager,
+          image: IMAGES.alertmanager,
+          args: [
+            '--config.file=/etc/alertmanager/alertmanager.yml',
+            '--storage.path=/alertmanager',
+            '--cluster.listen-address=',
           ],
-          volumes: [
-            { name: 'config', configMap: { name: ALERTMANAGER_CONFIG_MAP } },
+          ports: [{ name: 'http', containerPort: PORTS.alertmanager, protocol: 'TCP' }],
+          resources: {
+            requests: { cpu: '10m', memory: '32Mi' },
+            limits: { cpu: '200m', memory: '128Mi' },
+          },
+          securityContext: RESTRICTED_CONTAINER,
+          readinessProbe: probe('/-/ready'),
+          livenessProbe: probe('/-/healthy'),
+          volumeMounts: [
             {
-              name: 'token',
-              secret: { secretName: NAMES.promoterWebhookSecret, items: [{ key: 'token', path: 'token' }] },
+              name: 'config',
+              mountPath: '/etc/alertmanager/alertmanager.yml',
+              subPath: 'alertmanager.yml',
+              readOnly: true,
             },
-            {
-              name: 'pager',
-              secret: {
-                secretName: props.pagerSecret.secretName,
-                items: [{ key: props.pagerSecret.key, path: 'secret' }],
-              },
-            },
-            { name: 'data', emptyDir: { sizeLimit: '64Mi' } },
+            { name: 'token', mountPath: '/etc/alertmanager/secrets', readOnly: true },
+            { name: 'pager', mountPath: '/etc/alertmanager/pager', readOnly: true },
+            { name: 'data', mountPath: '/alertmanager' },
           ],
         },
-      },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: ALERTMANAGER_CONFIG_MAP } },
+        {
+          name: 'token',
+          secret: { secretName: NAMES.promoterWebhookSecret, items: [{ key: 'token', path: 'token' }] },
+        },
+        {
+          name: 'pager',
+          secret: {
+            secretName: props.pagerSecret.secretName,
+            items: [{ key: props.pagerSecret.key, path: 'secret' }],
+          },
+        },
+        { name: 'data', emptyDir: { sizeLimit: '64Mi' } },
+      ],
     },
   });
 }

@@ -1,11 +1,10 @@
-import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../../environments/schema.ts';
 import { NAMES } from '../constants.ts';
+import { EnvironmentChart } from '../environment-chart.ts';
 import { UPSTREAM } from '../images.ts';
 import { configHash, configYaml, emit } from '../k8s.ts';
 import { ConfigMap } from '../kinds.ts';
-import { labels } from '../labels.ts';
 import type { Placement } from '../placement.ts';
 import { alertRules } from './alert-rules.ts';
 import {
@@ -44,20 +43,18 @@ export interface PrometheusChartProps extends Placement {
 }
 
 /** Prometheus scraping this namespace, its alert rules, and Alertmanager routing to the promoter. */
-export class PrometheusChart extends Chart {
+export class PrometheusChart extends EnvironmentChart {
   constructor(scope: Construct, id: string, props: PrometheusChartProps) {
-    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    super(scope, id, props);
     const ns = props.namespace;
     const { monitoring } = props;
-    const prom = labels({
+    const prom = this.labelsFor({
       name: NAMES.prometheus,
-      env: props.envName,
       version: UPSTREAM.prometheus.tag.slice(1),
       component: 'monitoring',
     });
-    const am = labels({
+    const am = this.labelsFor({
       name: NAMES.alertmanager,
-      env: props.envName,
       version: UPSTREAM.alertmanager.tag.slice(1),
       component: 'alerting',
     });

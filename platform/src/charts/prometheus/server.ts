@@ -3,7 +3,6 @@ import { IMAGES, NAMES, PORTS } from '../constants.ts';
 import { httpService } from '../http-service.ts';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../k8s.ts';
 import {
-  Deployment,
   type IDeployment,
   type IPersistentVolumeClaim,
   type IService,
@@ -12,8 +11,8 @@ import {
   RoleBinding,
   ServiceAccount,
 } from '../kinds.ts';
-import { selectorLabels } from '../labels.ts';
 import type { Placement } from '../placement.ts';
+import { singlePodDeployment } from '../single-pod-deployment.ts';
 import { CONFIG_DIR, reloaderContainer } from './reloader.ts';
 
 type Labels = Record<string, string>;
@@ -67,54 +66,45 @@ export function prometheusDeployment(props: PrometheusServerProps, labels: Label
     periodSeconds: 15,
     failureThreshold: 4,
   });
-  return Deployment({
-    metadata: { name: NAMES.prometheus, namespace: props.namespace, labels },
-    spec: {
-      // One writer per volume: never two pods on the same TSDB.
-      replicas: 1,
-      strategy: { type: 'Recreate' },
-      selector: { matchLabels: selectorLabels({ name: NAMES.prometheus, env: props.envName }) },
-      template: {
-        metadata: { labels },
-        spec: {
-          serviceAccountName: NAMES.prometheus,
-          // Discovery calls the API server; the token is mounted only here and in the credentials Job.
-          automountServiceAccountToken: true,
-          enableServiceLinks: false,
-          securityContext: restrictedPod(65534),
-          containers: [
-            {
-              name: NAMES.prometheus,
-              image: IMAGES.prometheus,
-              args: [
-                `--config.file=${CONFIG_DIR}/prometheus.yml`,
-                '--storage.tsdb.path=/prometheus',
-                `--storage.tsdb.retention.time=${props.retention}`,
-                // POST /-/reload, used by the reloader sidecar on the pod's loopback only.
-                '--web.enable-lifecycle',
-              ],
-              ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
-              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-              securityContext: RESTRICTED_CONTAINER,
-              readinessProbe: probe('/-/ready'),
-              livenessProbe: probe('/-/healthy'),
-              volumeMounts: [
-                // Whole-directory mounts (no subPath): the kubelet refreshes them in place.
-                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'rules', mountPath: RULES_DIR, readOnly: true },
-                { name: 'data', mountPath: '/prometheus' },
-              ],
-            },
-            reloaderContainer(RULES_DIR),
+  // One writer per volume: never two pods on the same TSDB.
+  return singlePodDeployment(props, NAMES.prometheus, labels, {
+    podSpec: {
+      serviceAccountName: NAMES.prometheus,
+      // Discovery calls the API server; the token is mounted only here and in the credentials Job.
+      automountServiceAccountToken: true,
+      enableServiceLinks: false,
+      securityContext: restrictedPod(65534),
+      containers: [
+        {
+          name: NAMES.prometheus,
+          image: IMAGES.prometheus,
+          args: [
+            `--config.file=${CONFIG_DIR}/prometheus.yml`,
+            '--storage.tsdb.path=/prometheus',
+            `--storage.tsdb.retention.time=${props.retention}`,
+            // POST /-/reload, used by the reloader sidecar on the pod's loopback only.
+            '--web.enable-lifecycle',
           ],
-          volumes: [
-            { name: 'config', configMap: { name: PROMETHEUS_CONFIG_MAP } },
-            { name: 'rules', configMap: { name: PROMETHEUS_RULES_MAP } },
-            { name: 'data', persistentVolumeClaim: { claimName: `${NAMES.prometheus}-data` } },
-            { name: 'reloader-tmp', emptyDir: { sizeLimit: '1Mi' } },
+          ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+          securityContext: RESTRICTED_CONTAINER,
+          readinessProbe: probe('/-/ready'),
+          livenessProbe: probe('/-/healthy'),
+          volumeMounts: [
+            // Whole-directory mounts (no subPath): the kubelet refreshes them in place.
+            { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+            { name: 'rules', mountPath: RULES_DIR, readOnly: true },
+            { name: 'data', mountPath: '/prometheus' },
           ],
         },
-      },
+        reloaderContainer(RULES_DIR),
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: PROMETHEUS_CONFIG_MAP } },
+        { name: 'rules', configMap: { name: PROMETHEUS_RULES_MAP } },
+        { name: 'data', persistentVolumeClaim: { claimName: `${NAMES.prometheus}-data` } },
+        { name: 'reloader-tmp', emptyDir: { sizeLimit: '1Mi' } },
+      ],
     },
   });
 }

@@ -30,14 +30,16 @@ function copyText(value: string): string {
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
 }
 
-/** Probabilities and labels as array element lists (`nil` for a non-finite probability). */
-function arrays(
-  probabilities: Float32Array,
-  threshold: number,
-  nil: string,
-  yes: string,
-  no: string,
-): [string, string] {
+/** How a format spells a missing (non-finite) probability and the two labels. */
+interface Literals {
+  readonly nil: string;
+  readonly yes: string;
+  readonly no: string;
+}
+
+/** Probabilities and labels as array element lists. */
+function arrays(probabilities: Float32Array, threshold: number, literals: Literals): [string, string] {
+  const { nil, yes, no } = literals;
   let p = '';
   let l = '';
   for (let j = 0; j < probabilities.length; j++) {
@@ -84,32 +86,49 @@ const COPY_STATEMENT_BYTES = 4 * 1024 * 1024;
 /** PGlite runs inside this process: a statement blocks the event loop while it executes. */
 const INSERT_STATEMENT_BYTES = 512 * 1024;
 
-const inputSize = (e: LogEntry) => e.input.length;
+/** What sets one format apart: its literals, the framing of a row and how a statement runs. */
+interface FormatParts extends Pick<RowFormat, 'statementBytes' | 'requestId' | 'open'> {
+  readonly literals: Literals;
+  /** The row in parts, from the entry and its lists (`shadow`: the shadow's probabilities, when scored). */
+  row(
+    e: LogEntry,
+    probabilities: string,
+    labels: string,
+    shadow: string | undefined,
+  ): [string, string, string];
+}
+
+function rowFormat(perProcess: PerProcessFields, parts: FormatParts): RowFormat {
+  const { threshold } = perProcess;
+  const { literals, row } = parts;
+  return {
+    statementBytes: parts.statementBytes,
+    size: (e) => e.input.length,
+    encode(e) {
+      const [p, l] = arrays(e.probabilities, threshold, literals);
+      return row(e, p, l, e.shadow && arrays(e.shadow.probabilities, threshold, literals)[0]);
+    },
+    requestId: parts.requestId,
+    open: parts.open,
+  };
+}
 
 export function copyFormat(perProcess: PerProcessFields): RowFormat {
   const fixed = `\t${copyText(perProcess.environment)}\t${copyText(perProcess.modelVersion)}\t${copyText(perProcess.imageVersion)}\t`;
   const isoTime = isoTimeFormatter();
-  return {
+  return rowFormat(perProcess, {
     statementBytes: COPY_STATEMENT_BYTES,
-    size: inputSize,
-    encode(e) {
-      const [p, l] = arrays(e.probabilities, perProcess.threshold, 'NULL', 't', 'f');
-      const shadow = e.shadow
-        ? `${copyText(e.shadow.version)}\t{${arrays(e.shadow.probabilities, perProcess.threshold, 'NULL', 't', 'f')[0]}}`
-        : '\\N\t\\N';
-      return [
-        `${copyText(e.requestId)}\t${isoTime(e.at)}${fixed}${e.api}\t${e.passengers}\t`,
-        copyText(e.input),
-        `\t{${p}}\t{${l}}\t${e.latencyMs}\t${shadow}\n`,
-      ];
-    },
-    requestId(row) {
-      return row.toString('utf8', 0, row.indexOf(9));
-    },
+    literals: { nil: 'NULL', yes: 't', no: 'f' },
+    row: (e, p, l, shadow) => [
+      `${copyText(e.requestId)}\t${isoTime(e.at)}${fixed}${e.api}\t${e.passengers}\t`,
+      copyText(e.input),
+      `\t{${p}}\t{${l}}\t${e.latencyMs}\t${e.shadow ? `${copyText(e.shadow.version)}\t{${shadow}}` : '\\N\t\\N'}\n`,
+    ],
+    requestId: (row) => row.toString('utf8', 0, row.indexOf(9)),
     // Rows go to PostgreSQL as they are sent, so it parses them in small steps rather than in
     // one burst per statement.
     open: openCopy,
-  };
+  });
 }
 
 async function openCopy(pool: pg.Pool): Promise<RowStream> {
@@ -158,26 +177,18 @@ SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms, sv, sp
 FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real, sv text, sp real[])`;
 
 export function insertFormat(perProcess: PerProcessFields): RowFormat {
-  return {
+  return rowFormat(perProcess, {
     statementBytes: INSERT_STATEMENT_BYTES,
-    size: inputSize,
-    encode(e) {
-      const [p, l] = arrays(e.probabilities, perProcess.threshold, 'null', 'true', 'false');
-      const shadow = e.shadow
-        ? `,"sv":${JSON.stringify(e.shadow.version)},"sp":[${arrays(e.shadow.probabilities, perProcess.threshold, 'null', 'true', 'false')[0]}]`
-        : '';
-      return [
-        `{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":`,
-        e.input,
-        `,"p":[${p}],"l":[${l}],"ms":${e.latencyMs}${shadow}},`,
-      ];
-    },
-    requestId(row) {
-      return (JSON.parse(row.toString('utf8', 0, row.length - 1)) as { r: string }).r;
-    },
+    literals: { nil: 'null', yes: 'true', no: 'false' },
+    row: (e, p, l, shadow) => [
+      `{"r":${JSON.stringify(e.requestId)},"t":${e.at},"a":"${e.api}","n":${e.passengers},"i":`,
+      e.input,
+      `,"p":[${p}],"l":[${l}],"ms":${e.latencyMs}${e.shadow ? `,"sv":${JSON.stringify(e.shadow.version)},"sp":[${shadow}]` : ''}},`,
+    ],
+    requestId: (row) => (JSON.parse(row.toString('utf8', 0, row.length - 1)) as { r: string }).r,
     open: (pool) =>
       openJsonRows(pool, INSERT, [perProcess.environment, perProcess.modelVersion, perProcess.imageVersion]),
-  };
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listBody } from './list-body.ts';
 import { REQUEST_ID } from './observe.ts';
 
 /** Most labels one feedback request may carry. */
@@ -20,23 +21,19 @@ export const feedbackItem = z
   .strict()
   .meta({ id: 'Feedback', example: { requestId: '3f2a9c1e-8d4b-4e7a-9f10-2b6c5d7e8a90', survived: true } });
 
-export const feedbackBatch = z
-  .object({
-    feedback: z
-      .array(feedbackItem, { error: 'feedback must be a list of labels' })
-      .min(1, 'feedback must hold at least one label')
-      .max(MAX_LABELS, `feedback must hold at most ${MAX_LABELS} labels`),
-  })
-  .strict()
-  .meta({
-    id: 'FeedbackBatch',
-    example: {
-      feedback: [
-        { requestId: 'batch-7', index: 0, survived: false },
-        { requestId: 'batch-7', index: 1, survived: true },
-      ],
-    },
-  });
+export const feedbackBatch = listBody('feedback', feedbackItem, {
+  max: MAX_LABELS,
+  one: 'label',
+  many: 'labels',
+}).meta({
+  id: 'FeedbackBatch',
+  example: {
+    feedback: [
+      { requestId: 'batch-7', index: 0, survived: false },
+      { requestId: 'batch-7', index: 1, survived: true },
+    ],
+  },
+});
 
 export const feedbackResponse = z
   .object({

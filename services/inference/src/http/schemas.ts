@@ -1,5 +1,6 @@
 import { passengerSchema } from '@titanic/features';
 import { z } from 'zod';
+import { listBody } from './list-body.ts';
 
 /** Largest batch one request may carry, on both APIs. */
 export const MAX_PASSENGERS = 10_000;
@@ -10,15 +11,11 @@ export const passenger = passengerSchema.meta({
   example: { pclass: 3, sex: 'male', age: 22, sibsp: 1, parch: 0, fare: 7.25, embarked: 'S' },
 });
 
-export const batchRequest = z
-  .object({
-    passengers: z
-      .array(passenger, { error: 'passengers must be a list of passengers' })
-      .min(1, 'passengers must hold at least one passenger')
-      .max(MAX_PASSENGERS, `passengers must hold at most ${MAX_PASSENGERS} passengers`),
-  })
-  .strict()
-  .meta({ id: 'BatchRequest' });
+export const batchRequest = listBody('passengers', passenger, {
+  max: MAX_PASSENGERS,
+  one: 'passenger',
+  many: 'passengers',
+}).meta({ id: 'BatchRequest' });
 
 const modelRef = z
   .object({ name: z.literal('titanic'), version: z.string().meta({ example: '2026.11.25-1' }) })

@@ -16,10 +16,6 @@ export const SELF_TEST: Passenger[] = [
   { pclass: 3, sex: 'male', age: null, sibsp: 0, parch: 0, fare: null, embarked: null },
 ];
 
-/**
- * Encoding, batched inference and the per-prediction bookkeeping (metrics, drift window) for
- * both APIs. Everything about the model comes from its files.
- */
 /** Throws unless every self-test answer is a probability. */
 export function checkSelfTest(probabilities: Float32Array): void {
   for (const p of probabilities)
@@ -27,6 +23,10 @@ export function checkSelfTest(probabilities: Float32Array): void {
       throw new Error(`self-test prediction returned ${p}, expected a probability in [0, 1]`);
 }
 
+/**
+ * Encoding, batched inference and the per-prediction bookkeeping (metrics, drift window) for
+ * both APIs. Everything about the model comes from its files.
+ */
 export class Predictor {
   readonly version: string;
   readonly threshold = DECISION_THRESHOLD;

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { startInference } from '../../src/start.ts';
-import { type Json, PASSENGER, postJson, sample, serveForTests, testEnv, waitFor } from '../support.ts';
+import {
+  FIRST_CLASS_WOMAN,
+  type Json,
+  PASSENGER,
+  postJson,
+  sample,
+  serveForTests,
+  testEnv,
+  UNKNOWN_BOY,
+  waitFor,
+} from '../support.ts';
 
 const served = serveForTests({ ENVIRONMENT: 'dev', IMAGE_VERSION: 'test-1' });
 
@@ -25,20 +35,7 @@ describe('POST /v1/predict', () => {
   });
 
   it('answers a batch in input order, consistent with single predictions', async () => {
-    const passengers = [
-      { pclass: 1, sex: 'female', age: 38, sibsp: 1, parch: 0, fare: 71.28, embarked: 'C' },
-      PASSENGER,
-      {
-        pclass: 2,
-        sex: 'male',
-        age: null,
-        sibsp: 0,
-        parch: 0,
-        fare: null,
-        embarked: null,
-        name: 'Doe, Master. J',
-      },
-    ];
+    const passengers = [FIRST_CLASS_WOMAN, PASSENGER, UNKNOWN_BOY];
     const batch = await postJson(`${served.url}/v1/predict`, { passengers });
     expect(batch.status).toBe(200);
     expect(Object.keys(batch.json).sort()).toEqual(['model', 'predictions', 'requestId']);

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   encodeBatch,
   encoderParamsSchema,
@@ -8,7 +6,7 @@ import {
   type Passenger,
   ticketKey,
 } from '@titanic/features';
-import { loadTrainingCsv } from '@titanic/trainer/data/load.ts';
+import { ALERT_PSI, trainingRows } from '@titanic/trainer/test/support/training-data.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/model/load.ts';
 import { Predictor } from '../../src/model/predictor.ts';
@@ -16,11 +14,8 @@ import { DriftWindow } from '../../src/telemetry/drift-window.ts';
 import { Metrics } from '../../src/telemetry/metrics.ts';
 import { MODEL_PATH } from '../support.ts';
 
-const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
-const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
+const rows = trainingRows();
 const passengers = rows.map((r) => r.passenger);
-/** The lowest drift alert threshold of any environment (staging and prod). */
-const ALERT_PSI = 0.2;
 
 const model = await loadModel({ modelPath: MODEL_PATH });
 const drift = new DriftWindow({

@@ -3,7 +3,17 @@ import { localVersions, MODEL_FILES } from '@titanic/features';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_REGISTRY } from '../../src/paths.ts';
 import { type RunningInference, startInference } from '../../src/start.ts';
-import { createSchema, PASSENGER, postJson, sample, type TestSchema, testEnv, waitFor } from '../support.ts';
+import {
+  createSchema,
+  FIRST_CLASS_WOMAN,
+  PASSENGER,
+  postJson,
+  sample,
+  type TestSchema,
+  testEnv,
+  UNKNOWN_BOY,
+  waitFor,
+} from '../support.ts';
 
 const versions = localVersions(DEFAULT_MODEL_REGISTRY);
 const modelPath = (version: string) => join(DEFAULT_MODEL_REGISTRY, version, MODEL_FILES.onnx);
@@ -12,17 +22,8 @@ const [PRIMARY, SHADOW, OLDER] = versions as [string, string, string];
 
 const PASSENGERS = [
   PASSENGER,
-  { pclass: 1, sex: 'female', age: 38, sibsp: 1, parch: 0, fare: 71.28, embarked: 'C' },
-  {
-    pclass: 2,
-    sex: 'male',
-    age: null,
-    sibsp: 0,
-    parch: 0,
-    fare: null,
-    embarked: null,
-    name: 'Doe, Master. J',
-  },
+  FIRST_CLASS_WOMAN,
+  UNKNOWN_BOY,
   { pclass: 3, sex: 'female', age: 4, sibsp: 1, parch: 1, fare: 16.7, embarked: 'S', cabin: 'G6' },
 ];
 

@@ -4,7 +4,7 @@ import { launchChromium } from '@titanic/features/test/support/chromium.ts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_REGISTRY } from '../../src/paths.ts';
-import { PASSENGER, postJson, serveForTests } from '../support.ts';
+import { FIRST_CLASS_WOMAN, PASSENGER, postJson, serveForTests } from '../support.ts';
 
 const [SERVED, SHADOW] = localVersions(DEFAULT_MODEL_REGISTRY) as [string, string];
 const served = serveForTests({
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const PASSENGERS = [
   PASSENGER,
-  { pclass: 1, sex: 'female', age: 38, sibsp: 1, parch: 0, fare: 71.28, embarked: 'C' },
+  FIRST_CLASS_WOMAN,
   { pclass: 3, sex: 'female', age: 4, sibsp: 1, parch: 1, fare: 16.7, embarked: 'S' },
   { pclass: 2, sex: 'male', age: 35, sibsp: 0, parch: 0, fare: 13, embarked: 'S' },
 ];

@@ -1,4 +1,5 @@
 import { createRng, shuffleInPlace } from '../rng.ts';
+import type { FitRows } from './fit-rows.ts';
 import { fitGbdt, type GbdtModel, type GbdtParams, leafValue } from './gbdt.ts';
 
 export interface EarlyStoppedGbdt {
@@ -35,26 +36,17 @@ export function validationSplit(
  * row with the best count, so no row is lost to the stopping rule. Without `earlyStopping` in
  * the parameters this is a plain fit of `params.trees` trees.
  */
-export function fitGbdtEarlyStopped(
-  X: Float32Array,
-  y: ArrayLike<number>,
-  rows: readonly number[],
-  F: number,
-  params: GbdtParams,
-  seed: number,
-): EarlyStoppedGbdt {
+export function fitGbdtEarlyStopped(data: FitRows, params: GbdtParams, seed: number): EarlyStoppedGbdt {
+  const { X, y, rows, F } = data;
   const es = params.earlyStopping;
-  if (!es) return { model: fitGbdt(X, y, rows, F, params, seed), bestTrees: params.trees };
+  if (!es) return { model: fitGbdt(data, params, seed), bestTrees: params.trees };
   const { fit, validation } = validationSplit(y, rows, es.validationShare, seed ^ 0x5bd1e995);
   const margin = new Float64Array(validation.length);
   let best = Number.POSITIVE_INFINITY;
   let bestTrees = 0;
   let grown = 0;
   fitGbdt(
-    X,
-    y,
-    fit,
-    F,
+    { X, y, rows: fit, F },
     params,
     seed,
     (tree, base) => {
@@ -77,5 +69,5 @@ export function fitGbdtEarlyStopped(
     rows,
   );
   const trees = Math.max(1, bestTrees);
-  return { model: fitGbdt(X, y, rows, F, { ...params, trees }, seed), bestTrees: trees };
+  return { model: fitGbdt(data, { ...params, trees }, seed), bestTrees: trees };
 }

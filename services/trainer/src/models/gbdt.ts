@@ -1,5 +1,6 @@
 import { binIndex } from '@titanic/features';
 import { createRng } from '../rng.ts';
+import type { FitRows } from './fit-rows.ts';
 
 /**
  * A small histogram gradient-boosted tree ensemble for the logistic loss (second-order leaf
@@ -105,15 +106,13 @@ function binned(X: Float32Array, rows: readonly number[], F: number, maxBins: nu
  * `binRows` (default: `rows`), so a fit on part of a fold can share the fold's binning.
  */
 export function fitGbdt(
-  X: Float32Array,
-  y: ArrayLike<number>,
-  rows: readonly number[],
-  F: number,
+  data: FitRows,
   params: GbdtParams,
   seed: number,
   onTree?: (tree: Tree, base: number) => boolean,
-  binRows: readonly number[] = rows,
+  binRows: readonly number[] = data.rows,
 ): GbdtModel {
+  const { X, y, rows, F } = data;
   const n = rows.length;
   const { edges, maxB, slots: allSlots } = binned(X, binRows, F, params.maxBins ?? 64);
   // The fitted rows' slots, packed, so the hot loop reads them in order.

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateData, sha256Hex, TITANIC_SHA256 } from '../../src/data/locate.ts';
+import { TRAINING_CSV } from '../support/training-data.ts';
 
-const REAL = readFileSync(
-  join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv'),
-);
+const REAL = readFileSync(TRAINING_CSV);
 const dir = mkdtempSync(join(tmpdir(), 'trainer-locate-'));
 // A repository root whose ../shared/data does not exist, so only the download is left.
 const lonelyRoot = join(dir, 'repo');

@@ -33,10 +33,7 @@ describe('early stopping', () => {
 
   it('stops an over-eager ensemble long before its tree limit and refits with the best count', () => {
     const stopped = fitGbdtEarlyStopped(
-      X,
-      y,
-      rows,
-      2,
+      { X, y, rows, F: 2 },
       { ...params, earlyStopping: { validationShare: 0.2, patience: 20 } },
       1,
     );
@@ -46,7 +43,7 @@ describe('early stopping', () => {
   });
 
   it('grows every tree without early stopping', () => {
-    const plain = fitGbdtEarlyStopped(X, y, rows, 2, { ...params, trees: 40 }, 1);
+    const plain = fitGbdtEarlyStopped({ X, y, rows, F: 2 }, { ...params, trees: 40 }, 1);
     expect(plain.model.trees).toHaveLength(40);
     expect(plain.bestTrees).toBe(40);
   });

@@ -26,7 +26,7 @@ describe('fitGbdt', () => {
   const test = rows.slice(400);
 
   it('learns an interaction', () => {
-    const m = fitGbdt(X, y, train, 2, params, 1);
+    const m = fitGbdt({ X, y, rows: train, F: 2 }, params, 1);
     const p = Array.from(gbdtLogits(m, X, test, 2), (z) => 1 / (1 + Math.exp(-z)));
     expect(
       accuracy(
@@ -37,7 +37,7 @@ describe('fitGbdt', () => {
   });
 
   it('splits only at float32 training values, respects depth, and repeats for a seed', () => {
-    const m = fitGbdt(X, y, train, 2, params, 1);
+    const m = fitGbdt({ X, y, rows: train, F: 2 }, params, 1);
     const values = new Set(train.flatMap((i) => [X[i * 2]!, X[i * 2 + 1]!]));
     for (const tree of m.trees) {
       expect(tree.feature.length).toBeLessThanOrEqual(7);
@@ -46,18 +46,15 @@ describe('fitGbdt', () => {
         expect(Math.fround(tree.value[i]!)).toBe(tree.value[i]);
       });
     }
-    expect(fitGbdt(X, y, train, 2, params, 1)).toEqual(m);
-    expect(fitGbdt(X, y, train, 2, params, 2)).not.toEqual(m);
+    expect(fitGbdt({ X, y, rows: train, F: 2 }, params, 1)).toEqual(m);
+    expect(fitGbdt({ X, y, rows: train, F: 2 }, params, 2)).not.toEqual(m);
   });
 
   it('starts from the prior log-odds and stays a stump forest when nothing can be split', () => {
     const constant = new Float32Array(40).fill(3);
     const labels = Int8Array.from({ length: 40 }, (_, i) => (i < 10 ? 1 : 0));
     const m = fitGbdt(
-      constant,
-      labels,
-      Array.from({ length: 40 }, (_, i) => i),
-      1,
+      { X: constant, y: labels, rows: Array.from({ length: 40 }, (_, i) => i), F: 1 },
       params,
       1,
     );

@@ -1,18 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FEATURE_COUNT, FEATURE_NAMES } from '@titanic/features';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTrainingCsv } from '../../src/data/load.ts';
 import { fitGbdt } from '../../src/models/gbdt.ts';
 import { fitLogistic } from '../../src/models/logistic.ts';
 import { scoringProbabilities, toScoringModel } from '../../src/models/scoring.ts';
 import { exportOnnx } from '../../src/onnx/export.ts';
 import { checkOnnxParity, maxAbsDiff, onnxProbabilities } from '../../src/onnx/parity.ts';
 import { type TrainedModel, train } from '../../src/train.ts';
+import { trainingRows } from '../support/training-data.ts';
 
-const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
-const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
+const rows = trainingRows();
 const N = rows.length;
 let model: TrainedModel;
 
@@ -38,10 +35,7 @@ describe('ONNX export', () => {
     const all = rows.map((_, i) => i);
     const lr = fitLogistic(model.features, labels, all, FEATURE_COUNT, { C: 0.3 });
     const gb = fitGbdt(
-      model.features,
-      labels,
-      all,
-      FEATURE_COUNT,
+      { X: model.features, y: labels, rows: all, F: FEATURE_COUNT },
       { trees: 80, depth: 4, learningRate: 0.1, lambda: 1, minChildWeight: 1, subsample: 0.8 },
       3,
     );

@@ -10,13 +10,12 @@ import {
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { loadTrainingCsv } from '../../src/data/load.ts';
 import { sha256Hex } from '../../src/data/locate.ts';
 import { scoringProbabilities } from '../../src/models/scoring.ts';
 import { readScoringModel } from '../../src/onnx/import.ts';
+import { trainingRows } from '../support/training-data.ts';
 
 const MODELS = join(import.meta.dirname, '..', '..', '..', '..', 'models', 'titanic');
-const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
 const versions = existsSync(MODELS) ? readdirSync(MODELS).filter((v) => !v.startsWith('.')) : [];
 
 describe('committed registry (models/titanic)', () => {
@@ -44,7 +43,7 @@ describe('committed registry (models/titanic)', () => {
     expect(props.version).toBe(version);
     expect(props.dataset_sha256).toBe(meta.dataset.sha256);
 
-    const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
+    const rows = trainingRows();
     const passengers = rows.map((r) => r.passenger);
     const encoder = encoderParamsSchema.parse(meta.encoder);
     // The training matrix (each row's own outcome left out, as the trainer encoded it) and the

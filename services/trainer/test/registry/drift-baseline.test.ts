@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   encodeBatch,
   FEATURE_COUNT,
@@ -10,15 +8,12 @@ import {
   psi,
 } from '@titanic/features';
 import { describe, expect, it } from 'vitest';
-import { loadTrainingCsv } from '../../src/data/load.ts';
 import { stratifiedFolds } from '../../src/eval/folds.ts';
 import { driftBaseline } from '../../src/registry/metadata.ts';
 import { train } from '../../src/train.ts';
+import { ALERT_PSI, trainingRows } from '../support/training-data.ts';
 
-const CSV = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'titanic.csv');
-const rows = loadTrainingCsv(readFileSync(CSV, 'utf8'));
-/** The lowest drift alert threshold of any environment (staging and prod). */
-const ALERT_PSI = 0.2;
+const rows = trainingRows();
 
 /** PSI of every feature of `served` (what the server encodes) against the baseline histograms. */
 function psiByFeature(baseline: readonly FeatureHistogram[], served: Float32Array): Record<string, number> {

@@ -1,7 +1,7 @@
+/** Request/response shapes and small functions shared by the route tables. */
+
 import { pullDetails, pullJson } from './pulls.ts';
 import type { FakeGitHub } from './server.ts';
-
-/** Request/response shapes and small functions shared by the route tables. */
 
 export interface Reply {
   status: number;

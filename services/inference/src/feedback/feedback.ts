@@ -3,7 +3,14 @@ import type { PredictionLog } from '../db/prediction-log.ts';
 import { ApiError, type ErrorIssue, invalidRequest } from '../errors.ts';
 import type { FeedbackEntry } from './feedback-log.ts';
 import type { LiveWindow } from './live-window.ts';
-import { labelCode, NO_LABEL, type RecentPrediction, type RecentPredictions } from './recent-predictions.ts';
+import {
+  labelAt,
+  labelCode,
+  NO_LABEL,
+  type RecentPrediction,
+  type RecentPredictions,
+  setLabel,
+} from './recent-predictions.ts';
 
 export interface FeedbackItem {
   readonly requestId: string;
@@ -78,7 +85,7 @@ export class Feedback {
         });
         return;
       }
-      const passengers = prediction.labels.length;
+      const passengers = prediction.probabilities.length;
       if (item.index === undefined && passengers > 1) {
         bad.push({
           path: at(i, 'index'),
@@ -95,7 +102,7 @@ export class Feedback {
         return;
       }
       const key = `${item.requestId}\u0000${index}`;
-      const had = pending.get(key) ?? prediction.labels[index]!;
+      const had = pending.get(key) ?? labelAt(prediction, index);
       if (had !== NO_LABEL && had !== labelCode(item.survived))
         conflicts.push({
           path: at(i, 'survived'),
@@ -114,8 +121,8 @@ export class Feedback {
     for (const item of items) {
       const prediction = found.get(item.requestId)!;
       const index = item.index ?? 0;
-      if (prediction.labels[index] !== NO_LABEL) continue;
-      prediction.labels[index] = labelCode(item.survived);
+      if (labelAt(prediction, index) !== NO_LABEL) continue;
+      setLabel(prediction, index, labelCode(item.survived));
       recorded++;
       this.live.add(prediction.modelVersion, prediction.probabilities[index]!, item.survived);
       const shadow = prediction.shadow;
@@ -165,7 +172,8 @@ export class Feedback {
         labels,
       };
       this.recent.put(requestId, prediction);
-      return prediction;
+      // The entry kept is the one later labels must reach.
+      return this.recent.get(requestId) ?? prediction;
     } catch {
       this.lookupFailures.inc();
       throw UNAVAILABLE;

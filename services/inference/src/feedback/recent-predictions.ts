@@ -3,12 +3,22 @@ export interface RecentPrediction {
   readonly modelVersion: string;
   readonly probabilities: Float32Array;
   readonly shadow?: { readonly version: string; readonly probabilities: Float32Array } | undefined;
-  /** Per passenger: 0 no label yet, 1 died, 2 survived. */
-  readonly labels: Uint8Array;
+  /**
+   * Per passenger: 0 no label yet, 1 died, 2 survived; absent until the first label (most
+   * requests never get one). Read and written through `labelAt` and `setLabel`.
+   */
+  labels?: Uint8Array | undefined;
 }
 
 export const NO_LABEL = 0;
 export const labelCode = (survived: boolean) => (survived ? 2 : 1);
+
+export const labelAt = (p: RecentPrediction, index: number): number => p.labels?.[index] ?? NO_LABEL;
+
+export function setLabel(p: RecentPrediction, index: number, code: number): void {
+  p.labels ??= new Uint8Array(p.probabilities.length);
+  p.labels[index] = code;
+}
 
 /** An entry with the insertion number that tells a live entry from an older one of the same id. */
 interface Entry extends RecentPrediction {
@@ -58,12 +68,12 @@ export class RecentPredictions {
   ): void {
     const rows = probabilities.length;
     if (rows > this.maxPassengers) return;
-    this.#insert(requestId, rows, modelVersion, probabilities, shadow, new Uint8Array(rows));
+    this.#insert(requestId, rows, modelVersion, probabilities, shadow, undefined);
   }
 
   /** Remembers a request as it is (one looked up in the database). */
   put(requestId: string, p: RecentPrediction): void {
-    const rows = p.labels.length;
+    const rows = p.probabilities.length;
     if (rows > this.maxPassengers) return;
     this.#insert(requestId, rows, p.modelVersion, p.probabilities, p.shadow, p.labels);
   }
@@ -74,11 +84,11 @@ export class RecentPredictions {
     modelVersion: string,
     probabilities: Float32Array,
     shadow: RecentPrediction['shadow'],
-    labels: Uint8Array,
+    labels: Uint8Array | undefined,
   ): void {
     const old = this.#byId.get(requestId);
     if (old) {
-      this.#passengers -= old.labels.length;
+      this.#passengers -= old.probabilities.length;
       this.#byId.delete(requestId);
     }
     while (this.#passengers + rows > this.maxPassengers || this.#length === this.#ids.length)
@@ -102,6 +112,6 @@ export class RecentPredictions {
     // A request put again since is younger than this slot: its newer slot evicts it.
     if (entry?.seq !== seq) return;
     this.#byId.delete(id);
-    this.#passengers -= entry.labels.length;
+    this.#passengers -= entry.probabilities.length;
   }
 }

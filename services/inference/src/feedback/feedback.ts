@@ -3,14 +3,7 @@ import type { PredictionLog } from '../db/prediction-log.ts';
 import { ApiError, type ErrorIssue, invalidRequest } from '../errors.ts';
 import type { FeedbackEntry } from './feedback-log.ts';
 import type { LiveWindow } from './live-window.ts';
-import {
-  labelAt,
-  labelCode,
-  NO_LABEL,
-  type RecentPrediction,
-  type RecentPredictions,
-  setLabel,
-} from './recent-predictions.ts';
+import { labelCode, NO_LABEL, type RecentPrediction, type RecentPredictions } from './recent-predictions.ts';
 
 export interface FeedbackItem {
   readonly requestId: string;
@@ -102,7 +95,7 @@ export class Feedback {
         return;
       }
       const key = `${item.requestId}\u0000${index}`;
-      const had = pending.get(key) ?? labelAt(prediction, index);
+      const had = pending.get(key) ?? this.recent.labelAt(prediction, index);
       if (had !== NO_LABEL && had !== labelCode(item.survived))
         conflicts.push({
           path: at(i, 'survived'),
@@ -121,8 +114,8 @@ export class Feedback {
     for (const item of items) {
       const prediction = found.get(item.requestId)!;
       const index = item.index ?? 0;
-      if (labelAt(prediction, index) !== NO_LABEL) continue;
-      setLabel(prediction, index, labelCode(item.survived));
+      if (this.recent.labelAt(prediction, index) !== NO_LABEL) continue;
+      this.recent.setLabel(prediction, index, labelCode(item.survived));
       recorded++;
       this.live.add(prediction.modelVersion, prediction.probabilities[index]!, item.survived);
       const shadow = prediction.shadow;

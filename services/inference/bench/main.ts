@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { localVersions, MODEL_FILES } from '@titanic/features';
 import { checkedArguments, commandLine, numberOption } from '@titanic/features/cli';
 import { DEFAULT_MODEL_REGISTRY } from '../src/paths.ts';
@@ -31,13 +31,14 @@ import { type WrkResult, wrk } from './wrk.ts';
  */
 const CLI = {
   program: 'bench',
-  usage: `usage: npm run bench [-- --seconds N] [--warmup N] [--rounds N] [--batch-seconds N] [--database-url URL]
+  usage: `usage: npm run bench [-- --seconds N] [--warmup N] [--rounds N] [--batch-seconds N] [--database-url URL] [--cpu-prof DIR]
 
   --seconds       length of each measured run (default 10)
   --batch-seconds length of the 1,000-passenger batch run, long enough to fill the log (default 60)
   --warmup        unmeasured seconds before each run (default 3)
   --rounds        single-passenger rounds over the three servers; the table shows medians (default 3)
   --database-url  the PostgreSQL the service logs to (default $BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
+  --cpu-prof      write a V8 CPU profile of each service process into DIR (open in Chrome DevTools)
 Exit 1 when a floor is missed.`,
   config: {
     options: {
@@ -46,6 +47,7 @@ Exit 1 when a floor is missed.`,
       rounds: { type: 'string', default: '3' },
       'batch-seconds': { type: 'string', default: '60' },
       'database-url': { type: 'string', default: DEFAULT_DATABASE_URL },
+      'cpu-prof': { type: 'string' },
     },
   },
 } as const;
@@ -57,6 +59,8 @@ const [SECONDS, WARMUP, ROUNDS, BATCH_SECONDS] = checkedArguments(CLI, () => [
   numberOption('batch-seconds', args['batch-seconds'], 1),
 ]);
 const SERVER_CPU = '0';
+/** Node options for every service process: a CPU profile per process when asked for. */
+const PROFILE = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
 const LOAD_CPU = '1';
 
 interface Measured {
@@ -155,6 +159,7 @@ async function main() {
       schema,
       imageVersion: 'bench',
       logFile: join(work, 'service.log'),
+      nodeArgs: PROFILE,
     });
     servers.push(service);
     const shadowed = await startService({
@@ -164,6 +169,7 @@ async function main() {
       imageVersion: 'bench',
       logFile: join(work, 'shadowed.log'),
       env: { SHADOW_MODEL_PATH: SHADOW_MODEL },
+      nodeArgs: PROFILE,
     });
     servers.push(shadowed);
 
@@ -260,6 +266,7 @@ async function rejectedFlood(script: string, schema: BenchSchema): Promise<Row> 
     imageVersion: 'bench',
     logFile: join(work, 'limited.log'),
     env: { RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '1' },
+    nodeArgs: PROFILE,
   });
   try {
     const measured = await load(limited, bodies.single, 32);

@@ -66,12 +66,14 @@ export async function startService(options: {
   logFile: string;
   /** Settings over the production ones (e.g. a rate limit). */
   env?: Record<string, string>;
+  /** Node options after the image's (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
 }): Promise<Pinned> {
   const { schema } = options;
   const service = await startPinned({
     script: options.script,
     cpu: options.cpu,
-    nodeArgs: ['--max-old-space-size=512', '--single-threaded-gc'],
+    nodeArgs: ['--max-old-space-size=512', '--single-threaded-gc', ...(options.nodeArgs ?? [])],
     env: {
       NODE_ENV: 'production',
       MALLOC_ARENA_MAX: '2',

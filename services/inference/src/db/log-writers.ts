@@ -16,7 +16,7 @@ export interface PerProcessFields {
 const COLUMNS =
   'request_id, logged_at, environment, model_version, image_version, api, passengers, input, probabilities, labels, latency_ms, shadow_model_version, shadow_probabilities';
 
-// COPY in text format: PostgreSQL parses each value once (the JSON text straight into jsonb),
+// COPY in text format: PostgreSQL parses each value once (the JSON text checked into json),
 // which measured 2.6 times cheaper on the server than the INSERT below for the same rows; that
 // CPU is shared with the request path.
 const COPY = `COPY prediction_log (${COLUMNS}) FROM STDIN`;
@@ -174,7 +174,7 @@ async function openCopy(pool: pg.Pool): Promise<RowStream> {
 // json_to_recordset turns it back into rows on the server.
 const INSERT = `INSERT INTO prediction_log (${COLUMNS})
 SELECT r, to_timestamp(t / 1000.0), $1, $2, $3, a, n, i, p, l, ms, sv, sp
-FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i jsonb, p real[], l boolean[], ms real, sv text, sp real[])`;
+FROM json_to_recordset($4::json) AS x(r text, t float8, a text, n integer, i json, p real[], l boolean[], ms real, sv text, sp real[])`;
 
 export function insertFormat(perProcess: PerProcessFields): RowFormat {
   return rowFormat(perProcess, {

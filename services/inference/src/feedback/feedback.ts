@@ -78,7 +78,7 @@ export class Feedback {
         });
         return;
       }
-      const passengers = prediction.labels.length;
+      const passengers = prediction.probabilities.length;
       if (item.index === undefined && passengers > 1) {
         bad.push({
           path: at(i, 'index'),
@@ -95,7 +95,7 @@ export class Feedback {
         return;
       }
       const key = `${item.requestId}\u0000${index}`;
-      const had = pending.get(key) ?? prediction.labels[index]!;
+      const had = pending.get(key) ?? this.recent.labelAt(prediction, index);
       if (had !== NO_LABEL && had !== labelCode(item.survived))
         conflicts.push({
           path: at(i, 'survived'),
@@ -114,8 +114,8 @@ export class Feedback {
     for (const item of items) {
       const prediction = found.get(item.requestId)!;
       const index = item.index ?? 0;
-      if (prediction.labels[index] !== NO_LABEL) continue;
-      prediction.labels[index] = labelCode(item.survived);
+      if (this.recent.labelAt(prediction, index) !== NO_LABEL) continue;
+      this.recent.setLabel(prediction, index, labelCode(item.survived));
       recorded++;
       this.live.add(prediction.modelVersion, prediction.probabilities[index]!, item.survived);
       const shadow = prediction.shadow;
@@ -165,7 +165,8 @@ export class Feedback {
         labels,
       };
       this.recent.put(requestId, prediction);
-      return prediction;
+      // The entry kept is the one later labels must reach.
+      return this.recent.get(requestId) ?? prediction;
     } catch {
       this.lookupFailures.inc();
       throw UNAVAILABLE;

@@ -79,9 +79,34 @@ export async function readJson(ctx: RequestContext): Promise<JsonBody | undefine
     });
   });
   if (text.length === 0) throw invalidRequest('request body is empty; send a JSON object');
+  let json: unknown;
   try {
-    return { text, json: JSON.parse(text) };
+    json = JSON.parse(text);
   } catch (err) {
     throw invalidRequest(`request body is not valid JSON: ${(err as Error).message.slice(0, 120)}`);
   }
+  // Only an escape can put U+0000 in parsed JSON (a raw control character does not parse).
+  if (text.includes('\\u0000')) {
+    const path = nulPath(json, []);
+    if (path !== undefined)
+      throw invalidRequest('request body holds the character U+0000, which cannot be stored', [
+        { path: path || '(body)', message: 'remove U+0000 from this string' },
+      ]);
+  }
+  return { text, json };
+}
+
+/**
+ * The dotted path of the first string or key holding U+0000 (PostgreSQL's text and jsonb refuse
+ * it, and the prediction log stores the body as sent), or undefined when there is none.
+ */
+function nulPath(value: unknown, at: readonly string[]): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at.join('.') : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...at, key.replaceAll('\u0000', '\\u0000')].join('.');
+    const found = nulPath(item, [...at, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

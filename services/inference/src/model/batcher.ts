@@ -19,15 +19,16 @@ export interface BatcherOptions {
 }
 
 /**
- * Dynamic batching: requests that arrive while the event loop is busy, or while a run is in
- * flight, are coalesced into one onnxruntime `run`. The wait is bounded by one turn of the
- * event loop (setImmediate) or the run in flight, never by a timer, so an idle server adds no
- * latency. Each request is never split: its rows stay contiguous and in order.
+ * Dynamic batching: requests that arrive while a run is in flight are coalesced into the next
+ * onnxruntime `run`, started as soon as the one in flight completes. An idle batcher starts a
+ * run at once: onnxruntime's `run` already defers its work to the check phase of the current
+ * event-loop turn, so requests read in the same turn still find a run in flight and share the
+ * next one, and a lone request waits for no further turn. No timer is involved, so an idle
+ * server adds no latency. Each request is never split: its rows stay contiguous and in order.
  */
 export class Batcher {
   readonly #options: BatcherOptions;
   #pending: Pending[] = [];
-  #scheduled = false;
   #running = false;
 
   constructor(options: BatcherOptions) {
@@ -38,22 +39,13 @@ export class Batcher {
   predict(features: Float32Array, rows: number): Promise<Float32Array> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ features, rows, resolve, reject });
-      this.#schedule();
+      if (!this.#running) void this.#flush();
     });
   }
 
   /** Resolves once nothing is queued or running. */
   async drain(): Promise<void> {
     while (this.#pending.length > 0 || this.#running) await new Promise((r) => setTimeout(r, 5));
-  }
-
-  #schedule(): void {
-    if (this.#scheduled || this.#running) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#flush();
-    });
   }
 
   #take(): Pending[] {
@@ -85,7 +77,7 @@ export class Batcher {
       for (const p of batch) p.reject(err as Error);
     } finally {
       this.#running = false;
-      if (this.#pending.length > 0) this.#schedule();
+      if (this.#pending.length > 0) void this.#flush();
     }
   }
 

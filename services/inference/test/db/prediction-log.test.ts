@@ -1,4 +1,9 @@
+import pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/db/migrate.ts';
+import { PredictionLog } from '../../src/db/prediction-log.ts';
+import { Metrics } from '../../src/telemetry/metrics.ts';
 import { createSchema, PASSENGER, postJson, type TestSchema, waitFor } from '../support.ts';
 import { serveThroughProxy } from './tcp-proxy.ts';
 
@@ -61,6 +66,52 @@ describe('prediction log statements', () => {
       expect(proxy.connections() - before).toBeLessThanOrEqual(8);
     } finally {
       await close();
+    }
+  });
+});
+
+describe('a row PostgreSQL refuses', () => {
+  it('is counted as dropped (rejected) and the rows around it are written', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    await migrate(pool);
+    const metrics = new Metrics();
+    const log = new PredictionLog({
+      metrics,
+      logger: pino({ level: 'silent' }),
+      environment: 'test',
+      modelVersion: 'v',
+      imageVersion: 'i',
+      threshold: 0.5,
+      maxRows: 100,
+      maxBytes: 1 << 20,
+      batchMax: 100,
+      flushMs: 50,
+      copy: true,
+    });
+    const entry = (requestId: string, input: string) => ({
+      requestId,
+      at: Date.now(),
+      api: 'v1' as const,
+      passengers: 1,
+      input,
+      probabilities: Float32Array.of(0.25),
+      latencyMs: 1,
+    });
+    try {
+      log.enqueue(entry('before-bad', JSON.stringify([PASSENGER])));
+      // Not JSON: json's input check refuses it as data (class 22), so a retry would fail again.
+      log.enqueue(entry('bad', '[{"pclass": 3'));
+      log.enqueue(entry('after-bad', JSON.stringify([PASSENGER])));
+      log.start(pool);
+      const counted = async () =>
+        (await metrics.logDropped.get()).values.find((v) => v.labels.reason === 'rejected')?.value ?? 0;
+      await waitFor(async () => (await counted()) === 1 && (await logged('after-bad')) === 1, 10_000);
+      expect(await logged('before-bad')).toBe(1);
+      expect(await logged('bad')).toBe(0);
+      expect((await metrics.logWritten.get()).values[0]?.value).toBe(2);
+    } finally {
+      await log.close(1000);
+      await pool.end();
     }
   });
 });

@@ -199,26 +199,34 @@ describe('operations endpoints', () => {
     expect(rows[0].input).toEqual([PASSENGER]);
   });
 
-  it('counts a row PostgreSQL refuses as dropped (rejected) and still writes the others', async () => {
-    const metrics = async () => (await fetch(`${served.url}/metrics`)).text();
-    const before = sample(await metrics(), 'titanic_prediction_log_dropped_total', 'reason="rejected"');
-    // jsonb cannot hold U+0000: the row fails as data, not as an outage.
+  it('refuses a string holding U+0000 (PostgreSQL cannot store it) with the field named, and logs nothing', async () => {
     const bad = await postJson(
       `${served.url}/v1/predict`,
-      { ...PASSENGER, name: 'Nul, Mr. \u0000' },
+      { passengers: [PASSENGER, { ...PASSENGER, name: 'Nul, Mr. \u0000' }] },
       { 'x-request-id': 'nul' },
     );
-    const good = await postJson(`${served.url}/v1/predict`, PASSENGER, { 'x-request-id': 'after-nul' });
-    expect([bad.status, good.status]).toEqual([200, 200]);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.issues).toEqual([
+      { path: 'passengers.1.name', message: 'remove U+0000 from this string' },
+    ]);
+    // An escaped backslash before "u0000" is ordinary text.
+    const literal = await postJson(
+      `${served.url}/v1/predict`,
+      { ...PASSENGER, name: 'Backslash, Mr. \\u0000' },
+      { 'x-request-id': 'literal-u0000' },
+    );
+    expect(literal.status).toBe(200);
     await waitFor(
       async () =>
-        sample(await metrics(), 'titanic_prediction_log_dropped_total', 'reason="rejected"') === before + 1,
+        (
+          await served.db.pool.query(
+            "SELECT 1 FROM prediction_log_passenger WHERE request_id = 'literal-u0000'",
+          )
+        ).rowCount === 1,
     );
-    await waitFor(
-      async () =>
-        (await served.db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'after-nul'"))
-          .rowCount === 1,
-    );
+    expect(
+      (await served.db.pool.query("SELECT 1 FROM prediction_log WHERE request_id = 'nul'")).rowCount,
+    ).toBe(0);
   });
 });
 

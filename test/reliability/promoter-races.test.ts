@@ -7,7 +7,7 @@ import { type Harness, startHarness, testContext, V } from '@titanic/promoter/te
 import { mergedPromotion, mergePull } from '@titanic/promoter/test/support/merged-promotion.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFigure } from './support/figures.ts';
-import { promoterProcess } from './support/promoter-cli.ts';
+import { promoterProcess, stopPromoterProcesses } from './support/promoter-cli.ts';
 
 // One fixture repository for every drill; each leaves dev with open pull requests the next one
 // must deal with, so "exactly one open" is checked against a busy repository.
@@ -16,6 +16,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(async () => {
+  stopPromoterProcesses();
   await h?.stop();
 });
 
@@ -143,15 +144,16 @@ const rollBack = (ctx = ownContext().ctx) =>
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function staggered(first: 'promotion' | 'rollback', ms: number): Promise<Race> {
-  if (first === 'promotion') {
-    const promotion = promoteOther();
-    await pause(ms);
-    const [p, r] = await Promise.all([promotion, rollBack()]);
-    return { promotion: p, rollback: r };
-  }
-  const rolledBack = rollBack();
+  let promotion: Promise<PromoteResult> | undefined;
+  let rolledBack: Promise<RollbackResult> | undefined;
+  const start = (which: 'promotion' | 'rollback') => {
+    if (which === 'promotion') promotion = promoteOther();
+    else rolledBack = rollBack();
+  };
+  start(first);
   await pause(ms);
-  const [r, p] = await Promise.all([rolledBack, promoteOther()]);
+  start(first === 'promotion' ? 'rollback' : 'promotion');
+  const [p, r] = await Promise.all([promotion!, rolledBack!]);
   return { promotion: p, rollback: r };
 }
 

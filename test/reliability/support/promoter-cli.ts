@@ -1,7 +1,15 @@
 import { spawn } from 'node:child_process';
+import { cliEnv } from '@titanic/promoter/test/support/cli-env.ts';
 import type { Harness } from '@titanic/promoter/test/support/harness.ts';
 import { PROMOTER_CLI } from '../../e2e/support/promoter-process.ts';
 import { WatchedProcess } from './watched-process.ts';
+
+const started: WatchedProcess[] = [];
+
+/** Kills every promoter process still running (after a failed test). */
+export function stopPromoterProcesses(): void {
+  for (const p of started) p.stop();
+}
 
 /**
  * The promoter CLI as its own process against the harness's fake GitHub and registry, watched
@@ -14,19 +22,10 @@ export function promoterProcess(
   env: Record<string, string> = {},
 ): WatchedProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', PROMOTER_CLI, ...args], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      GITHUB_TOKEN: h.github.token,
-      GITHUB_REPOSITORY: `${h.github.coordinates.owner}/${h.github.coordinates.repo}`,
-      GITHUB_API_URL: h.github.url,
-      GITHUB_WRITE_PACING_MS: '0',
-      REGISTRY_URL: h.registry.url,
-      REGISTRY_USERNAME: h.registry.username,
-      REGISTRY_PASSWORD: h.registry.password,
-      REGISTRY_TOKEN_ORIGINS: h.registry.tokenOrigin,
-      ...env,
-    },
+    env: { ...cliEnv(h), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new WatchedProcess(child, { label, progress: () => h.github.calls.length });
+  const watched = new WatchedProcess(child, { label, progress: () => h.github.calls.length });
+  started.push(watched);
+  return watched;
 }

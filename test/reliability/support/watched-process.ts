@@ -82,6 +82,11 @@ export class WatchedProcess {
         throw new Error(
           `${label} ended (${this.ended.signal ?? `exit ${this.ended.code}`}) before ${what}:\n${this.out}`,
         );
+      // A process already sent SIGKILL is only waited for.
+      if (this.child.killed) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
       const cpu = cpuTicks(pid);
       if (cpu !== undefined && cpu > cpuBudgetS * TICKS_PER_SECOND) {
         this.child.kill('SIGKILL');
@@ -99,6 +104,11 @@ export class WatchedProcess {
       }
       await new Promise((r) => setTimeout(r, 10));
     }
+  }
+
+  /** Kills the process unless it has ended (a failed test leaves nothing running). */
+  stop(): void {
+    if (!this.ended) this.child.kill('SIGKILL');
   }
 
   /** Waits for the process to end; its exit code, or the signal that ended it. */

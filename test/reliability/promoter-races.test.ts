@@ -323,17 +323,18 @@ async function expectHeldAfterMerge(r: RollbackResult, before: string): Promise<
 const ROUND_TIMEOUT = 300_000;
 
 describe('a promotion racing a rollback of the same environment', () => {
-  it.each(ROUNDS)(
-    '$name: the rollback wins, once',
-    async ({ name, race }) => {
-      const { before } = await mergedPromotion(h, 'dev', BAD);
-      const sha = (await h.ctx().repo.branchSha('main'))!;
-      const file = (await h.ctx().repo.readText('main', envPath('dev')))!;
-      const result = await race();
-      await expectRollbackWon(result, { sha, file });
-      recordFigure('promotion racing a rollback', { round: name, promotion: outcome(result) });
-      await expectHeldAfterMerge(result.rollback, before);
-    },
-    ROUND_TIMEOUT,
-  );
+  for (const { name, race } of ROUNDS)
+    it(
+      `${name}: the rollback wins, once`,
+      async () => {
+        const { before } = await mergedPromotion(h, 'dev', BAD);
+        const sha = (await h.ctx().repo.branchSha('main'))!;
+        const file = (await h.ctx().repo.readText('main', envPath('dev')))!;
+        const result = await race();
+        await expectRollbackWon(result, { sha, file });
+        recordFigure('promotion racing a rollback', { round: name, promotion: outcome(result) });
+        await expectHeldAfterMerge(result.rollback, before);
+      },
+      ROUND_TIMEOUT,
+    );
 });

@@ -4,15 +4,6 @@ import type { PullInfo } from './github.ts';
 import { parseDataBlock } from './pr-body.ts';
 import { isBotPull } from './provenance.ts';
 
-/**
- * A rollback is incident response, so it comes before any promotion of its environment: while
- * the bot's rollback pull request of an environment is open, no promotion pull request of that
- * environment stays open. A promotion merged first would make the revert conflict or be undone by
- * it; one merged after would undo the rollback and, when it brings the held version, its hold.
- * Both sides publish their pull request before looking for the other, so whichever runs second
- * sees the first, and a promotion racing a rollback is always the one closed.
- */
-
 /** The bot's open rollback pull requests of `env`, oldest first. */
 export function openRollbacks(ctx: PromoterContext, pulls: readonly PullInfo[], env: string): PullInfo[] {
   return pulls
@@ -33,7 +24,12 @@ export function openPromotions(ctx: PromoterContext, pulls: readonly PullInfo[],
   });
 }
 
-/** Refuses a promotion of `env` while a rollback pull request of it is open, naming the rollback. */
+/**
+ * Refuses a promotion of `env` while the bot's rollback pull request of it is open, naming the
+ * rollback. A rollback is incident response, so it comes first: a promotion merged before it
+ * would make the revert conflict or be undone by it, and one merged after would undo the rollback
+ * and, when it brings the held version, the hold.
+ */
 export function rollbackGate(env: string, rollbacks: readonly PullInfo[]): GateResult {
   const first = rollbacks[0];
   if (!first) return { gate: 'rollback', ok: true, detail: `no rollback of ${env} is open` };
@@ -46,7 +42,11 @@ export function rollbackGate(env: string, rollbacks: readonly PullInfo[]): GateR
   };
 }
 
-/** Closes a promotion pull request in favour of an open rollback, saying so on it. */
+/**
+ * Closes a promotion pull request in favour of an open rollback, saying so on it. Promote and
+ * rollback each open their pull request before looking for the other's, so whichever looks second
+ * sees the first, and the promotion is the one closed whatever the order.
+ */
 export async function yieldToRollback(
   ctx: PromoterContext,
   promotion: number,

@@ -1,4 +1,4 @@
-import { envPath, type PromoterContext } from '@titanic/promoter/context.ts';
+import { envPath } from '@titanic/promoter/context.ts';
 import { EnvironmentFile } from '@titanic/promoter/env-file.ts';
 import { type PromoteResult, promote } from '@titanic/promoter/promote.ts';
 import { type RollbackResult, rollback } from '@titanic/promoter/rollback.ts';
@@ -24,14 +24,13 @@ const openPulls = (env: string) =>
   h.github.pulls.pulls.filter((p) => p.state === 'open' && p.labels.includes(`env:${env}`));
 
 /**
- * The first promoter process reaches its branch push in about 3 s of wall time on an idle
- * machine, of which 2 s is its own CPU (1 s loading its modules through tsx before the first
- * request, then reading, resolving and rendering dist/dev with cdk8s) and about 1 s is the fake
- * GitHub's (the schema checks and a git process per request). At a load average of 12 on two
- * cores each runnable process gets a sixth of a core, so the same work takes 20 s or more, and a
- * poll that forked `git for-each-ref` every 10 ms competed for that core too. The waits below end
- * on progress instead (see WatchedProcess); the test's own timeout only stops a run that keeps
- * making progress without end.
+ * The first promoter process pushes its branch after about 2 s of its own CPU (1 s of it loading
+ * its modules through tsx before its first request, then reading, resolving and rendering
+ * dist/dev with cdk8s) and about 1 s of the fake GitHub's (schema checks, a git process per
+ * request): 3 s on an idle machine. At a load average of 12 on two cores each runnable process
+ * gets about a sixth of a core, and with the whole test held to a twelfth of one it took 93 s. So
+ * its waits end on progress (WatchedProcess: a minute without CPU used or a request answered is a
+ * hang), and this timeout only stops a run that keeps making progress without end.
  */
 const KILL_DRILL_TIMEOUT = 600_000;
 
@@ -111,7 +110,7 @@ interface Race {
 }
 
 /** A context with its own client, as a second promoter run has (one client serialises its writes). */
-function ownContext(): { ctx: PromoterContext; client: ReturnType<typeof testContext>['client'] } {
+function ownContext() {
   return testContext(h.github, h.registry, {
     log: (line) => h.logs.push(line),
     now: () => h.clock,

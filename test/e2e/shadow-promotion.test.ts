@@ -155,6 +155,7 @@ describe('promotion through the shadow, evidence from a real Prometheus', () => 
       ['model', true],
       ['image', true],
       ['holds', true],
+      ['rollback', true],
       ['shadow', true],
     ]);
     expect(r.status).toBe('opened');

@@ -149,7 +149,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
               ? `${r.env} already runs model ${r.model} with image ${r.image}; nothing to do`
               : `${r.status} ${r.pull!.url} (${r.branch})${r.superseded.length ? `; superseded #${r.superseded.join(', #')}` : ''}`;
         print(`${head}\n${gates}`, r);
-        if (r.pull) output('pull-request', r.pull.url, env);
+        // A refused run may have opened a pull request and closed it again (a rollback came first).
+        if (r.pull && r.status !== 'refused') output('pull-request', r.pull.url, env);
         return r.status === 'refused' ? 1 : 0;
       }
       case 'rollback': {
@@ -161,7 +162,10 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
           by: env.GITHUB_ACTOR ?? env.USER ?? 'promoter',
         };
         const r = await rollback(context(env), request);
-        print(`${r.status} ${r.pull.url}: reverts ${r.reverted} (${r.branch})`, r);
+        print(
+          `${r.status} ${r.pull.url}: reverts ${r.reverted} (${r.branch})${r.closed.length ? `; closed promotion #${r.closed.join(', #')}` : ''}`,
+          r,
+        );
         output('pull-request', r.pull.url, env);
         return 0;
       }

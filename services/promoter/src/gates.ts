@@ -4,7 +4,7 @@ import { durationSeconds, type Evidence, formatDuration } from './evidence.ts';
 import type { ModelLookup } from './models.ts';
 import type { Verification } from './verification.ts';
 
-export type GateName = 'order' | 'model' | 'image' | 'holds' | 'shadow';
+export type GateName = 'order' | 'model' | 'image' | 'holds' | 'rollback' | 'shadow';
 
 export interface GateResult {
   readonly gate: GateName;

@@ -8,8 +8,8 @@ import { type GateResult, holdsGate, modelGate, orderGate } from './gates.ts';
 import { holdsRemovedSince } from './holds.ts';
 import { summariseManifests } from './manifest-diff.ts';
 import { modelVersions, readModel } from './models.ts';
-import { type PullData, parseDataBlock, promotionBody } from './pr-body.ts';
-import { isBotPull } from './provenance.ts';
+import { openPromotions, openRollbacks, rollbackGate, yieldToRollback } from './pending-rollback.ts';
+import { type PullData, promotionBody } from './pr-body.ts';
 import { renderEnvironment } from './render.ts';
 import { shadowEvidence, shadowEvidenceTable, shadowGate } from './shadow-gate.ts';
 import { oneLine } from './untrusted.ts';
@@ -115,6 +115,7 @@ export async function promote(ctx: PromoterContext, options: PromoteOptions): Pr
     }),
     bundled.gate,
     holdsGate(target, model, image),
+    rollbackGate(options.env, openRollbacks(ctx, await repo.openPulls(), options.env)),
   ];
   // Prod's shadow becomes the served model only on live evidence.
   const shadowed =
@@ -217,12 +218,23 @@ export async function promote(ctx: PromoterContext, options: PromoteOptions): Pr
   const pull = await repo.upsertPull(branch, baseBranch, subject, body, ['promotion', `env:${options.env}`]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
 
+  // A rollback opened while this ran did not see this pull request: it is closed here instead.
+  const open = await repo.openPulls();
+  const [rollback] = openRollbacks(ctx, open, options.env);
+  if (rollback) {
+    await yieldToRollback(ctx, pull.number, rollback, options.env);
+    return {
+      ...base,
+      gates: gates.map((g) => (g.gate === 'rollback' ? rollbackGate(options.env, [rollback]) : g)),
+      status: 'refused',
+      branch,
+      pull: { number: pull.number, url: pull.url },
+    };
+  }
   const superseded: number[] = [];
-  for (const other of await repo.openPulls()) {
+  for (const other of openPromotions(ctx, open, options.env)) {
     // Only older pull requests are superseded: two runs at once must not close each other's.
-    if (other.number >= pull.number || !isBotPull(ctx, other, `promote/${options.env}/`)) continue;
-    const otherData = parseDataBlock(other.body);
-    if (!other.labels.includes('promotion') || (otherData && otherData.env !== options.env)) continue;
+    if (other.number >= pull.number || !other.labels.includes('promotion')) continue;
     await repo.comment(
       other.number,
       `Superseded by #${pull.number} (${pull.url}), which promotes model \`${model}\` with image \`${image}\` to ${options.env}.`,

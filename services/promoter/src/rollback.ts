@@ -3,8 +3,9 @@ import { EnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import type { CommitInfo } from './github.ts';
 import { summariseManifests } from './manifest-diff.ts';
-import { type PullData, parseDataBlock, rollbackBody } from './pr-body.ts';
-import { isBotPromotion, isBotPull, revertedBy } from './provenance.ts';
+import { openPromotions, yieldToRollback } from './pending-rollback.ts';
+import { type PullData, rollbackBody } from './pr-body.ts';
+import { isBotPromotion, revertedBy } from './provenance.ts';
 import { revertChanges } from './revert.ts';
 import { oneLine } from './untrusted.ts';
 
@@ -27,6 +28,8 @@ export interface RollbackResult {
   readonly reverted: string;
   readonly branch: string;
   readonly pull: { number: number; url: string };
+  /** Promotion pull requests of the environment closed in favour of this rollback. */
+  readonly closed: readonly number[];
 }
 
 export const rollbackBranch = (env: string, sha: string) => `rollback/${env}/${sha.slice(0, 12)}`;
@@ -159,32 +162,19 @@ export async function rollback(ctx: PromoterContext, options: RollbackOptions): 
     `env:${options.env}`,
   ]);
   ctx.log(`${pull.created ? 'opened' : 'updated'} ${pull.url}`);
-  if (options.hold) await closeHeldPromotions(ctx, options.env, data.model, data.image, pull.url);
+  // Published first, then looked for: a promotion opening at the same time either sees this pull
+  // request and closes its own, or is listed here.
+  const closed: number[] = [];
+  for (const p of openPromotions(ctx, await repo.openPulls(), options.env)) {
+    await yieldToRollback(ctx, p.number, pull, options.env);
+    closed.push(p.number);
+  }
   return {
     status: pull.created ? 'opened' : 'updated',
     env: options.env,
     reverted: target.sha,
     branch,
     pull: { number: pull.number, url: pull.url },
+    closed,
   };
-}
-
-/** Open promotions of a version that is being held would undo the hold when merged: close them. */
-async function closeHeldPromotions(
-  ctx: PromoterContext,
-  env: string,
-  model: string,
-  image: string,
-  rollbackUrl: string,
-): Promise<void> {
-  for (const p of await ctx.repo.openPulls()) {
-    if (!isBotPull(ctx, p, `promote/${env}/`)) continue;
-    const d = parseDataBlock(p.body);
-    if (!d || d.env !== env || d.kind !== 'promotion' || (d.model !== model && d.image !== image)) continue;
-    await ctx.repo.comment(
-      p.number,
-      `Closed: model \`${model}\` / image \`${image}\` is being held in ${env} by ${rollbackUrl}.`,
-    );
-    await ctx.repo.close(p.number);
-  }
 }

@@ -2,8 +2,7 @@ import { type Alert, alertMarker, deliveryComment } from './alertmanager.ts';
 import { envPath, type PromoterContext } from './context.ts';
 import { EnvironmentFile } from './env-file.ts';
 import { PromoterError, toPromoterError } from './errors.ts';
-import { parseDataBlock } from './pr-body.ts';
-import { isBotPull } from './provenance.ts';
+import { openRollbacks } from './pending-rollback.ts';
 import { rollback } from './rollback.ts';
 
 export interface EnvOutcome {
@@ -56,9 +55,7 @@ export async function handleEnv(ctx: PromoterContext, env: string, alerts: Alert
         detail: `${env} runs model ${running.model.version}; the alerts are about model_version ${seen}`,
       };
     }
-    const open = (await repo.openPulls()).find(
-      (p) => isBotPull(ctx, p, `rollback/${env}/`) && parseDataBlock(p.body)?.env === env,
-    );
+    const [open] = openRollbacks(ctx, await repo.openPulls(), env);
     let pull = open?.number;
     let result: EnvOutcome['result'] = 'reused';
     if (!pull) {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv } from './support/cli-env.ts';
 import { type Harness, startHarness, V } from './support/harness.ts';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
@@ -17,15 +18,7 @@ function run(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
       env: {
-        PATH: process.env.PATH ?? '',
-        GITHUB_TOKEN: h.github.token,
-        GITHUB_REPOSITORY: 'titanic-ml/titanic-gitops',
-        GITHUB_API_URL: h.github.url,
-        GITHUB_WRITE_PACING_MS: '0',
-        REGISTRY_URL: h.registry.url,
-        REGISTRY_USERNAME: h.registry.username,
-        REGISTRY_PASSWORD: h.registry.password,
-        REGISTRY_TOKEN_ORIGINS: h.registry.tokenOrigin,
+        ...cliEnv(h),
         // Soak evidence: the alerts of the upstream environments.
         PROMETHEUS_URL_DEV: h.prometheus.client.baseUrl,
         PROMETHEUS_URL_STAGING: h.prometheus.client.baseUrl,

@@ -23,6 +23,7 @@ describe('promote prod from staging', () => {
       ['model', true],
       ['image', true],
       ['holds', true],
+      ['rollback', true],
     ]);
     expect(result.status).toBe('opened');
     expect(result.branch).toBe(`promote/prod/${V.good}-1.1.0`);

@@ -3,6 +3,7 @@ import { PromoterError } from '../src/errors.ts';
 import { promote } from '../src/promote.ts';
 import { rollback } from '../src/rollback.ts';
 import { type Harness, HOUR, startHarness, V } from './support/harness.ts';
+import { mergePull } from './support/merged-promotion.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,16 +13,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function merge(number: number): Promise<string> {
-  const { repo } = h.ctx();
-  const { data } = await repo.client.pulls.merge({
-    owner: repo.owner,
-    repo: repo.repo,
-    pull_number: number,
-    merge_method: 'merge',
-  });
-  return data.sha;
-}
+const merge = (number: number) => mergePull(h, number);
 
 describe('rollback', () => {
   let promotion: string;

@@ -14,7 +14,11 @@ describe.each(['dev', 'staging', 'prod'])('the inference pod in %s', (env) => {
     const heap = Number(/^--max-old-space-size=(\d+)$/.exec(c.args[0])?.[1]);
     const limit = mib(c.resources.limits.memory);
     expect(c.command).toEqual(['node']);
-    expect(c.args.slice(1)).toEqual(['--single-threaded-gc', 'services/inference/build/main.js']);
+    expect(c.args.slice(1)).toEqual([
+      '--max-semi-space-size=16',
+      '--single-threaded-gc',
+      'services/inference/build/main.js',
+    ]);
     // A quarter of the limit stays for code, buffers and onnxruntime's native memory.
     expect(heap).toBe(Math.floor((limit * 3) / 4));
   });

@@ -73,7 +73,12 @@ export async function startService(options: {
   const service = await startPinned({
     script: options.script,
     cpu: options.cpu,
-    nodeArgs: ['--max-old-space-size=512', '--single-threaded-gc', ...(options.nodeArgs ?? [])],
+    nodeArgs: [
+      '--max-old-space-size=512',
+      '--max-semi-space-size=16',
+      '--single-threaded-gc',
+      ...(options.nodeArgs ?? []),
+    ],
     env: {
       NODE_ENV: 'production',
       MALLOC_ARENA_MAX: '2',

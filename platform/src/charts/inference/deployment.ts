@@ -154,6 +154,8 @@ export function inferenceDeployment(props: InferenceProps, meta: ReturnType<type
               command: ['node'],
               args: [
                 `--max-old-space-size=${heapMiB(inference.resources.limits.memory)}`,
+                // The image's young-generation cap (see its Dockerfile): Node 24's default is 4x.
+                '--max-semi-space-size=16',
                 '--single-threaded-gc',
                 'services/inference/build/main.js',
               ],

@@ -19,14 +19,13 @@ export interface PacedOptions {
 }
 
 /**
- * Holds `rps` against one server and measures its latency there. wrk paces by a fixed pause per
- * connection, so the rate it reaches depends on the server's own latency: a few short runs find
- * the pause that gives this server the target rate (within 3 %), so two servers compared at "the
- * same rate" really carry the same load. A closed-loop pace, not wrk2's open loop: a stall slows
- * the senders instead of queueing requests behind it, so tails here are a lower bound.
+ * The per-connection pause that gives this server `rps`. wrk paces by a pause per connection, so
+ * the rate it reaches depends on the server's own latency: a few short runs find the pause that
+ * gives this server the target rate (within 3 %), so two servers compared at "the same rate"
+ * really carry the same load.
  */
-export async function paced(options: PacedOptions): Promise<PacedRun> {
-  const { server, bodyFile, rps, connections, seconds, cpu } = options;
+export async function findPause(options: Omit<PacedOptions, 'seconds'>): Promise<number> {
+  const { server, bodyFile, rps, connections, cpu } = options;
   const url = `${server.url}/v1/predict`;
   const period = (connections / rps) * 1000;
   // A noisy probe (a stall on a shared machine) must not send the pause to 0, which would turn
@@ -44,9 +43,19 @@ export async function paced(options: PacedOptions): Promise<PacedRun> {
     const overhead = (connections / probe.rps) * 1000 - delayMs;
     delayMs = clamp(period - overhead);
   }
-  delayMs = best.delayMs;
+  return best.delayMs;
+}
+
+/**
+ * Holds `rps` against one server (at the pause `findPause` finds) and measures its latency there.
+ * A closed-loop pace, not wrk2's open loop: a stall slows the senders instead of queueing
+ * requests behind it, so tails here are a lower bound.
+ */
+export async function paced(options: PacedOptions): Promise<PacedRun> {
+  const { server, bodyFile, connections, seconds, cpu } = options;
+  const delayMs = await findPause(options);
   const before = server.cpuSeconds();
-  const result = await wrk({ url, bodyFile, connections, seconds, cpu, delayMs });
+  const result = await wrk({ url: `${server.url}/v1/predict`, bodyFile, connections, seconds, cpu, delayMs });
   const cpuUsPerRequest = ((server.cpuSeconds() - before) * 1e6) / Math.max(1, result.requests);
   return { result, cpuUsPerRequest, delayMs };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkedArguments, commandLine, numberOption } from '@titanic/features/cli';
 import { buildBundles } from './build.ts';
+import { findPause } from './paced.ts';
 import { passengers } from './passengers.ts';
 import { createBenchSchema, DEFAULT_DATABASE_URL, drainLog, metric, startService } from './service.ts';
 import { type WrkResult, wrk } from './wrk.ts';
@@ -59,8 +60,8 @@ async function main(): Promise<boolean> {
     const rps = Math.round(max.rps / 2);
     const predictedBefore = await metric(service.url, 'titanic_request_batch_size_count');
     console.log(`max ${Math.round(max.rps)} req/s; soaking at ${rps} req/s for ${DURATION} s`);
-    // wrk with a per-connection pause holds the rate: 32 connections each waiting 32/rps seconds.
-    const delayMs = Math.max(0, Math.round((1000 * CONNECTIONS) / rps - max.p50Ms));
+    // wrk with a per-connection pause holds the rate; the pause is probed for, as in the bench.
+    const delayMs = await findPause({ server: service, bodyFile, rps, connections: CONNECTIONS, cpu: '1' });
     const windows: (WrkResult & { seconds: number; rssMb: number })[] = [];
     for (let elapsed = 0; elapsed < DURATION; elapsed += WINDOW) {
       const w = await wrk({ url, bodyFile, connections: CONNECTIONS, seconds: WINDOW, cpu: '1', delayMs });

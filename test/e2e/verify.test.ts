@@ -185,9 +185,20 @@ describe('promoter verify, dev to staging', () => {
           undefined,
         30_000,
       );
-      // Traffic inside the window.
-      await dev.predict(await trainingPassengers());
-      const result = await running;
+      // Traffic all through the window, as a served environment has: the window's request count is
+      // an increase between scrapes, so one burst right at its start can fall before every sample.
+      const passengers = await trainingPassengers();
+      let watching = true;
+      const traffic = (async () => {
+        while (watching) {
+          await dev.predict(passengers);
+          await sleep(500);
+        }
+      })();
+      const result = await running.finally(() => {
+        watching = false;
+      });
+      await traffic;
       expect(result.outcome, JSON.stringify(result.checks)).toBe('passed');
       expect(Date.parse(result.syncedAt!)).toBeGreaterThanOrEqual(syncedAt.getTime());
       expect(result.commit).toBe(devPromotion.sha);

@@ -1,5 +1,5 @@
 import { synthEnvironments } from '@titanic/platform/synth/render.ts';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTrailers } from '../src/context.ts';
 import { EnvironmentFile } from '../src/env-file.ts';
 import { parseDataBlock } from '../src/pr-body.ts';
@@ -209,13 +209,7 @@ describe('soak evidence', () => {
     await h.verified('dev', merged, new Date(h.clock.getTime() + 2000));
     const drill = await startPrometheus([{ alert: 'DrillAlert', expr: 'vector(1)', labels: { env: 'dev' } }]);
     try {
-      await vi.waitFor(
-        async () => {
-          if ((await drill.client.query('ALERTS{alertstate="firing"}')).length === 0)
-            throw new Error('DrillAlert is not firing yet');
-        },
-        { timeout: 15_000, interval: 250 },
-      );
+      await drill.untilFiring('env="dev"');
       const r = await promote(h.ctx({ now: () => new Date(), prometheus: () => drill.client }), {
         env: 'staging',
       });

@@ -94,22 +94,28 @@ export class RecentPredictions {
     probabilities: Float32Array,
     shadow?: { version: string; probabilities: Float32Array },
   ): void {
+    this.#store(requestId, modelVersion, probabilities, shadow, undefined);
+  }
+
+  /** Remembers a request looked up in the database, with its labels so far. */
+  put(requestId: string, p: RecentPrediction): void {
+    this.#store(requestId, p.modelVersion, p.probabilities, p.shadow, p.labels);
+  }
+
+  #store(
+    requestId: string,
+    modelVersion: string,
+    probabilities: Float32Array,
+    shadow: RecentPrediction['shadow'],
+    labels: Uint8Array | undefined,
+  ): void {
     const rows = probabilities.length;
     if (rows > this.maxPassengers) return;
     const at = this.#insert(requestId, rows, modelVersion, shadow?.version);
     this.#probabilities.set(probabilities, at);
     if (shadow) this.#shadows().set(shadow.probabilities, at);
-    this.#labels.fill(NO_LABEL, at, at + rows);
-  }
-
-  /** Remembers a request looked up in the database, with its labels so far. */
-  put(requestId: string, p: RecentPrediction): void {
-    const rows = p.probabilities.length;
-    if (rows > this.maxPassengers) return;
-    const at = this.#insert(requestId, rows, p.modelVersion, p.shadow?.version);
-    this.#probabilities.set(p.probabilities, at);
-    if (p.shadow) this.#shadows().set(p.shadow.probabilities, at);
-    this.#labels.set(p.labels, at);
+    if (labels) this.#labels.set(labels, at);
+    else this.#labels.fill(NO_LABEL, at, at + rows);
   }
 
   /** The passenger's label: the memory's own while the request is held, else the copy's. */

@@ -9,6 +9,8 @@ import { PrometheusClient } from '../../src/prometheus.ts';
 
 export interface LocalPrometheus {
   readonly client: PrometheusClient;
+  /** Resolves once an alert matching `labels` (e.g. `env="dev"`) fires; fails after 15 s. */
+  untilFiring(labels?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,8 +73,16 @@ export async function startPrometheus(
         child.kill('SIGTERM');
       }),
   };
+  const client = new PrometheusClient(`http://127.0.0.1:${port}`);
   return {
-    client: new PrometheusClient(`http://127.0.0.1:${port}`),
+    client,
+    async untilFiring(labels = '') {
+      const selector = `ALERTS{alertstate="firing"${labels ? `,${labels}` : ''}}`;
+      for (const deadline = Date.now() + 15_000; (await client.query(selector)).length === 0; ) {
+        if (Date.now() > deadline) throw new Error(`${selector} did not fire within 15 s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async stop() {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });

@@ -131,7 +131,7 @@ export async function promote(ctx: PromoterContext, options: PromoteOptions): Pr
         : {
             gate: 'shadow',
             ok: false,
-            detail: `${model} is ${options.env}'s shadow: set PROMETHEUS_URL so its live evidence can be read`,
+            detail: `${model} is ${options.env}'s shadow: set PROMETHEUS_URL_${options.env.toUpperCase()} so its live evidence can be read`,
           },
     );
   const base = { env: options.env, model, image, gates, superseded: [] as number[] };

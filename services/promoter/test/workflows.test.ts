@@ -126,4 +126,25 @@ describe('GitHub Actions workflows', () => {
     expect(text).toMatch(/actions\/create-github-app-token@[0-9a-f]{40}/);
     expect(text).toContain('promoter -- verify');
   });
+
+  it("every job that runs gates or verification reaches each environment's Prometheus", () => {
+    for (const [file, command] of [
+      ['promote.yml', 'npm run promote --'],
+      ['promote.yml', 'promoter -- refresh'],
+      ['verify.yml', 'promoter -- verify'],
+    ] as const) {
+      const workflow = parse(readFileSync(join(DIR, file), 'utf8')) as {
+        jobs: Record<string, { steps?: Array<{ run?: string; env?: Record<string, string> }> }>;
+      };
+      const steps = Object.values(workflow.jobs)
+        .flatMap((j) => j.steps ?? [])
+        .filter((s) => s.run?.includes(command));
+      expect(steps.length, `${file}: ${command}`).toBeGreaterThan(0);
+      for (const step of steps)
+        for (const env of ['DEV', 'STAGING', 'PROD'])
+          expect(step.env?.[`PROMETHEUS_URL_${env}`], `${file}: ${command}`).toBe(
+            expr(`secrets.PROMETHEUS_URL_${env}`),
+          );
+    }
+  });
 });

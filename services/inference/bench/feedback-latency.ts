@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { metric } from './service.ts';
 
 export interface FeedbackLatency {
   readonly labels: number;
@@ -35,16 +36,13 @@ function post(url: string, body: string): Promise<{ status: number; text: string
   });
 }
 
+/** The feedback route's server-side duration so far, from the service's own histogram. */
 async function serverSeconds(url: string): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const grab = (suffix: string) =>
-    text
-      .split('\n')
-      .filter(
-        (l) => l.startsWith(`http_request_duration_seconds_${suffix}{`) && l.includes('route="/v1/feedback"'),
-      )
-      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  return { sum: grab('sum'), count: grab('count') };
+  const route = 'route="/v1/feedback"';
+  return {
+    sum: await metric(url, 'http_request_duration_seconds_sum', route),
+    count: await metric(url, 'http_request_duration_seconds_count', route),
+  };
 }
 
 /**

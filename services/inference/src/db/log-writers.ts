@@ -37,8 +37,13 @@ interface Literals {
   readonly no: string;
 }
 
-/** Probabilities and labels as array element lists. */
-function arrays(probabilities: Float32Array, threshold: number, literals: Literals): [string, string] {
+/** Probabilities and, unless `labels` is false (the list stays empty), labels as array element lists. */
+function arrays(
+  probabilities: Float32Array,
+  threshold: number,
+  literals: Literals,
+  labels = true,
+): [string, string] {
   const { nil, yes, no } = literals;
   let p = '';
   let l = '';
@@ -46,7 +51,7 @@ function arrays(probabilities: Float32Array, threshold: number, literals: Litera
     const v = probabilities[j]!;
     const sep = j === 0 ? '' : ',';
     p += sep + (Number.isFinite(v) ? v : nil);
-    l += sep + (v >= threshold ? yes : no);
+    if (labels) l += sep + (v >= threshold ? yes : no);
   }
   return [p, l];
 }
@@ -106,7 +111,8 @@ function rowFormat(perProcess: PerProcessFields, parts: FormatParts): RowFormat 
     size: (e) => e.input.length,
     encode(e) {
       const [p, l] = arrays(e.probabilities, threshold, literals);
-      return row(e, p, l, e.shadow && arrays(e.shadow.probabilities, threshold, literals)[0]);
+      // The shadow's labels are not stored: they follow from its probabilities and the threshold.
+      return row(e, p, l, e.shadow && arrays(e.shadow.probabilities, threshold, literals, false)[0]);
     },
     requestId: parts.requestId,
     open: parts.open,

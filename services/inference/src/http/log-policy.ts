@@ -20,7 +20,7 @@ export class LogPolicy {
     readonly log: PredictionLog,
     readonly overflow: 'drop' | 'reject',
     /** Where served predictions are remembered for feedback, with the served model's version. */
-    readonly recent?: { readonly memory: RecentPredictions; readonly modelVersion: string },
+    readonly recent: { readonly memory: RecentPredictions; readonly modelVersion: string },
   ) {}
 
   /** Before predicting: false (503 written) when the row of an input this long would not be kept. */
@@ -36,7 +36,7 @@ export class LogPolicy {
       refuse(ctx, LOG_FULL);
       return false;
     }
-    this.recent?.memory.add(entry.requestId, this.recent.modelVersion, entry.probabilities, entry.shadow);
+    this.recent.memory.add(entry.requestId, this.recent.modelVersion, entry.probabilities, entry.shadow);
     return true;
   }
 }

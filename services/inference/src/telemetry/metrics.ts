@@ -1,14 +1,8 @@
 import client from 'prom-client';
 import { DROP_REASONS } from '../db/prediction-log.ts';
+import type { LiveScores } from '../feedback/live-window.ts';
 import { METRICS } from './metric-definitions.ts';
 import { metricFields } from './metric-fields.ts';
-
-interface LiveScoresLike {
-  readonly labelled: number;
-  readonly accuracy: number;
-  readonly brier: number;
-  readonly logLoss: number;
-}
 
 interface HttpChildren {
   readonly count: client.Counter.Internal;
@@ -57,7 +51,7 @@ export class Metrics extends metricFields(METRICS) {
   }
 
   /** The live-quality gauges from the window's current state (at scrape time). */
-  setLive(live: { versions(): string[]; scores(version: string): LiveScoresLike | undefined }): void {
+  setLive(live: { versions(): string[]; scores(version: string): LiveScores | undefined }): void {
     for (const g of [this.liveLabels, this.liveAccuracy, this.liveBrier, this.liveLogLoss]) g.reset();
     for (const model_version of live.versions()) {
       const s = live.scores(model_version);

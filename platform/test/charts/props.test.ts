@@ -84,5 +84,13 @@ describe('charts from props', () => {
     );
     // One replica: no disruption budget.
     expect(kind(all, 'PodDisruptionBudget')).toBeUndefined();
+    // A pinned shadow's metadata is mounted, so the chart refuses to render without its text.
+    const shadowed = {
+      ...props,
+      model: { ...props.model, shadow: { version: '2026.11.26-1', sha256: 'b'.repeat(64) } },
+    };
+    expect(() => new InferenceChart(new App(), 's', shadowed)).toThrow(/model\.shadow pins 2026\.11\.26-1/);
+    const withText = objects(new InferenceChart(new App(), 't', { ...shadowed, shadowMetadata: '{}' }));
+    expect(withText.filter((o) => o.kind === 'ConfigMap' && o.data?.['model.json'])).toHaveLength(2);
   });
 });

@@ -37,7 +37,13 @@ export class InferenceChart extends EnvironmentChart {
       }),
     );
     const shadow = props.model.shadow;
-    if (shadow && props.shadowMetadata !== undefined)
+    // The pod mounts the shadow's metadata whenever a shadow is pinned: without the ConfigMap it
+    // could not start, so a missing text is an error here, not a manifest that fails in the cluster.
+    if (shadow && props.shadowMetadata === undefined)
+      throw new Error(
+        `model.shadow pins ${shadow.version}, but no model.json text was given for it (shadowMetadata)`,
+      );
+    if (shadow)
       emit(
         this,
         ConfigMap({
@@ -46,7 +52,7 @@ export class InferenceChart extends EnvironmentChart {
             namespace: props.namespace,
             labels: meta,
           },
-          data: { 'model.json': props.shadowMetadata },
+          data: { 'model.json': props.shadowMetadata! },
         }),
       );
     emit(this, inferenceDeployment(props, meta));

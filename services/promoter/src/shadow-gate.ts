@@ -1,3 +1,4 @@
+import { inferenceSelector } from '@titanic/platform/charts/prometheus/alert-rules/selectors.ts';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
 import type { GateResult } from './gates.ts';
 import type { PrometheusClient } from './prometheus.ts';
@@ -24,24 +25,36 @@ export async function shadowEvidence(
 ): Promise<ShadowEvidence> {
   const window = target.liveQuality.shadow.window;
   const sel = (...extra: string[]) =>
-    `{${[`job="inference"`, `env="${target.name}"`, `model_version="${target.model.version}"`, `shadow_version="${candidate}"`, ...extra].join(',')}}`;
+    inferenceSelector(
+      target.name,
+      `model_version="${target.model.version}"`,
+      `shadow_version="${candidate}"`,
+      ...extra,
+    );
   const total = (metric: string, ...extra: string[]) =>
     prometheus.scalar(`sum(increase(${metric}${sel(...extra)}[${window}]))`);
-  const predictions = (await total('titanic_shadow_predictions_total')) ?? 0;
-  const per = async (metric: string, ...extra: string[]) => {
-    const sum = await total(metric, ...extra);
-    return sum === undefined || predictions <= 0 ? undefined : sum / predictions;
-  };
+  // Independent queries: asked together.
+  const [predicted, agreements, shifts, served, shadowed, psi] = await Promise.all([
+    total('titanic_shadow_predictions_total'),
+    total('titanic_shadow_agreements_total'),
+    total('titanic_shadow_abs_diff_sum'),
+    total('titanic_shadow_probability_sum', 'role="primary"'),
+    total('titanic_shadow_probability_sum', 'role="shadow"'),
+    prometheus.scalar(`max(last_over_time(titanic_shadow_psi${sel()}[${window}]))`),
+  ]);
+  const predictions = predicted ?? 0;
+  const per = (sum: number | undefined) =>
+    sum === undefined || predictions <= 0 ? undefined : sum / predictions;
   return {
     served: target.model.version,
     shadow: candidate,
     window,
     predictions,
-    agreement: await per('titanic_shadow_agreements_total'),
-    meanShift: await per('titanic_shadow_abs_diff_sum'),
-    meanServed: await per('titanic_shadow_probability_sum', 'role="primary"'),
-    meanShadow: await per('titanic_shadow_probability_sum', 'role="shadow"'),
-    psi: await prometheus.scalar(`max(last_over_time(titanic_shadow_psi${sel()}[${window}]))`),
+    agreement: per(agreements),
+    meanShift: per(shifts),
+    meanServed: per(served),
+    meanShadow: per(shadowed),
+    psi,
   };
 }
 

@@ -53,27 +53,33 @@ export class ShadowWindow {
   stats(): ShadowWindowStats | undefined {
     const n = this.#filled;
     if (n === 0) return undefined;
-    let agree = 0;
-    let diff = 0;
-    let sp = 0;
-    let ss = 0;
-    for (let i = 0; i < n; i++) {
-      const p = this.#primary[i]!;
-      const s = this.#shadow[i]!;
-      if (p >= this.threshold === s >= this.threshold) agree++;
-      diff += Math.abs(p - s);
-      sp += p;
-      ss += s;
-    }
+    const sums = pairSums(this.#primary, this.#shadow, n, this.threshold);
     return {
       pairs: n,
-      agreement: agree / n,
-      meanAbsDiff: diff / n,
-      meanPrimary: sp / n,
-      meanShadow: ss / n,
+      agreement: sums.agree / n,
+      meanAbsDiff: sums.absDiff / n,
+      meanPrimary: sums.primary / n,
+      meanShadow: sums.shadow / n,
       psi: psi(this.#primaryBins, this.#shadowBins),
     };
   }
 }
 
 const bin = (p: number) => (p >= 1 ? BINS - 1 : p <= 0 || !(p > 0) ? 0 : Math.floor(p * BINS));
+
+/** Over the first `rows` pairs: label agreements, summed |Δp|, and each side's summed probability. */
+export function pairSums(primary: Float32Array, shadow: Float32Array, rows: number, threshold: number) {
+  let agree = 0;
+  let absDiff = 0;
+  let sp = 0;
+  let ss = 0;
+  for (let i = 0; i < rows; i++) {
+    const p = primary[i]!;
+    const s = shadow[i]!;
+    if (p >= threshold === s >= threshold) agree++;
+    absDiff += Math.abs(p - s);
+    sp += p;
+    ss += s;
+  }
+  return { agree, absDiff, primary: sp, shadow: ss };
+}

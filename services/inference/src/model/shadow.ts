@@ -4,7 +4,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import { Batcher } from './batcher.ts';
 import type { LoadedModel } from './load.ts';
 import { checkSelfTest, SELF_TEST } from './predictor.ts';
-import { ShadowWindow } from './shadow-window.ts';
+import { pairSums, ShadowWindow } from './shadow-window.ts';
 
 /**
  * A candidate model scoring the same requests as the served one, in its own onnxruntime
@@ -83,25 +83,13 @@ export class Shadow {
 
   /** Records how the shadow compares with the served model on the same rows. */
   compare(primary: Float32Array, shadow: Float32Array, rows: number): void {
-    let agree = 0;
-    let diff = 0;
-    let sp = 0;
-    let ss = 0;
-    const t = this.#threshold;
-    for (let i = 0; i < rows; i++) {
-      const p = primary[i]!;
-      const s = shadow[i]!;
-      if (p >= t === s >= t) agree++;
-      diff += Math.abs(p - s);
-      sp += p;
-      ss += s;
-    }
+    const sums = pairSums(primary, shadow, rows, this.#threshold);
     const c = this.#counters;
     c.predictions.inc(rows);
-    c.agreements.inc(agree);
-    c.absDiff.inc(diff);
-    c.primarySum.inc(sp);
-    c.shadowSum.inc(ss);
+    c.agreements.inc(sums.agree);
+    c.absDiff.inc(sums.absDiff);
+    c.primarySum.inc(sums.primary);
+    c.shadowSum.inc(sums.shadow);
     this.window.add(primary, shadow, rows);
   }
 

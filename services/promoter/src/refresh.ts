@@ -101,6 +101,12 @@ export async function refreshPromotions(ctx: PromoterContext, env?: string): Pro
             .map((g) => `${g.gate}: ${g.detail}`)
             .join('; ')
         : `${data.env} already runs model ${data.model} with image ${data.image} on main`;
+    // A promotion refused after it updated this pull request (a rollback opened meanwhile) has
+    // closed it already, with a comment linking the rollback.
+    if (again.status === 'refused' && again.pull?.number === pull.number) {
+      out.push({ pull: pull.number, env: data.env, status: 'refused', detail: why });
+      continue;
+    }
     await repo.comment(
       pull.number,
       `Closed: main moved (${stale.join(', ')} no longer match what main renders with these pins) and promoting this bundle again on ${mainSha.slice(0, 12)} was refused: ${code(why, 600)}.`,

@@ -1,26 +1,14 @@
-import { MODEL_VERSION_PATTERN, SHA256_PATTERN } from '@titanic/features';
 import { z } from 'zod';
-
-const ratio = z
-  .number()
-  .min(0, 'expected a ratio between 0 and 1')
-  .max(1, 'expected a ratio between 0 and 1');
-const positiveInt = z.number().int('expected an integer').positive('expected a positive integer');
+import { digest, duration, hex64, modelVersion, positiveInt, ratio } from './primitives.ts';
 
 /**
  * `model.shadow`: a candidate scored beside the served model on every request (its answers are
  * never returned), pulled from the same modelcar repository.
  */
 export const shadowModelSchema = z.strictObject({
-  version: z.string().regex(MODEL_VERSION_PATTERN, 'expected a model version like 2026.11.25-1'),
-  sha256: z.string().regex(SHA256_PATTERN, 'expected 64 hex characters'),
-  digest: z
-    .string()
-    .regex(
-      new RegExp(`^sha256:${SHA256_PATTERN.source.slice(1)}`),
-      'expected an OCI digest "sha256:" + 64 hex characters',
-    )
-    .optional(),
+  version: modelVersion,
+  sha256: hex64,
+  digest: digest.optional(),
 });
 
 /**
@@ -44,10 +32,7 @@ export const liveQualitySchema = z.strictObject({
       /** Largest PSI of the shadow's probabilities against the served model's. */
       maxPsi: z.number().positive('expected a PSI > 0').default(0.1),
       /** How far back the evidence is read from Prometheus. */
-      window: z
-        .string()
-        .regex(/^(\d+[smhdw])+$/, 'expected a duration like "1h" or "7d"')
-        .default('24h'),
+      window: duration.default('24h'),
     })
     .prefault({}),
 });

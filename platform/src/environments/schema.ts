@@ -1,6 +1,6 @@
-import { MODEL_VERSION_PATTERN, SHA256_PATTERN } from '@titanic/features';
 import { z } from 'zod';
 import { liveQualitySchema, shadowModelSchema } from './live-quality.ts';
+import { digest, duration, hex64, modelVersion, positiveInt, ratio } from './primitives.ts';
 
 /** The environments a promotion walks through, in order. */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -16,13 +16,6 @@ const hostname = z
     /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/,
     'expected a DNS host name like titanic.example.com',
   );
-const hex64 = z.string().regex(SHA256_PATTERN, 'expected 64 hex characters');
-const digest = z
-  .string()
-  .regex(
-    new RegExp(`^sha256:${SHA256_PATTERN.source.slice(1)}`),
-    'expected an OCI digest "sha256:" + 64 hex characters',
-  );
 const imageRepository = z
   .string()
   .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, 'expected an image repository like ghcr.io/org/name');
@@ -30,16 +23,9 @@ const tag = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected an image tag')
   .refine((t) => t !== 'latest', 'expected a pinned tag, not "latest"');
-/** Prometheus / Argo CD style durations: 30s, 5m, 1h, 1h30m, 7d. */
-const duration = z.string().regex(/^(\d+[smhdw])+$/, 'expected a duration like "30s", "5m", "1h" or "1h30m"');
 const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'expected a CPU quantity like "250m" or "1"');
 const memory = z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, 'expected a memory quantity like "256Mi" or "1Gi"');
 const storageSize = z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'expected a storage size like "10Gi"');
-const ratio = z
-  .number()
-  .min(0, 'expected a ratio between 0 and 1')
-  .max(1, 'expected a ratio between 0 and 1');
-const positiveInt = z.number().int('expected an integer').positive('expected a positive integer');
 
 export const resourcesSchema = z.strictObject({
   requests: z.strictObject({ cpu, memory }),
@@ -54,7 +40,7 @@ export const imageSchema = z.strictObject({
 
 export const modelSchema = z.strictObject({
   name: dnsLabel,
-  version: z.string().regex(MODEL_VERSION_PATTERN, 'expected a model version like 2026.11.25-1'),
+  version: modelVersion,
   sha256: hex64,
   modelcarRepository: imageRepository,
   digest: digest.optional(),
@@ -181,7 +167,7 @@ export const syncWindowSchema = z.strictObject({
 
 export const holdSchema = z
   .strictObject({
-    model: z.string().regex(MODEL_VERSION_PATTERN, 'expected a model version like 2026.11.25-1').optional(),
+    model: modelVersion.optional(),
     image: tag.optional(),
     reason: z.string().min(1, 'expected a reason'),
     since: z.iso.datetime({ error: 'expected an ISO 8601 timestamp like 2026-11-25T10:00:00Z' }),

@@ -281,21 +281,6 @@ export class Repository {
     return { number: pull.number, url: pull.html_url, created };
   }
 
-  /** When the newest merged pull request from `branch` was merged, if any. */
-  async mergedAt(branch: string): Promise<string | undefined> {
-    const { data } = await this.client.pulls.list({
-      ...this.r,
-      state: 'closed',
-      head: `${this.owner}:${branch}`,
-      per_page: 10,
-    });
-    return data
-      .map((p) => p.merged_at)
-      .filter((d): d is string => Boolean(d))
-      .sort()
-      .pop();
-  }
-
   async comment(issue: number, body: string): Promise<void> {
     await this.client.issues.createComment({ ...this.r, issue_number: issue, body });
   }

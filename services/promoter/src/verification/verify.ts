@@ -23,7 +23,6 @@ export interface VerifyOptions {
   readonly pollMs?: number;
   /** Shortest range of the rate windows, so a young window still has two scrapes (default 60 s). */
   readonly minRangeSeconds?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Check {
@@ -48,7 +47,7 @@ export interface VerifyResult {
 
 const same = (a: Bundle, b: Bundle) => a.model === b.model && a.sha256 === b.sha256 && a.image === b.image;
 const show = (b: Bundle) => `model ${b.model} (sha256 ${b.sha256.slice(0, 12)}…), image ${b.image}`;
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Argo CD Synced and Healthy with no operation running, and every pod serving the bundle. */
 async function settled(
@@ -84,7 +83,6 @@ async function settled(
  * of a promotion opens the rollback pull request with a hold.
  */
 export async function verify(ctx: PromoterContext, o: VerifyOptions): Promise<VerifyResult> {
-  const sleep = o.sleep ?? defaultSleep;
   const pollMs = o.pollMs ?? 15_000;
   const prom = o.prometheus;
   const head = (await ctx.repo.branchSha(await ctx.repo.defaultBranch()))!;

@@ -74,8 +74,13 @@ export async function predictAndLabel(
   }
 }
 
+/** The training file, read and parsed once per test file however often traffic is sent. */
+let rows: Promise<{ passenger: Passenger; survived: 0 | 1 }[]> | undefined;
+
 /** Training passengers with their true outcomes. */
-export async function trainingRows(): Promise<{ passenger: Passenger; survived: 0 | 1 }[]> {
-  const source = await locateData({ csvPath: process.env.TITANIC_CSV, repoRoot: REPO_ROOT });
-  return loadTrainingCsv(source.text, source.origin);
+export function trainingRows(): Promise<{ passenger: Passenger; survived: 0 | 1 }[]> {
+  rows ??= locateData({ csvPath: process.env.TITANIC_CSV, repoRoot: REPO_ROOT }).then((source) =>
+    loadTrainingCsv(source.text, source.origin),
+  );
+  return rows;
 }

@@ -1,7 +1,9 @@
 import { EnvironmentError, parseEnvironment } from '@titanic/platform/environments/load.ts';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { type Document, parseDocument } from 'yaml';
+import { envPath } from './context.ts';
 import { PromoterError } from './errors.ts';
+import type { Repository } from './github.ts';
 
 export type Hold = Environment['promotion']['holds'][number];
 
@@ -90,4 +92,20 @@ export class EnvironmentFile {
   toString(): string {
     return this.doc.toString({ lineWidth: 0 });
   }
+}
+
+/** The environment file of `name` at `ref` (the default branch's head, as callers pass it). */
+export async function loadEnvironmentFile(
+  repo: Pick<Repository, 'readText'>,
+  ref: string,
+  name: string,
+): Promise<EnvironmentFile> {
+  const text = await repo.readText(ref, envPath(name));
+  if (text === undefined)
+    throw new PromoterError(
+      `${envPath(name)} does not exist on the default branch`,
+      'environment',
+      'use one of dev, staging, prod',
+    );
+  return EnvironmentFile.parse(name, text);
 }

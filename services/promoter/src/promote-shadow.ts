@@ -1,5 +1,5 @@
 import { envPath, type PromoterContext } from './context.ts';
-import { EnvironmentFile } from './env-file.ts';
+import { loadEnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import { type GateResult, holdsGate } from './gates.ts';
 import { readModel } from './models.ts';
@@ -36,10 +36,7 @@ export async function promoteShadow(
     );
   const baseBranch = await repo.defaultBranch();
   const baseSha = (await repo.branchSha(baseBranch))!;
-  const text = await repo.readText(baseSha, envPath(o.env));
-  if (text === undefined)
-    throw new PromoterError(`${envPath(o.env)} does not exist on the default branch`, 'environment');
-  const file = EnvironmentFile.parse(o.env, text);
+  const file = await loadEnvironmentFile(repo, baseSha, o.env);
   const target = file.value();
   const files = await repo.files(baseSha);
   const candidate = await readModel(repo, baseSha, target.model.name, o.model, files);

@@ -2,7 +2,7 @@ import type { ModelMetadata } from '@titanic/features';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { resolveBundle } from './bundle.ts';
 import { envPath, type PromoterContext, promotionSubject } from './context.ts';
-import { EnvironmentFile } from './env-file.ts';
+import { loadEnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
 import { type GateResult, holdsGate, modelGate, orderGate } from './gates.ts';
 import { holdsRemovedSince } from './holds.ts';
@@ -39,27 +39,16 @@ export interface PromoteResult {
 export const promotionBranch = (env: string, model: string, image: string) =>
   `promote/${env}/${model}-${image}`;
 
-async function loadEnv(ctx: PromoterContext, ref: string, name: string): Promise<EnvironmentFile> {
-  const text = await ctx.repo.readText(ref, envPath(name));
-  if (text === undefined)
-    throw new PromoterError(
-      `${envPath(name)} does not exist on the default branch`,
-      'environment',
-      'use one of dev, staging, prod',
-    );
-  return EnvironmentFile.parse(name, text);
-}
-
 /** Runs the gates and, when they pass, opens or updates the promotion pull request. */
 export async function promote(ctx: PromoterContext, options: PromoteOptions): Promise<PromoteResult> {
   const { repo } = ctx;
   const baseBranch = await repo.defaultBranch();
   const baseSha = (await repo.branchSha(baseBranch))!;
-  const file = await loadEnv(ctx, baseSha, options.env);
+  const file = await loadEnvironmentFile(ctx.repo, baseSha, options.env);
   const target = file.value();
   const upstreamName = options.from ?? target.promotion.upstream;
   const upstream: Environment | undefined = upstreamName
-    ? (await loadEnv(ctx, baseSha, upstreamName)).value()
+    ? (await loadEnvironmentFile(ctx.repo, baseSha, upstreamName)).value()
     : undefined;
   const files = await repo.files(baseSha);
 

@@ -1,6 +1,6 @@
 import type { Env } from '../config.ts';
-import { envPath, type PromoterContext } from '../context.ts';
-import { EnvironmentFile } from '../env-file.ts';
+import type { PromoterContext } from '../context.ts';
+import { loadEnvironmentFile } from '../env-file.ts';
 import { PromoterError } from '../errors.ts';
 import { prometheusFor } from './config.ts';
 import { type VerifyResult, verify } from './verify.ts';
@@ -18,9 +18,7 @@ export async function verifyCommand(
       'pass the 40-digit merge commit',
     );
   const head = (await ctx.repo.branchSha(await ctx.repo.defaultBranch()))!;
-  const text = await ctx.repo.readText(head, envPath(o.env));
-  if (text === undefined) throw new PromoterError(`${envPath(o.env)} does not exist`, 'environment');
-  const env = EnvironmentFile.parse(o.env, text).value();
+  const env = (await loadEnvironmentFile(ctx.repo, head, o.env)).value();
   const poll = vars.VERIFY_POLL_MS === undefined ? undefined : Number(vars.VERIFY_POLL_MS);
   if (poll !== undefined && (!Number.isInteger(poll) || poll < 100))
     throw new PromoterError(

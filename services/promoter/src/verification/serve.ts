@@ -28,6 +28,7 @@ export async function startVerificationFromEnv(
       'config',
       'use e.g. 60000',
     );
-  ctx.log(`verifying ${name} every ${interval / 1000} s against ${prometheusFor(env, vars).baseUrl}`);
-  return startVerificationTimer(ctx, { env: name, prometheus: prometheusFor(env, vars) }, interval);
+  const prometheus = prometheusFor(env, vars);
+  ctx.log(`verifying ${name} every ${interval / 1000} s against ${prometheus.baseUrl}`);
+  return startVerificationTimer(ctx, { env: name, prometheus }, interval);
 }

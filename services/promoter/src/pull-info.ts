@@ -10,6 +10,8 @@ export interface PullInfo {
   /** Login of whoever opened it. */
   readonly author: string;
   readonly merged: boolean;
+  /** The commit its merge made on the base branch, once merged. */
+  readonly mergeCommit: string | undefined;
 }
 
 /** The fields of GitHub's pull-request objects the bot reads. */
@@ -23,6 +25,7 @@ type ApiPull = {
   state: string;
   user: { login: string } | null;
   merged_at: string | null;
+  merge_commit_sha: string | null;
 };
 
 export const pullInfo = (p: ApiPull): PullInfo => ({
@@ -35,4 +38,5 @@ export const pullInfo = (p: ApiPull): PullInfo => ({
   state: p.state,
   author: p.user?.login ?? '',
   merged: Boolean(p.merged_at),
+  mergeCommit: (p.merged_at && p.merge_commit_sha) || undefined,
 });

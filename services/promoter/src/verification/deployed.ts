@@ -25,22 +25,17 @@ export async function deployedChange(
 ): Promise<DeployedChange | undefined> {
   const [change] = await ctx.repo.history(ref, `dist/${env}`, 1);
   if (!change) return undefined;
-  const { client, owner, repo } = ctx.repo;
-  const { data } = await client.repos.listPullRequestsAssociatedWithCommit({
-    owner,
-    repo,
-    commit_sha: change.sha,
-    per_page: 30,
-  });
-  const pull = data.filter((p) => p.merged_at && p.merge_commit_sha).sort((a, b) => b.number - a.number)[0];
-  const commit = pull?.merge_commit_sha ?? change.sha;
+  const pull = (await ctx.repo.pullsOfCommit(change.sha))
+    .filter((p) => p.mergeCommit)
+    .sort((a, b) => b.number - a.number)[0];
+  const commit = pull?.mergeCommit ?? change.sha;
   const text = await ctx.repo.readText(commit, envPath(env));
   if (text === undefined) return undefined;
   const e = EnvironmentFile.parse(env, text).value();
   return {
     change,
     commit,
-    ...(pull ? { pull: { number: pull.number, title: pull.title, url: pull.html_url } } : {}),
+    ...(pull ? { pull: { number: pull.number, title: pull.title, url: pull.url } } : {}),
     bundle: { model: e.model.version, sha256: e.model.sha256, image: e.image.tag },
   };
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { DECISION_THRESHOLD } from '@titanic/features';
 import { type Config, loadConfig } from './config.ts';
 import { openLogDatabase } from './db/log-database.ts';
 import { PredictionLog } from './db/prediction-log.ts';
@@ -66,14 +67,14 @@ export async function startInference(env: Record<string, string | undefined>): P
     features: model.metadata.features,
     histograms: model.metadata.trainingHistograms,
   });
-  const predictor = new Predictor(model, { metrics, drift, maxRows: config.batchMaxRows });
-  await predictor.selfTest();
-  logger.info({ modelPath, sha256: model.sha256 }, 'model loaded and self-tested');
   const shadow = await loadShadow(
     config,
-    { version, model, threshold: predictor.threshold },
+    { version, model, threshold: DECISION_THRESHOLD },
     { metrics, logger },
   );
+  const predictor = new Predictor(model, { metrics, drift, maxRows: config.batchMaxRows, shadow });
+  await predictor.selfTest();
+  logger.info({ modelPath, sha256: model.sha256 }, 'model loaded and self-tested');
 
   const logOptions = {
     metrics,
@@ -123,14 +124,16 @@ export async function startInference(env: Record<string, string | undefined>): P
     metrics.logQueueDepth.set(predictionLog.depth);
     metrics.feedbackQueueDepth.set(feedbackLog.depth);
     metrics.setLive(live);
-    if (shadow) metrics.setShadow(version, shadow.version, shadow.window.stats());
+    if (shadow) {
+      shadow.publish();
+      metrics.setShadow(version, shadow.version, shadow.window.stats());
+    }
   });
   const state = { ready: false };
   const policy = new LogPolicy(predictionLog, config.logOverflow, { memory: recent, modelVersion: version });
   const app = createApp({
     config,
     predictor,
-    shadow,
     predictionLog,
     feedback,
     policy,
@@ -169,7 +172,7 @@ export async function startInference(env: Record<string, string | undefined>): P
       metrics.modelReady.set(0);
       logger.info('shutting down: readiness off, finishing in-flight requests');
       await Promise.all([api.close(left()), metricsServer?.close(Math.min(1000, left()))]);
-      await Promise.all([predictor.drain(), shadow?.drain()]);
+      await predictor.drain();
       // Queued rows need the database: wait for it (within the deadline) only when there are some.
       if (predictionLog.depth + feedbackLog.depth > 0)
         await Promise.race([

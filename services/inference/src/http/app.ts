@@ -27,7 +27,11 @@ export function createApp(deps: AppDeps): App {
   const predictV1 = registerPredictV1(router, deps, protect);
   registerOipV2(router, deps, protect);
   registerFeedbackV1(router, deps.feedback, protect);
-  registerLiveV1(router, { served: predictor.model.metadata, shadow: deps.shadow, live: deps.feedback.live });
+  registerLiveV1(router, {
+    served: predictor.model.metadata,
+    shadow: predictor.shadow,
+    live: deps.feedback.live,
+  });
 
   const openapi = JSON.stringify(
     buildOpenApi({ version: packageJson.version, modelVersion: predictor.version }),

@@ -2,7 +2,6 @@ import type { Config } from '../config.ts';
 import type { PredictionLog } from '../db/prediction-log.ts';
 import type { Feedback } from '../feedback/feedback.ts';
 import type { Predictor } from '../model/predictor.ts';
-import type { Shadow } from '../model/shadow.ts';
 import type { DriftWindow } from '../telemetry/drift-window.ts';
 import type { AccessLog, Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -12,9 +11,8 @@ import type { LogPolicy } from './log-policy.ts';
 /** What the HTTP layer needs from the rest of the service. */
 export interface AppDeps {
   readonly config: Config;
+  /** The served model and its shadow, when one is configured and loaded. */
   readonly predictor: Predictor;
-  /** The shadow model, when one is configured and loaded. */
-  readonly shadow: Shadow | undefined;
   readonly predictionLog: PredictionLog;
   /** Ground truth: POST /v1/feedback. */
   readonly feedback: Feedback;

@@ -52,7 +52,7 @@ function tensorValues(name: string, data: readonly unknown[], rows: number, cols
  * model this server holds. Errors are `{"error": "..."}` as the protocol specifies.
  */
 export function registerOipV2(router: AppRouter, deps: AppDeps, guard: AppMiddleware): void {
-  const { predictor, policy, state, shadow } = deps;
+  const { predictor, policy, state } = deps;
   const { inputName, outputName } = predictor.model.metadata.onnx;
   const F = predictor.featureCount;
 
@@ -118,11 +118,8 @@ export function registerOipV2(router: AppRouter, deps: AppDeps, guard: AppMiddle
         throw bad(`unknown output ${o.name.slice(0, 100)}; the model returns ${outputName}`);
     const features = tensorValues(inputName, input.data, rows, F);
     ctx.state.passengers = rows;
-    // Encoded rows fit the shadow only when it encodes passengers the same way.
-    const shadowRun = shadow?.sameEncoder ? shadow.score(features, rows) : undefined;
-    const probabilities = await predictor.predict(features, rows, 'v2');
-    const shadowed = shadowRun && (await shadowRun);
-    if (shadowed) shadow!.compare(probabilities, shadowed, rows);
+    // Tensors are already encoded: a shadow with another encoder cannot score them.
+    const { probabilities, shadow: shadowed } = await predictor.predict(features, rows, 'v2');
     const rowsJson = new Array<string>(rows);
     for (let r = 0; r < rows; r++) rowsJson[r] = `[${features.subarray(r * F, (r + 1) * F).join(',')}]`;
     const kept = policy.record(ctx, {
@@ -133,7 +130,7 @@ export function registerOipV2(router: AppRouter, deps: AppDeps, guard: AppMiddle
       input: `[${rowsJson.join(',')}]`,
       probabilities,
       latencyMs: performance.now() - ctx.state.startedAt,
-      shadow: shadowed && { version: shadow!.version, probabilities: shadowed },
+      shadow: shadowed && { version: predictor.shadow!.version, probabilities: shadowed },
     });
     if (!kept) return;
     ctx.body = {

@@ -55,7 +55,7 @@ function endsWith(text: string, chars: string): boolean {
  * Returns the route's handler (after the guard) for the application's direct dispatch.
  */
 export function registerPredictV1(router: AppRouter, deps: AppDeps, guard: AppMiddleware): AppMiddleware {
-  const { predictor, policy, shadow } = deps;
+  const { predictor, policy } = deps;
   const model = { name: 'titanic', version: predictor.version } as const;
   const modelJson = JSON.stringify(model);
   const handler: AppMiddleware = async (ctx) => {
@@ -66,10 +66,7 @@ export function registerPredictV1(router: AppRouter, deps: AppDeps, guard: AppMi
     const n = passengers.length;
     ctx.state.passengers = n;
     const features = predictor.encode(passengers);
-    const shadowRun = shadow?.score(shadow.encode(passengers, features), n);
-    const probabilities = await predictor.predict(features, n, 'v1');
-    const shadowed = shadowRun && (await shadowRun);
-    if (shadowed) shadow!.compare(probabilities, shadowed, n);
+    const { probabilities, shadow: shadowed } = await predictor.predict(features, n, 'v1', passengers);
     const { requestId } = ctx.state;
     const kept = policy.record(ctx, {
       requestId,
@@ -79,7 +76,7 @@ export function registerPredictV1(router: AppRouter, deps: AppDeps, guard: AppMi
       input: single ? `[${body.text}]` : passengersText(body.text, passengers),
       probabilities,
       latencyMs: performance.now() - ctx.state.startedAt,
-      shadow: shadowed && { version: shadow!.version, probabilities: shadowed },
+      shadow: shadowed && { version: predictor.shadow!.version, probabilities: shadowed },
     });
     if (!kept) return;
     const threshold = predictor.threshold;

@@ -1,16 +1,19 @@
 import * as ort from 'onnxruntime-node';
 
 interface Pending {
-  readonly features: Float32Array;
+  /** One row-major float32 block per input. */
+  readonly inputs: readonly Float32Array[];
   readonly rows: number;
-  readonly resolve: (probabilities: Float32Array) => void;
+  readonly resolve: (outputs: Float32Array[]) => void;
   readonly reject: (error: Error) => void;
 }
 
 export interface BatcherOptions {
   readonly session: ort.InferenceSession;
-  readonly inputName: string;
-  readonly outputName: string;
+  /** The float32 [N, featureCount] inputs every run takes, in this order (a paired graph may have two). */
+  readonly inputNames: readonly string[];
+  /** The float32 [N] outputs every run answers, in this order (a paired graph has two). */
+  readonly outputNames: readonly string[];
   readonly featureCount: number;
   /** Rows one onnxruntime run may take; a single request larger than this still runs alone. */
   readonly maxRows: number;
@@ -35,10 +38,10 @@ export class Batcher {
     this.#options = options;
   }
 
-  /** Probabilities for `rows` rows of row-major features. */
-  predict(features: Float32Array, rows: number): Promise<Float32Array> {
+  /** Each output's values for `rows` rows, given each input's row-major features. */
+  predict(inputs: readonly Float32Array[], rows: number): Promise<Float32Array[]> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ features, rows, resolve, reject });
+      this.#pending.push({ inputs, rows, resolve, reject });
       if (!this.#running) void this.#flush();
     });
   }
@@ -65,13 +68,20 @@ export class Batcher {
     this.#running = true;
     try {
       const total = batch.reduce((n, p) => n + p.rows, 0);
-      const input =
-        batch.length === 1 ? batch[0]!.features : concat(batch, total, this.#options.featureCount);
-      const output = await this.#run(input, total);
-      let offset = 0;
-      for (const p of batch) {
-        p.resolve(output.subarray(offset, offset + p.rows));
-        offset += p.rows;
+      const { inputNames, featureCount } = this.#options;
+      const inputs =
+        batch.length === 1
+          ? batch[0]!.inputs
+          : inputNames.map((_, i) => concat(batch, i, total, featureCount));
+      const outputs = await this.#run(inputs, total);
+      if (batch.length === 1) batch[0]!.resolve(outputs);
+      else {
+        let offset = 0;
+        for (const p of batch) {
+          const end = offset + p.rows;
+          p.resolve(outputs.map((o) => o.subarray(offset, end)));
+          offset = end;
+        }
       }
     } catch (err) {
       for (const p of batch) p.reject(err as Error);
@@ -81,24 +91,30 @@ export class Batcher {
     }
   }
 
-  async #run(input: Float32Array, rows: number): Promise<Float32Array> {
-    const { session, inputName, outputName, featureCount, onRun } = this.#options;
+  async #run(inputs: readonly Float32Array[], rows: number): Promise<Float32Array[]> {
+    const { session, inputNames, outputNames, featureCount, onRun } = this.#options;
     onRun?.(rows);
-    const tensor = new ort.Tensor('float32', input, [rows, featureCount]);
-    const results = await session.run({ [inputName]: tensor });
-    const out = results[outputName];
-    if (!out || !(out.data instanceof Float32Array) || out.data.length !== rows)
-      throw new Error(`model output ${outputName} is not float32 [${rows}] (dims ${out?.dims.join('x')})`);
-    return out.data;
+    const feeds: Record<string, ort.Tensor> = {};
+    inputNames.forEach((name, i) => {
+      feeds[name] = new ort.Tensor('float32', inputs[i]!, [rows, featureCount]);
+    });
+    const results = await session.run(feeds);
+    return outputNames.map((name) => {
+      const out = results[name];
+      if (!out || !(out.data instanceof Float32Array) || out.data.length !== rows)
+        throw new Error(`model output ${name} is not float32 [${rows}] (dims ${out?.dims.join('x')})`);
+      return out.data;
+    });
   }
 }
 
-function concat(batch: readonly Pending[], rows: number, featureCount: number): Float32Array {
+/** The batch's rows of input `i`, one request after another. */
+function concat(batch: readonly Pending[], i: number, rows: number, featureCount: number): Float32Array {
   const input = new Float32Array(rows * featureCount);
   let offset = 0;
   for (const p of batch) {
-    input.set(p.features, offset);
-    offset += p.features.length;
+    input.set(p.inputs[i]!, offset);
+    offset += p.inputs[i]!.length;
   }
   return input;
 }

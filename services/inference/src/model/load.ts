@@ -9,7 +9,22 @@ export interface LoadedModel {
   readonly metadata: ModelMetadata;
   readonly sha256: string;
   readonly path: string;
+  /** The model file's bytes, checked against its sha256 (a shadow may be paired with them). */
+  readonly onnx: Uint8Array;
   readonly session: ort.InferenceSession;
+}
+
+/** An onnxruntime session as the service runs every model. */
+export function openSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, {
+    // One thread: the request path already keeps the core busy; more threads only contend.
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // The arena keeps the largest batch's buffers forever; plain allocation keeps RSS flat.
+    enableCpuMemArena: false,
+  });
 }
 
 async function readOrFail(path: string, what: string): Promise<Buffer> {
@@ -60,15 +75,7 @@ export async function loadModel(options: {
     );
   let session: ort.InferenceSession;
   try {
-    // One thread: the request path already keeps the core busy; more threads only contend.
-    session = await ort.InferenceSession.create(onnxBytes, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      // The arena keeps the largest batch's buffers forever; plain allocation keeps RSS flat.
-      enableCpuMemArena: false,
-    });
+    session = await openSession(onnxBytes);
   } catch (err) {
     throw new ModelLoadError(`onnxruntime cannot load ${modelPath}: ${(err as Error).message}`);
   }
@@ -80,5 +87,5 @@ export async function loadModel(options: {
     throw new ModelLoadError(
       `${modelPath} has outputs [${session.outputNames.join(', ')}], model.json names ${metadata.onnx.outputName}`,
     );
-  return { metadata, sha256, path: modelPath, session };
+  return { metadata, sha256, path: modelPath, onnx: onnxBytes, session };
 }

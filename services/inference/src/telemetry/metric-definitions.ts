@@ -172,8 +172,8 @@ export const METRICS = {
   shadowInfo: {
     kind: 'gauge',
     name: 'titanic_shadow_info',
-    help: 'The shadow model scoring beside the served one (value is always 1)',
-    labelNames: ['version', 'sha256'],
+    help: 'The shadow model scoring beside the served one (value is always 1); run="paired" when one onnxruntime run scores both, "session" when the shadow has its own',
+    labelNames: ['version', 'sha256', 'run'],
   },
   shadowConfigured: {
     kind: 'gauge',

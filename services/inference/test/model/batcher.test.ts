@@ -29,8 +29,8 @@ function passenger(i: number) {
 function batcher(maxRows: number, runs: number[]) {
   return new Batcher({
     session: model.session,
-    inputName: model.metadata.onnx.inputName,
-    outputName: model.metadata.onnx.outputName,
+    inputNames: [model.metadata.onnx.inputName],
+    outputNames: [model.metadata.onnx.outputName],
     featureCount: FEATURE_COUNT,
     maxRows,
     onRun: (rows) => runs.push(rows),
@@ -42,11 +42,11 @@ describe('Batcher', () => {
     const inputs = Array.from({ length: 40 }, (_, i) => predictor.encode([passenger(i), passenger(i + 100)]));
     const alone: number[][] = [];
     const sequential = batcher(1000, []);
-    for (const x of inputs) alone.push(Array.from(await sequential.predict(x, 2)));
+    for (const x of inputs) alone.push(Array.from((await sequential.predict([x], 2))[0]!));
 
     const runs: number[] = [];
     const b = batcher(1000, runs);
-    const together = await Promise.all(inputs.map((x) => b.predict(x, 2)));
+    const together = await Promise.all(inputs.map(async (x) => (await b.predict([x], 2))[0]!));
     // The first request finds the batcher idle; the other 39 arrive while its run is in flight.
     expect(runs).toEqual([2, 78]);
     together.forEach((p, i) => {
@@ -59,10 +59,10 @@ describe('Batcher', () => {
   it('caps a run at maxRows without splitting a request', async () => {
     const runs: number[] = [];
     const b = batcher(10, runs);
-    const small = Array.from({ length: 12 }, (_, i) => b.predict(predictor.encode([passenger(i)]), 1));
-    const big = b.predict(predictor.encode(Array.from({ length: 15 }, (_, i) => passenger(i))), 15);
+    const small = Array.from({ length: 12 }, (_, i) => b.predict([predictor.encode([passenger(i)])], 1));
+    const big = b.predict([predictor.encode(Array.from({ length: 15 }, (_, i) => passenger(i)))], 15);
     const results = await Promise.all([...small, big]);
-    expect(results.at(-1)).toHaveLength(15);
+    expect(results.at(-1)![0]).toHaveLength(15);
     expect(runs.reduce((a, b) => a + b, 0)).toBe(27);
     expect(runs).toContain(15);
     for (const r of runs) if (r !== 15) expect(r).toBeLessThanOrEqual(10);
@@ -71,8 +71,8 @@ describe('Batcher', () => {
   it('rejects every request of a run that fails, then keeps serving', async () => {
     const b = batcher(1000, []);
     const wrongWidth = new Float32Array(3);
-    await expect(b.predict(wrongWidth, 1)).rejects.toThrow();
-    const p = await b.predict(predictor.encode([passenger(1)]), 1);
-    expect(p[0]).toBeGreaterThan(0);
+    await expect(b.predict([wrongWidth], 1)).rejects.toThrow();
+    const [p] = await b.predict([predictor.encode([passenger(1)])], 1);
+    expect(p![0]).toBeGreaterThan(0);
   });
 });

@@ -138,6 +138,10 @@ describe('a shadow model', () => {
     expect(text).toMatch(new RegExp(`titanic_shadow_psi\\{${pair}\\} \\d`));
     expect(sample(text, 'titanic_shadow_ready')).toBe(1);
     expect(sample(text, 'titanic_shadow_errors_total', `shadow_version="${SHADOW}"`)).toBe(0);
+    // Another encoder, yet one onnxruntime run scores both: the shadow takes its own input.
+    expect(text).toMatch(
+      new RegExp(`titanic_shadow_info\\{version="${SHADOW}",sha256="[0-9a-f]{64}",run="paired"\\} 1`),
+    );
   });
 
   it('scores the shadow against ground truth too', async () => {
@@ -182,6 +186,9 @@ describe('a shadow model', () => {
           `model_version="${SHADOW}",shadow_version="${OLDER}"`,
         ),
       ).toBe(1);
+      expect(text).toMatch(
+        new RegExp(`titanic_shadow_info\\{version="${OLDER}",sha256="[0-9a-f]{64}",run="paired"\\} 1`),
+      );
     } finally {
       await same.stop();
     }

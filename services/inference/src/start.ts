@@ -7,6 +7,7 @@ import { Feedback } from './feedback/feedback.ts';
 import { type FeedbackEntry, feedbackFormat } from './feedback/feedback-log.ts';
 import { LiveWindow } from './feedback/live-window.ts';
 import { RecentPredictions } from './feedback/recent-predictions.ts';
+import { UnwrittenLabels } from './feedback/unwritten-labels.ts';
 import { createApp } from './http/app.ts';
 import { LogPolicy } from './http/log-policy.ts';
 import { httpServer, listen } from './http/server.ts';
@@ -108,6 +109,7 @@ export async function startInference(env: Record<string, string | undefined>): P
     feedbackLog,
     metrics.feedbackReceived,
     metrics.feedbackLookupFailures,
+    new UnwrittenLabels(config.logQueueMax + config.logBatchMax),
   );
   metrics.cardBrier.set({ model_version: version }, model.metadata.metrics.cv.brier.mean);
   metrics.cardAccuracy.set({ model_version: version }, model.metadata.metrics.cv.accuracy.mean);

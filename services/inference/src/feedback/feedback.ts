@@ -4,6 +4,7 @@ import { ApiError, type ErrorIssue, invalidRequest } from '../errors.ts';
 import type { FeedbackEntry } from './feedback-log.ts';
 import type { LiveWindow } from './live-window.ts';
 import { labelCode, NO_LABEL, type RecentPrediction, type RecentPredictions } from './recent-predictions.ts';
+import type { UnwrittenLabels } from './unwritten-labels.ts';
 
 export interface FeedbackItem {
   readonly requestId: string;
@@ -46,7 +47,15 @@ export class Feedback {
     /** Counted for every label accepted for storage: written + dropped = received. */
     readonly received: { inc(n?: number): void },
     readonly lookupFailures: { inc(n?: number): void },
+    /** Labels accepted but perhaps not yet in the database, for predictions memory let go. */
+    readonly unwritten: UnwrittenLabels,
   ) {}
+
+  /** The label the service holds for this passenger: in memory, or accepted and not yet readable. */
+  #labelOf(prediction: RecentPrediction, requestId: string, index: number): number {
+    const held = this.recent.labelAt(prediction, index);
+    return held !== NO_LABEL ? held : this.unwritten.get(requestId, index);
+  }
 
   /** The database is ready: labels are written, and older requests are looked up there. */
   start(pool: pg.Pool): void {
@@ -59,9 +68,7 @@ export class Feedback {
   }
 
   async record(items: readonly FeedbackItem[], prefix: string): Promise<FeedbackResult> {
-    const found = new Map<string, RecentPrediction | undefined>();
-    for (const item of items)
-      if (!found.has(item.requestId)) found.set(item.requestId, await this.#find(item.requestId));
+    const found = await this.#find(new Set(items.map((item) => item.requestId)));
 
     const bad: ErrorIssue[] = [];
     const unknown: ErrorIssue[] = [];
@@ -95,7 +102,7 @@ export class Feedback {
         return;
       }
       const key = `${item.requestId}\u0000${index}`;
-      const had = pending.get(key) ?? this.recent.labelAt(prediction, index);
+      const had = pending.get(key) ?? this.#labelOf(prediction, item.requestId, index);
       if (had !== NO_LABEL && had !== labelCode(item.survived))
         conflicts.push({
           path: at(i, 'survived'),
@@ -114,8 +121,9 @@ export class Feedback {
     for (const item of items) {
       const prediction = found.get(item.requestId)!;
       const index = item.index ?? 0;
-      if (this.recent.labelAt(prediction, index) !== NO_LABEL) continue;
+      if (this.#labelOf(prediction, item.requestId, index) !== NO_LABEL) continue;
       this.recent.setLabel(prediction, index, labelCode(item.survived));
+      this.unwritten.add(item.requestId, index, labelCode(item.survived));
       recorded++;
       this.live.add(prediction.modelVersion, prediction.probabilities[index]!, item.survived);
       const shadow = prediction.shadow;
@@ -126,34 +134,54 @@ export class Feedback {
     return { recorded, unchanged: items.length - recorded };
   }
 
-  async #find(requestId: string): Promise<RecentPrediction | undefined> {
-    const recent = this.recent.get(requestId);
-    if (recent) return recent;
+  /**
+   * The predictions of these request ids (undefined for an unknown one): from memory, and those
+   * it no longer holds from the prediction log, all in two queries however many there are.
+   */
+  async #find(requestIds: ReadonlySet<string>): Promise<Map<string, RecentPrediction | undefined>> {
+    const found = new Map<string, RecentPrediction | undefined>();
+    const missing: string[] = [];
+    for (const id of requestIds) {
+      const recent = this.recent.get(id);
+      if (recent) found.set(id, recent);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
     const pool = this.#pool;
     if (!pool) {
       this.lookupFailures.inc();
       throw UNAVAILABLE;
     }
+    let logged: LoggedPrediction[];
+    let labelled: { request_id: string; position: number; survived: boolean }[];
     try {
-      const log = await pool.query<{
-        model_version: string;
-        probabilities: (number | string | null)[];
-        shadow_model_version: string | null;
-        shadow_probabilities: (number | string | null)[] | null;
-      }>(
-        `SELECT model_version, probabilities, shadow_model_version, shadow_probabilities
-         FROM prediction_log WHERE request_id = $1 ORDER BY id DESC LIMIT 1`,
-        [requestId],
-      );
-      const row = log.rows[0];
-      if (!row) return undefined;
-      const labelled = await pool.query<{ position: number; survived: boolean }>(
-        'SELECT position, survived FROM prediction_feedback WHERE request_id = $1',
-        [requestId],
-      );
+      [logged, labelled] = await Promise.all([
+        pool
+          .query<LoggedPrediction>(
+            `SELECT DISTINCT ON (request_id)
+                    request_id, model_version, probabilities, shadow_model_version, shadow_probabilities
+             FROM prediction_log WHERE request_id = ANY($1) ORDER BY request_id, id DESC`,
+            [missing],
+          )
+          .then((r) => r.rows),
+        pool
+          .query<{ request_id: string; position: number; survived: boolean }>(
+            'SELECT request_id, position, survived FROM prediction_feedback WHERE request_id = ANY($1)',
+            [missing],
+          )
+          .then((r) => r.rows),
+      ]);
+    } catch {
+      this.lookupFailures.inc();
+      throw UNAVAILABLE;
+    }
+    const labelsOf = new Map<string, { position: number; survived: boolean }[]>();
+    for (const l of labelled) labelsOf.set(l.request_id, [...(labelsOf.get(l.request_id) ?? []), l]);
+    for (const id of missing) found.set(id, undefined);
+    for (const row of logged) {
       const probabilities = floats(row.probabilities);
       const labels = new Uint8Array(probabilities.length);
-      for (const l of labelled.rows)
+      for (const l of labelsOf.get(row.request_id) ?? [])
         if (l.position < labels.length) labels[l.position] = labelCode(l.survived);
       const prediction: RecentPrediction = {
         modelVersion: row.model_version,
@@ -164,12 +192,19 @@ export class Feedback {
             : undefined,
         labels,
       };
-      this.recent.put(requestId, prediction);
+      this.recent.put(row.request_id, prediction);
       // The entry kept is the one later labels must reach.
-      return this.recent.get(requestId) ?? prediction;
-    } catch {
-      this.lookupFailures.inc();
-      throw UNAVAILABLE;
+      found.set(row.request_id, this.recent.get(row.request_id) ?? prediction);
     }
+    return found;
   }
+}
+
+/** A prediction log row as the lookup reads it. */
+interface LoggedPrediction {
+  readonly request_id: string;
+  readonly model_version: string;
+  readonly probabilities: (number | string | null)[];
+  readonly shadow_model_version: string | null;
+  readonly shadow_probabilities: (number | string | null)[] | null;
 }

@@ -206,3 +206,54 @@ describe('POST /v1/feedback on the embedded database', () => {
     });
   });
 });
+
+describe.each([
+  ['PostgreSQL', () => ({ DATABASE_URL: served.db.url })],
+  ['the embedded database', () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'feedback-lookup-')) })],
+])('POST /v1/feedback for requests memory no longer holds, on %s', (_, database) => {
+  let server: RunningInference;
+  let env: Record<string, string | undefined>;
+  beforeAll(async () => {
+    env = database();
+    // Memory for one passenger: every earlier request is looked up in the prediction log.
+    server = await startInference(testEnv({ ...env, FEEDBACK_MEMORY_PASSENGERS: '1' }));
+    await server.databaseReady;
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (env?.DATA_DIR) rmSync(env.DATA_DIR, { recursive: true, force: true });
+  });
+
+  it('finds several in one batch, refuses an unknown one by its path, and keeps them idempotent', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await postJson(`${server.url}/v1/predict`, { passengers: [PASSENGER, PASSENGER] });
+      ids.push(r.json.requestId as string);
+    }
+    await waitFor(async () => {
+      const m = await (await fetch(`${server.url}/metrics`)).text();
+      return sample(m, 'titanic_prediction_log_written_total') === 4;
+    });
+    const feedback = ids.flatMap((requestId, i) => [
+      { requestId, index: 0, survived: i % 2 === 0 },
+      { requestId, index: 1, survived: true },
+    ]);
+    const send = (body: unknown) => postJson(`${server.url}/v1/feedback`, body);
+    const unknown = await send({ feedback: [...feedback, { requestId: 'nobody-asked', survived: true }] });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.issues).toEqual([
+      { path: 'feedback.8.requestId', message: 'no prediction with request id nobody-asked' },
+    ]);
+    expect((await send({ feedback })).json).toEqual({ recorded: 8, unchanged: 0 });
+    expect((await send({ feedback })).json).toEqual({ recorded: 0, unchanged: 8 });
+    const conflict = await send({ requestId: ids[1], index: 0, survived: true });
+    expect(conflict.status).toBe(409);
+    // Each label counted once, written once: written + dropped = received.
+    await waitFor(async () => {
+      const m = await (await fetch(`${server.url}/metrics`)).text();
+      return sample(m, 'titanic_feedback_written_total') === 8;
+    });
+    const m = await (await fetch(`${server.url}/metrics`)).text();
+    expect(sample(m, 'titanic_feedback_received_total')).toBe(8);
+  });
+});

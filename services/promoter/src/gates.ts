@@ -80,8 +80,15 @@ export interface ModelInput {
 
 const auc = (m: ModelMetadata) => m.metrics.cv.rocAuc.mean;
 
-/** The version is registered, its file hashes to the recorded sha256, and its AUC did not regress. */
-export function modelGate(input: ModelInput): GateResult {
+/**
+ * Why the candidate's files cannot be trusted, or undefined when they can: it is registered as
+ * this version, model.onnx hashes to the sha256 its model.json records, and CI re-derived them.
+ */
+export function modelFileGate(input: {
+  readonly version: string;
+  readonly candidate: ModelLookup;
+  readonly verified: Verification;
+}): GateResult | undefined {
   if (!input.candidate.ok) return { gate: 'model', ok: false, detail: input.candidate.reason };
   const meta = input.candidate.meta;
   if (meta.version !== input.version) {
@@ -98,13 +105,21 @@ export function modelGate(input: ModelInput): GateResult {
       detail: `model.onnx hashes to ${input.candidate.onnxSha256}, but model.json records ${meta.files.onnx.sha256}`,
     };
   }
-  if (!input.verified.candidate.ok) {
+  if (!input.verified.ok) {
     return {
       gate: 'model',
       ok: false,
-      detail: `the metrics in model.json of ${input.version} are not verified by CI: ${input.verified.candidate.detail}`,
+      detail: `the metrics in model.json of ${input.version} are not verified by CI: ${input.verified.detail}`,
     };
   }
+  return undefined;
+}
+
+/** The candidate's files can be trusted (modelFileGate) and its AUC did not regress. */
+export function modelGate(input: ModelInput): GateResult {
+  const refused = modelFileGate({ ...input, verified: input.verified.candidate });
+  if (refused || !input.candidate.ok) return refused!;
+  const meta = input.candidate.meta;
   if (!input.current.ok) {
     return {
       gate: 'model',

@@ -112,12 +112,7 @@ export function promotionBody(input: PromotionBodyInput): string {
     '',
     '### Gates',
     '',
-    '| gate | result | detail |',
-    '| --- | --- | --- |',
-    ...input.gates.map(
-      (g) =>
-        `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${code(g.detail, 600)}${g.override ? ` — override reason: ${code(g.override)}` : ''} |`,
-    ),
+    ...gateTable(input.gates),
     '',
     ...(input.holdsRemoved && input.holdsRemoved.length > 0
       ? [
@@ -177,4 +172,16 @@ export function rollbackBody(input: RollbackBodyInput): string {
     '',
     dataBlock(d),
   ].join('\n');
+}
+
+/** The gates as a markdown table; details and override reasons shown as code, never as markdown. */
+export function gateTable(gates: readonly GateResult[]): string[] {
+  return [
+    '| gate | result | detail |',
+    '| --- | --- | --- |',
+    ...gates.map(
+      (g) =>
+        `| ${g.gate} | ${g.ok ? (g.override ? '⚠️ overridden' : '✅ pass') : '❌ fail'} | ${code(g.detail, 600)}${g.override ? ` — override reason: ${code(g.override)}` : ''} |`,
+    ),
+  ];
 }

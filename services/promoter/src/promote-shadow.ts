@@ -1,8 +1,9 @@
 import { envPath, type PromoterContext } from './context.ts';
 import { loadEnvironmentFile } from './env-file.ts';
 import { PromoterError } from './errors.ts';
-import { type GateResult, holdsGate } from './gates.ts';
+import { type GateResult, holdsGate, modelFileGate } from './gates.ts';
 import { readModel } from './models.ts';
+import { gateTable } from './pr-body.ts';
 import { renderEnvironment } from './render.ts';
 import { metricsVerification } from './verification.ts';
 
@@ -42,21 +43,15 @@ export async function promoteShadow(
   const candidate = await readModel(repo, baseSha, target.model.name, o.model, files);
   const verified = await metricsVerification(ctx, baseSha, target.model.name, o.model);
   const modelcar = await ctx.registry.resolve(target.model.modelcarRepository, o.model);
-  const modelCheck: GateResult = !candidate.ok
-    ? { gate: 'model', ok: false, detail: candidate.reason }
-    : candidate.onnxSha256 !== candidate.meta.files.onnx.sha256
-      ? { gate: 'model', ok: false, detail: `model.onnx does not hash to the sha256 model.json records` }
-      : !verified.ok
-        ? { gate: 'model', ok: false, detail: `metrics not verified by CI: ${verified.detail}` }
-        : o.model === target.model.version
-          ? {
-              gate: 'model',
-              ok: false,
-              detail: `${o.model} is what ${o.env} serves; a shadow must be another version`,
-            }
-          : { gate: 'model', ok: true, detail: `sha256 verified; ${verified.detail}` };
+  const served = o.model === target.model.version;
   const gates: GateResult[] = [
-    modelCheck,
+    modelFileGate({ version: o.model, candidate, verified }) ?? {
+      gate: 'model',
+      ok: !served,
+      detail: served
+        ? `${o.model} is what ${o.env} serves; a shadow must be another version`
+        : `sha256 verified; ${verified.detail}`,
+    },
     modelcar.found
       ? {
           gate: 'image',
@@ -98,9 +93,7 @@ export async function promoteShadow(
   const body = [
     `Pins titanic model \`${o.model}\` as **${o.env}**'s shadow beside the served \`${target.model.version}\`. Every request is scored by both; clients get the served model's answer only.`,
     '',
-    '| check | result | detail |',
-    '| --- | --- | --- |',
-    ...gates.map((g) => `| ${g.gate} | ${g.ok ? 'pass' : 'FAIL'} | ${g.detail} |`),
+    ...gateTable(gates),
     '',
     `Cross-validated: ROC AUC ${cv.rocAuc.mean.toFixed(4)}, Brier ${cv.brier.mean.toFixed(4)}, accuracy ${cv.accuracy.mean.toFixed(4)}.`,
     '',

@@ -1,19 +1,23 @@
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSchema, PASSENGER, POSTGRES_URL, type TestSchema } from '@titanic/inference/test/support.ts';
+import { encodeBatch, FEATURE_COUNT, MODEL_FILES, passengerSchema } from '@titanic/features';
+import { loadModel } from '@titanic/inference/model/load.ts';
+import { PASSENGER } from '@titanic/inference/test/support.ts';
+import { REPO_ROOT } from '@titanic/platform/environments/load.ts';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImageRoot, imageSource } from './image-roots.ts';
-import { type RunningContainer, TestPod } from './kubelet.ts';
-import { container, type HttpProbe, httpProbes, imageTag, readRenderedPod } from './pod-spec.ts';
+import { type InferencePod, startInferencePod } from './inference-pod.ts';
+import { container, imageTag, readRenderedPod } from './pod-spec.ts';
 import { requireSandboxTools } from './sandbox.ts';
+import { checkoutWithShadow, type ShadowPin } from './shadow-checkout.ts';
 
 // The inference image as each environment's rendered Deployment runs it: the filesystem built by
 // services/inference/image/build.sh (what the Dockerfile runs), the init containers' own commands
 // filling /model from the modelcar image, then the server as uid 10001 on a read-only root with
 // exactly the manifest's env, command and args. Test values: test/image/README.md.
 
-const API_KEY = 'image-test-key-0123456789abcdef';
 const work = await mkdtemp(join(tmpdir(), 'image-test-'));
 // The pod user (uid 10001) must be able to reach the images and volumes below it.
 await chmod(work, 0o755);
@@ -25,38 +29,24 @@ beforeAll(() => {
 });
 
 describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs it', (env) => {
-  let schema: TestSchema;
-  let pod: TestPod;
-  let server: RunningContainer;
-  let probes: HttpProbe[];
+  let running: InferencePod;
   const probeResults: string[] = [];
 
   beforeAll(async () => {
-    schema = await createSchema();
-    const rendered = await readRenderedPod(env, 'inference');
-    const db = new URL(POSTGRES_URL);
-    pod = await TestPod.create(rendered, {
-      dir: await mkdtemp(join(work, `pod-${env}-`)),
+    running = await startInferencePod(await readRenderedPod(env, 'inference'), {
+      dir: work,
       images: images!,
-      values: { secrets: { 'inference-database/url': schema.url, 'inference-api-keys/keys': API_KEY } },
     });
-    await pod.runInitContainers();
-    server = await pod.start('inference', [
-      { port: Number(db.port || 5432), host: db.hostname, hostPort: Number(db.port || 5432) },
-    ]);
-    probes = httpProbes(container(rendered, 'inference'));
-    const startup = probes.find((p) => p.kind === 'startup') ?? probes[0]!;
-    await server.waitUntilOk(startup.port, startup.path, startup.budgetMs);
   });
 
   afterAll(async () => {
     if (probeResults.length > 0)
       console.log(`dist/${env} inference image probes:\n  ${probeResults.join('\n  ')}`);
-    await pod?.dispose();
-    await schema?.drop();
+    await running?.dispose();
   });
 
   it('runs as uid 10001 with a read-only root: only the writable emptyDir mounts can be written', async () => {
+    const { server, pod } = running;
     const pid = await server.pid();
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const uid = process.getuid?.() === 0 ? 10001 : process.getuid?.();
@@ -77,6 +67,7 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
   });
 
   it('answers 200 on every probe path of the manifest', async () => {
+    const { server, pod, probes } = running;
     expect(probes.map((p) => p.kind).sort()).toEqual(['liveness', 'readiness', 'startup']);
     for (const probe of probes) {
       const answer = await server.http(probe.port, probe.path, { headers: probe.headers });
@@ -86,10 +77,7 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
       expect(answer.status, `${probe.kind} probe ${probe.path}`).toBe(200);
     }
     const annotations = pod.rendered.annotations;
-    const scrape = await server.http(
-      Number(annotations['prometheus.io/port']),
-      annotations['prometheus.io/path']!,
-    );
+    const scrape = await running.scrape();
     probeResults.push(
       `scrape GET :${annotations['prometheus.io/port']}${annotations['prometheus.io/path']} -> ${scrape.status}`,
     );
@@ -102,43 +90,24 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
   });
 
   it('predicts with the pinned model and logs the prediction to PostgreSQL', async () => {
-    const port = server.spec.ports![0]!.containerPort;
-    const answer = await server.http(port, '/v1/predict', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-      body: JSON.stringify(PASSENGER),
-    });
-    probeResults.push(`POST :${port}/v1/predict -> ${answer.status} ${answer.body.slice(0, 120)}`);
+    const answer = await running.predict(PASSENGER);
+    probeResults.push(`POST /v1/predict -> ${answer.status} ${answer.body.slice(0, 120)}`);
     expect(answer.status, answer.body).toBe(200);
     const body = JSON.parse(answer.body);
-    const modelcar = pod.rendered.spec.initContainers!.find((c) => c.name === 'modelcar')!;
-    expect(body.model).toEqual({ name: 'titanic', version: imageTag(modelcar.image!) });
+    const version = imageTag(container(running.pod.rendered, 'modelcar').image!);
+    expect(body.model).toEqual({ name: 'titanic', version });
     expect(body.probability).toBeGreaterThan(0);
     expect(body.probability).toBeLessThan(1);
-    // The log writer creates its table on first use (undefined_table until then) and writes
-    // asynchronously: wait for the row.
-    for (;;) {
-      const logged = await schema.pool
-        .query('SELECT count(*)::int AS n FROM prediction_log')
-        .then(({ rows }) => rows[0].n as number)
-        .catch((err: { code?: string }) => {
-          if (err.code === '42P01') return 0;
-          throw err;
-        });
-      if (logged > 0) break;
-      const annotations = pod.rendered.annotations;
-      const metrics = (
-        await server.http(Number(annotations['prometheus.io/port']), annotations['prometheus.io/path']!)
-      ).body;
-      if (/^titanic_prediction_log_(dropped|flush_errors)_total(\{[^}]*\})? [1-9]/m.test(metrics))
-        throw new Error(
-          `the prediction log failed:\n${metrics.match(/^titanic_prediction_log.*$/gm)?.join('\n')}\n${server.output()}`,
-        );
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const [row] = await running.loggedPredictions();
+    expect(row).toMatchObject({
+      request_id: body.requestId,
+      model_version: version,
+      shadow_model_version: null,
+    });
   });
 
   it('runs the preStop hook while still ready, then exits 0 on SIGTERM, as the kubelet stops it', async () => {
+    const { server, pod, probes } = running;
     const hook = server.spec.lifecycle?.preStop?.exec?.command;
     if (hook) {
       const ran = pod.run('inference', hook);
@@ -150,6 +119,84 @@ describe.each(['dev', 'staging', 'prod'])('the inference image as dist/%s runs i
     }
     const exit = await server.stop('SIGTERM');
     expect(exit, server.output()).toEqual({ code: 0, signal: null });
+  });
+});
+
+/** What model `version` of this checkout's registry answers for `passenger` alone, run here. */
+async function probabilityAlone(version: string, passenger: unknown): Promise<number> {
+  const model = await loadModel({ modelPath: join(REPO_ROOT, 'models/titanic', version, MODEL_FILES.onnx) });
+  try {
+    const { inputName, outputName } = model.metadata.onnx;
+    const rows = encodeBatch([passengerSchema.parse(passenger)], model.metadata.encoder);
+    const out = await model.session.run({ [inputName]: new ort.Tensor('float32', rows, [1, FEATURE_COUNT]) });
+    return (out[outputName]!.data as Float32Array)[0]!;
+  } finally {
+    await model.session.release();
+  }
+}
+
+// prod pinning a shadow, rendered by the platform's synth from a copy of the environments and
+// models: the pod runs both modelcar steps and the server pairs the two models in one graph.
+describe('the inference image as dist/prod runs it with a shadow pinned', () => {
+  let running: InferencePod;
+  let shadow: ShadowPin;
+  const shadowLines: string[] = [];
+
+  beforeAll(async () => {
+    const root = join(work, 'checkout-with-shadow');
+    await mkdir(root);
+    ({ shadow } = await checkoutWithShadow(root, 'prod'));
+    const rendered = await readRenderedPod('prod', 'inference', root);
+    running = await startInferencePod(rendered, { dir: work, images: images! });
+  });
+
+  afterAll(async () => {
+    if (shadowLines.length > 0)
+      console.log(`dist/prod with shadow ${shadow.version}:\n  ${shadowLines.join('\n  ')}`);
+    await running?.dispose();
+  });
+
+  it("runs both modelcar steps: the shadow's copies its model and passes the pinned sha256 check", async () => {
+    const initContainers = running.pod.rendered.spec.initContainers!;
+    expect(initContainers.map((c) => c.name)).toEqual(['tools', 'modelcar', 'shadow-modelcar']);
+    expect(imageTag(container(running.pod.rendered, 'shadow-modelcar').image!)).toBe(shadow.version);
+    const step = running.init[initContainers.findIndex((c) => c.name === 'shadow-modelcar')]!;
+    expect(step.output).toMatch(/^\/shadow-model\/model\.onnx: OK$/m);
+    const copied = await readFile(join(running.pod.volume('shadow-model'), 'model.onnx'));
+    const registry = await readFile(join(REPO_ROOT, 'models/titanic', shadow.version, MODEL_FILES.onnx));
+    expect(copied.equals(registry)).toBe(true);
+  });
+
+  it('loads the shadow paired with the served model in one onnxruntime graph, as its /metrics says', async () => {
+    const scrape = await running.scrape();
+    expect(scrape.status).toBe(200);
+    shadowLines.push(...(scrape.body.match(/^titanic_shadow_(ready|configured|info)\b.*$/gm) ?? []));
+    const lines = scrape.body.split('\n');
+    expect(lines).toContain('titanic_shadow_ready 1');
+    expect(lines).toContain(
+      `titanic_shadow_info{version="${shadow.version}",sha256="${shadow.sha256}",run="paired"} 1`,
+    );
+  });
+
+  it("answers with the served model only and logs the shadow's own probability beside it", async () => {
+    const answer = await running.predict(PASSENGER);
+    shadowLines.push(`POST /v1/predict -> ${answer.status} ${answer.body.slice(0, 120)}`);
+    expect(answer.status, answer.body).toBe(200);
+    const served = imageTag(container(running.pod.rendered, 'modelcar').image!);
+    expect(JSON.parse(answer.body).model).toEqual({ name: 'titanic', version: served });
+    expect(answer.body).not.toContain(shadow.version);
+    const [row] = await running.loggedPredictions();
+    const alone = await probabilityAlone(shadow.version, PASSENGER);
+    shadowLines.push(
+      `logged shadow ${row!.shadow_model_version} ${JSON.stringify(row!.shadow_probabilities)} (alone: ${alone})`,
+    );
+    expect(row).toMatchObject({ model_version: served, shadow_model_version: shadow.version });
+    expect((row!.shadow_probabilities as number[]).map(Math.fround)).toEqual([alone]);
+  });
+
+  it('exits 0 on SIGTERM with the shadow loaded', async () => {
+    const exit = await running.server.stop('SIGTERM');
+    expect(exit, running.server.output()).toEqual({ code: 0, signal: null });
   });
 });
 

@@ -24,9 +24,12 @@ export interface RenderedPod {
 // biome-ignore lint/suspicious/noExplicitAny: rendered YAML, checked field by field where it is used
 type Doc = any;
 
-/** Reads Deployment `name` of `dist/<env>/` and every ConfigMap rendered beside it. */
-export async function readRenderedPod(env: string, name: string): Promise<RenderedPod> {
-  const dir = join(REPO_ROOT, 'dist', env);
+/**
+ * Reads Deployment `name` of `dist/<env>/` and every ConfigMap rendered beside it, from this
+ * checkout or from another repository root the platform's synth rendered into.
+ */
+export async function readRenderedPod(env: string, name: string, root = REPO_ROOT): Promise<RenderedPod> {
+  const dir = join(root, 'dist', env);
   const docs: Doc[] = [];
   for (const file of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort())
     docs.push(...parseAllDocuments(await readFile(join(dir, file), 'utf8')).map((d) => d.toJS()));

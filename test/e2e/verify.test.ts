@@ -98,7 +98,6 @@ describe('promoter verify, dev to staging', () => {
     };
     const options = (w: WatchedEnvironment) => ({
       env: w.name,
-      prometheus: w.prometheus,
       pollMs: 2500,
       minRangeSeconds: 5,
     });

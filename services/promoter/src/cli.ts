@@ -40,7 +40,11 @@ VERIFY_ENV to verify that environment on a timer; verify, soak and shadow gates:
 
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
-function context(env: Env): PromoterContext {
+/**
+ * The command's context. `verifies` names the environment this process verifies (VERIFY_ENV,
+ * `verify --env`): PROMETHEUS_URL applies to it; PROMETHEUS_URL_<ENV> to any.
+ */
+function context(env: Env, verifies?: string): PromoterContext {
   const config = readConfig(env);
   const client = createClient({
     token: config.token,
@@ -57,7 +61,7 @@ function context(env: Env): PromoterContext {
     now: () => new Date(),
     log,
     trust: config.trust,
-    prometheus: (e) => prometheusFor(e, env, false),
+    prometheus: (e) => prometheusFor(e, env, e.name === verifies),
   };
 }
 
@@ -175,7 +179,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
           ...(values.commit ? { commit: values.commit } : {}),
           force: values.force,
         };
-        const r = await verifyCommand(context(env), request, env);
+        const r = await verifyCommand(context(env, request.env), request, env);
         print(r.text, r.result);
         return r.result.outcome === 'failed' ? 1 : 0;
       }
@@ -205,11 +209,11 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return 0;
       }
       case 'serve': {
-        const ctx = context(env);
+        const ctx = context(env, env.VERIFY_ENV?.trim());
         const argo = readArgoCdConfig(env);
         const server = await serve(ctx, env);
         if (argo) startRollbackSync(ctx, argo, Number(env.ARGOCD_SYNC_CHECK_MS ?? 60_000));
-        await startVerificationFromEnv(ctx, env);
+        startVerificationFromEnv(ctx, env);
         log(`promoter listening on :${(server.address() as AddressInfo).port}`);
         return -1;
       }

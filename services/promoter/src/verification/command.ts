@@ -1,8 +1,6 @@
 import type { Env } from '../config.ts';
 import type { PromoterContext } from '../context.ts';
-import { loadEnvironmentFile } from '../env-file.ts';
 import { PromoterError } from '../errors.ts';
-import { prometheusFor } from './config.ts';
 import { type VerifyResult, verify } from './verify.ts';
 
 /** `promoter verify`: runs one verification and formats it for the terminal. */
@@ -17,8 +15,6 @@ export async function verifyCommand(
       'usage',
       'pass the 40-digit merge commit',
     );
-  const head = (await ctx.repo.branchSha(await ctx.repo.defaultBranch()))!;
-  const env = (await loadEnvironmentFile(ctx.repo, head, o.env)).value();
   const poll = vars.VERIFY_POLL_MS === undefined ? undefined : Number(vars.VERIFY_POLL_MS);
   if (poll !== undefined && (!Number.isInteger(poll) || poll < 100))
     throw new PromoterError(
@@ -28,7 +24,6 @@ export async function verifyCommand(
     );
   const result = await verify(ctx, {
     ...o,
-    prometheus: prometheusFor(env, vars),
     ...(poll !== undefined ? { pollMs: poll } : {}),
   });
   const lines = [

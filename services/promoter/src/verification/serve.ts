@@ -1,26 +1,24 @@
+import { ENVIRONMENTS } from '@titanic/platform/environments/load.ts';
 import type { Env } from '../config.ts';
-import { envPath, type PromoterContext } from '../context.ts';
-import { EnvironmentFile } from '../env-file.ts';
+import type { PromoterContext } from '../context.ts';
 import { PromoterError } from '../errors.ts';
-import { prometheusFor } from './config.ts';
+import { configuredPrometheusUrl } from './config.ts';
 import { startVerificationTimer } from './timer.ts';
 
-/** VERIFY_ENV set: `serve` verifies that environment every VERIFY_CHECK_MS (default 60 s). */
-export async function startVerificationFromEnv(
-  ctx: PromoterContext,
-  vars: Env,
-): Promise<(() => void) | undefined> {
+/**
+ * VERIFY_ENV set: `serve` verifies that environment every VERIFY_CHECK_MS (default 60 s). Nothing
+ * is read from GitHub here, so a GitHub outage delays verifications but never keeps `serve` (and
+ * the rollback webhook with it) from starting.
+ */
+export function startVerificationFromEnv(ctx: PromoterContext, vars: Env): (() => void) | undefined {
   const name = vars.VERIFY_ENV?.trim();
   if (!name) return undefined;
-  const head = (await ctx.repo.branchSha(await ctx.repo.defaultBranch()))!;
-  const text = await ctx.repo.readText(head, envPath(name));
-  if (text === undefined)
+  if (!(ENVIRONMENTS as readonly string[]).includes(name))
     throw new PromoterError(
-      `VERIFY_ENV=${name}: ${envPath(name)} does not exist`,
+      `VERIFY_ENV=${name} is not an environment`,
       'config',
-      'use dev, staging or prod',
+      `use one of ${ENVIRONMENTS.join(', ')}`,
     );
-  const env = EnvironmentFile.parse(name, text).value();
   const interval = Number(vars.VERIFY_CHECK_MS ?? 60_000);
   if (!Number.isInteger(interval) || interval < 1000)
     throw new PromoterError(
@@ -28,7 +26,7 @@ export async function startVerificationFromEnv(
       'config',
       'use e.g. 60000',
     );
-  const prometheus = prometheusFor(env, vars);
-  ctx.log(`verifying ${name} every ${interval / 1000} s against ${prometheus.baseUrl}`);
-  return startVerificationTimer(ctx, { env: name, prometheus }, interval);
+  const url = configuredPrometheusUrl(name, vars, true) ?? `the in-cluster Service of ${name}'s namespace`;
+  ctx.log(`verifying ${name} every ${interval / 1000} s against ${url}`);
+  return startVerificationTimer(ctx, { env: name }, interval);
 }

@@ -1,6 +1,5 @@
 import type { PromoterContext } from '../context.ts';
 import { every } from '../interval.ts';
-import type { PrometheusClient } from '../prometheus.ts';
 import { verify } from './verify.ts';
 
 /**
@@ -9,7 +8,7 @@ import { verify } from './verify.ts';
  */
 export function startVerificationTimer(
   ctx: PromoterContext,
-  options: { env: string; prometheus: PrometheusClient },
+  options: { env: string },
   intervalMs = 60_000,
 ): () => void {
   return every(

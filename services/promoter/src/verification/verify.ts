@@ -18,7 +18,6 @@ export interface VerifyOptions {
   readonly commit?: string;
   /** Verify again even when a final result is already recorded. */
   readonly force?: boolean;
-  readonly prometheus: PrometheusClient;
   /** Pause between looks at Prometheus (default 15 s). */
   readonly pollMs?: number;
   /** Shortest range of the rate windows, so a young window still has two scrapes (default 60 s). */
@@ -84,7 +83,6 @@ async function settled(
  */
 export async function verify(ctx: PromoterContext, o: VerifyOptions): Promise<VerifyResult> {
   const pollMs = o.pollMs ?? 15_000;
-  const prom = o.prometheus;
   const head = (await ctx.repo.branchSha(await ctx.repo.defaultBranch()))!;
   const deployed = await deployedChange(ctx, head, o.env);
   if (!deployed)
@@ -115,6 +113,13 @@ export async function verify(ctx: PromoterContext, o: VerifyOptions): Promise<Ve
       return { ...base, outcome: 'already-recorded', checks: [], evidence: recorded.description };
   }
 
+  if (!ctx.prometheus)
+    throw new PromoterError(
+      `verifying ${o.env} needs its Prometheus`,
+      'config',
+      `set PROMETHEUS_URL_${o.env.toUpperCase()} (or run in the cluster, where the Service is found)`,
+    );
+  const prom = ctx.prometheus(env);
   const window = durationSeconds(env.verification.window);
   const timeout = durationSeconds(env.verification.syncTimeout);
   // Ask Prometheus once before writing anything: an unreachable one fails the run, not the change.

@@ -22,12 +22,25 @@ export interface CommitInfo {
 /** The repository operations the promoter needs, all through the REST API (no clone). */
 export class Repository {
   private readonly blobs = new Map<string, Buffer>();
+  /** A commit's pull requests, kept for one run only (see `forOneRun`). */
+  private readonly pullsMemo: Map<string, Promise<PullInfo[]>> | undefined;
 
   constructor(
     readonly client: Client,
     readonly owner: string,
     readonly repo: string,
-  ) {}
+    options: { pullsMemo?: boolean } = {},
+  ) {
+    this.pullsMemo = options.pullsMemo ? new Map() : undefined;
+  }
+
+  /**
+   * The same repository for one run of a command: a commit's pull requests are asked for once.
+   * Not for a long-lived process, where a commit may yet be merged by another pull request.
+   */
+  forOneRun(): Repository {
+    return new Repository(this.client, this.owner, this.repo, { pullsMemo: true });
+  }
 
   private get r() {
     return { owner: this.owner, repo: this.repo };
@@ -218,13 +231,16 @@ export class Repository {
   }
 
   /** Merged pull requests that brought `sha` to the default branch. */
-  async pullsOfCommit(sha: string): Promise<PullInfo[]> {
-    const { data } = await this.client.repos.listPullRequestsAssociatedWithCommit({
-      ...this.r,
-      commit_sha: sha,
-      per_page: 30,
-    });
-    return data.map(pullInfo);
+  pullsOfCommit(sha: string): Promise<PullInfo[]> {
+    const known = this.pullsMemo?.get(sha);
+    if (known) return known;
+    const asked = this.client.repos
+      .listPullRequestsAssociatedWithCommit({ ...this.r, commit_sha: sha, per_page: 30 })
+      .then(({ data }) => data.map(pullInfo));
+    // A failed request is not kept: the next look asks again.
+    this.pullsMemo?.set(sha, asked);
+    asked.catch(() => this.pullsMemo?.delete(sha));
+    return asked;
   }
 
   /** Completed check runs named `name` on a commit, with the app that reported each. */

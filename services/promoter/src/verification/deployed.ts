@@ -1,3 +1,4 @@
+import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { envPath, type PromoterContext } from '../context.ts';
 import { EnvironmentFile } from '../env-file.ts';
 import type { CommitInfo } from '../github.ts';
@@ -11,6 +12,8 @@ export interface DeployedChange {
   readonly commit: string;
   readonly pull?: { readonly number: number; readonly title: string; readonly url: string };
   readonly bundle: Bundle;
+  /** The environment file at `commit`. */
+  readonly environment: Environment;
 }
 
 /**
@@ -37,5 +40,6 @@ export async function deployedChange(
     commit,
     ...(pull ? { pull: { number: pull.number, title: pull.title, url: pull.url } } : {}),
     bundle: { model: e.model.version, sha256: e.model.sha256, image: e.image.tag },
+    environment: e,
   };
 }

@@ -81,7 +81,8 @@ async function settled(
  * a commit status on the merge commit and as a comment on its pull request; a failed verification
  * of a promotion opens the rollback pull request with a hold.
  */
-export async function verify(ctx: PromoterContext, o: VerifyOptions): Promise<VerifyResult> {
+export async function verify(outer: PromoterContext, o: VerifyOptions): Promise<VerifyResult> {
+  const ctx = { ...outer, repo: outer.repo.forOneRun() };
   const pollMs = o.pollMs ?? 15_000;
   const head = (await ctx.repo.branchSha(await ctx.repo.defaultBranch()))!;
   const deployed = await deployedChange(ctx, head, o.env);
@@ -89,10 +90,7 @@ export async function verify(ctx: PromoterContext, o: VerifyOptions): Promise<Ve
     throw new PromoterError(`nothing under dist/${o.env}/ on the default branch`, 'nothing-to-do');
   const target: DeployedChange = deployed;
   const commit = o.commit ?? target.commit;
-  const envText = await ctx.repo.readText(commit, envPath(o.env));
-  if (envText === undefined)
-    throw new PromoterError(`${envPath(o.env)} does not exist at ${commit.slice(0, 12)}`, 'usage');
-  const env = EnvironmentFile.parse(o.env, envText).value();
+  const env = commit === target.commit ? target.environment : await environmentAt(ctx, commit, o.env);
   const bundle: Bundle = { model: env.model.version, sha256: env.model.sha256, image: env.image.tag };
   const pull = commit === target.commit ? target.pull : undefined;
   const base = { env: o.env, commit, bundle, ...(pull ? { pull } : {}) };
@@ -250,4 +248,12 @@ async function lookAt(
           : `mean probability ${s.meanProbability!.toFixed(3)} vs training rate ${trainingRate!.toFixed(3)}: shift ${shift.toFixed(3)} (threshold ${t.predictionShift})`,
     },
   ];
+}
+
+/** The environment file as it was at `commit`. */
+async function environmentAt(ctx: PromoterContext, commit: string, name: string) {
+  const text = await ctx.repo.readText(commit, envPath(name));
+  if (text === undefined)
+    throw new PromoterError(`${envPath(name)} does not exist at ${commit.slice(0, 12)}`, 'usage');
+  return EnvironmentFile.parse(name, text).value();
 }

@@ -1,16 +1,33 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { createClient } from '../../src/client.ts';
 import type { PromoterContext } from '../../src/context.ts';
-import type { Repository } from '../../src/github.ts';
+import { Repository } from '../../src/github.ts';
 import { configuredPrometheusUrl, prometheusFor } from '../../src/verification/config.ts';
 import { startVerificationFromEnv } from '../../src/verification/serve.ts';
 
-/** A context whose GitHub answers nothing: every call fails as in an outage. */
+/** A loopback port nothing listens on: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+const githubPort = await closedPort();
+
+/** A context whose GitHub cannot be reached (nothing listens on its port). */
 function githubDown(logs: string[]): PromoterContext {
-  const repo = new Proxy({} as Repository, {
-    get: () => () => Promise.reject(new Error('connect ECONNREFUSED api.github.com')),
+  const client = createClient({
+    token: 'ghs_unreachable0123456789',
+    owner: 'titanic-ml',
+    repo: 'titanic-gitops',
+    apiUrl: `http://127.0.0.1:${githubPort}`,
+    retryBaseMs: 10,
   });
   return {
-    repo,
+    repo: new Repository(client, 'titanic-ml', 'titanic-gitops'),
     registry: {} as PromoterContext['registry'],
     now: () => new Date(),
     log: (line) => logs.push(line),
@@ -32,7 +49,7 @@ describe('serve with VERIFY_ENV', () => {
       await expect
         .poll(() => logs.filter((l) => l.includes('failed to run')).length, { timeout: 5000 })
         .toBe(2);
-      expect(logs[1]).toBe('verification of prod failed to run: connect ECONNREFUSED api.github.com');
+      expect(logs[1]).toMatch(/^verification of prod failed to run: .*(ECONNREFUSED|fetch failed)/);
     } finally {
       stop?.();
     }

@@ -5,7 +5,6 @@ import { modelMetadataSchema } from '@titanic/features';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
 import type { PromoterContext } from '@titanic/promoter/context.ts';
 import { EnvironmentFile } from '@titanic/promoter/env-file.ts';
-import type { GateResult } from '@titanic/promoter/gates.ts';
 import { type PromoteOptions, promote } from '@titanic/promoter/promote.ts';
 import { code } from '@titanic/promoter/untrusted.ts';
 import { readVerification } from '@titanic/promoter/verification/record.ts';
@@ -16,6 +15,7 @@ import { waitFor } from '../observability/e2e/processes.ts';
 import { skewedPassengers, trainingPassengers } from '../observability/e2e/traffic.ts';
 import { startWebhookReceiver } from '../observability/e2e/webhook-receiver.ts';
 import { readDeployment } from './support/deployer.ts';
+import { failures, gate } from './support/gate-results.ts';
 import { startPlatform } from './support/platform.ts';
 import { scenario } from './support/scenario.ts';
 import { proposeTrainedModel, releaseModelcars } from './support/training-pull.ts';
@@ -33,9 +33,6 @@ const { timeline, cleanups } = scenario(
   13,
 );
 
-const failures = (gates: readonly GateResult[]) =>
-  gates.filter((g) => !g.ok).map((g) => `${g.gate}: ${g.detail}`);
-const gate = (gates: readonly GateResult[], name: GateResult['gate']) => gates.find((g) => g.gate === name)!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('promoter verify, dev to staging', () => {

@@ -31,8 +31,14 @@ export async function shadowEvidence(
       `shadow_version="${candidate}"`,
       ...extra,
     );
-  const total = (metric: string, ...extra: string[]) =>
-    prometheus.scalar(`sum(increase(${metric}${sel(...extra)}[${window}]))`);
+  // What the pods counted, never more: each series' last sample in the window less its first (a
+  // pod exports its counters at zero when it starts), summed over the pods. increase() would
+  // extrapolate to the window's edges and could claim passengers no pod scored; a counter reset
+  // within one series only lowers this.
+  const total = (metric: string, ...extra: string[]) => {
+    const range = `${metric}${sel(...extra)}[${window}]`;
+    return prometheus.scalar(`sum(max_over_time(${range}) - min_over_time(${range}))`);
+  };
   // Independent queries: asked together.
   const [predicted, agreements, shifts, served, shadowed, psi] = await Promise.all([
     total('titanic_shadow_predictions_total'),

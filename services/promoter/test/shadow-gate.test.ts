@@ -1,8 +1,10 @@
+import { inferenceSelector } from '@titanic/platform/charts/prometheus/alert-rules/selectors.ts';
 import { loadEnvironment } from '@titanic/platform/environments/load.ts';
 import type { Environment } from '@titanic/platform/environments/schema.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
-import { type ShadowEvidence, shadowEvidenceTable, shadowGate } from '../src/shadow-gate.ts';
+import { type ShadowEvidence, shadowEvidence, shadowEvidenceTable, shadowGate } from '../src/shadow-gate.ts';
+import { startPrometheus } from './support/prometheus.ts';
 
 let prod: Environment;
 beforeAll(async () => {
@@ -55,6 +57,40 @@ describe('the shadow gate', () => {
     const rows = table.split('\n').filter((l) => l.startsWith('| '));
     for (const row of rows) expect(row.replaceAll('\\|', '').split('|')).toHaveLength(6);
     expect(table).toContain('| label agreement | 0.5000 | ≥ 0.9 | 🔴 |');
+  });
+
+  it("counts what the pods counted in the window, not increase()'s extrapolation to its edges", async () => {
+    const shadow = '2026.12.31-1';
+    const now = Math.floor(Date.now() / 1000);
+    const labels = (pod: string) =>
+      `{${inferenceSelector(prod.name).slice(1, -1)},instance="${pod}:9464",model_version="${prod.model.version}",shadow_version="${shadow}"}`;
+    // Scrapes 20 s apart: pod-a started inside the window (from zero), pod-b ran before it.
+    const series = (metric: string, pods: Record<string, number[]>) => [
+      `# TYPE ${metric} unknown`,
+      ...Object.entries(pods).flatMap(([pod, values]) =>
+        values.map((v, i) => `${metric}${labels(pod)} ${v} ${now - 20 * (values.length - i)}`),
+      ),
+    ];
+    const history = [
+      ...series('titanic_shadow_predictions_total', { a: [0, 2000, 3000], b: [10000, 10500, 11000] }),
+      ...series('titanic_shadow_agreements_total', { a: [0, 1950, 2900], b: [9600, 10080, 10560] }),
+      '# EOF',
+      '',
+    ].join('\n');
+    const prometheus = await startPrometheus([], { history });
+    try {
+      const e = await shadowEvidence(prometheus.client, prod, shadow);
+      expect(e.predictions).toBe(4000);
+      expect(e.agreement).toBeCloseTo(3860 / 4000, 12);
+      expect(shadowGate(prod, e).detail).toContain('not met: shadowed predictions');
+      // The same samples through increase(): more than the minimum, which no pod scored.
+      const extrapolated = await prometheus.client.scalar(
+        `sum(increase(titanic_shadow_predictions_total${inferenceSelector(prod.name)}[${prod.liveQuality.shadow.window}]))`,
+      );
+      expect(extrapolated).toBeGreaterThan(prod.liveQuality.shadow.minPredictions);
+    } finally {
+      await prometheus.stop();
+    }
   });
 
   it('the CLI refuses an unknown --as as a usage error', async () => {

@@ -34,7 +34,12 @@ export interface DeploymentPlan {
   readonly environment: string;
   readonly readyPath: string;
   readonly container: Container;
+  /** The served model's modelcar step. */
   readonly modelcar: Container;
+  /** Every init container pulling from the modelcar repository (the served model's, then the shadow's), in pod order. */
+  readonly modelcars: Container[];
+  /** The version of `model.shadow`'s modelcar step, when the pod has one. */
+  readonly shadowVersion: string | undefined;
   readonly volumes: Volume[];
   readonly configMaps: Map<string, Record<string, string>>;
 }
@@ -48,11 +53,22 @@ export function imageTag(ref: string): string {
   return name.slice(colon + 1);
 }
 
+/** The repository of `repo:tag` or `repo:tag@sha256:…`. */
+function imageRepository(ref: string): string {
+  const name = ref.split('@')[0]!;
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}
+
 /** Reads the rendered Deployment `inference` of an environment from a checkout. */
 export async function readDeployment(checkout: string, env: string): Promise<DeploymentPlan> {
   const { file, docs, pod, container } = await readRenderedPod<Container>(checkout, env, 'inference');
-  const modelcar = ((pod.initContainers ?? []) as Container[]).find((c) => c.name === 'modelcar');
+  const initContainers = (pod.initContainers ?? []) as Container[];
+  const modelcar = initContainers.find((c) => c.name === 'modelcar');
   if (!modelcar) throw new Error(`${file}: Deployment/inference has no modelcar init container`);
+  const repository = imageRepository(modelcar.image);
+  const modelcars = initContainers.filter((c) => imageRepository(c.image) === repository);
+  const shadow = initContainers.find((c) => c.name === 'shadow-modelcar');
   const value = (name: string) => {
     const v = container.env?.find((e) => e.name === name)?.value;
     if (v === undefined) throw new Error(`${file}: container inference sets no ${name}`);
@@ -71,6 +87,8 @@ export async function readDeployment(checkout: string, env: string): Promise<Dep
     readyPath: container.readinessProbe?.httpGet?.path ?? '/v2/health/ready',
     container,
     modelcar,
+    modelcars,
+    shadowVersion: shadow ? imageTag(shadow.image) : undefined,
     volumes: pod.volumes ?? [],
     configMaps,
   };
@@ -87,9 +105,43 @@ function remap(text: string, mounts: Map<string, string>): string {
 }
 
 /**
- * A one-pod stand-in for the kubelet: prepares the pod's volumes, runs the modelcar init
- * container's own shell command against the model files of the checkout (what the modelcar
- * image holds), then starts the real inference process with the container's environment.
+ * Runs a modelcar init container: its image holds only /models/model.onnx, the registry file of
+ * the version it is tagged with, taken from the checkout; its own shell command runs against it.
+ */
+async function runModelcar(
+  modelcar: Container,
+  checkout: string,
+  podDir: string,
+  volumeDirs: ReadonlyMap<string, string>,
+): Promise<void> {
+  const imageDir = join(podDir, `${modelcar.name}-image`, 'models');
+  await mkdir(imageDir, { recursive: true });
+  const source = join(checkout, 'models', 'titanic', imageTag(modelcar.image), 'model.onnx');
+  await copyFile(source, join(imageDir, 'model.onnx')).catch((err: Error) => {
+    throw new Error(`${modelcar.name} ${modelcar.image}: ${source} is not in the checkout (${err.message})`);
+  });
+  const mounts = new Map([['/models', imageDir]]);
+  for (const m of modelcar.volumeMounts ?? []) mounts.set(m.mountPath, volumeDirs.get(m.name)!);
+  // busybox is the tools image's shell; the host's sh and coreutils stand in for it.
+  const script = remap(
+    ((modelcar.command ?? []).slice(-1)[0] ?? '').replaceAll('/tools/busybox ', ''),
+    mounts,
+  );
+  try {
+    await run('sh', ['-c', script]);
+  } catch (err) {
+    const e = err as { stderr?: string; stdout?: string; message: string };
+    throw new Error(
+      `init container ${modelcar.name} failed: ${[e.stdout, e.stderr].filter(Boolean).join('') || e.message}`,
+    );
+  }
+}
+
+/**
+ * A one-pod stand-in for the kubelet: prepares the pod's volumes, runs each modelcar init
+ * container's own shell command (the served model's, then the shadow's) against the model files
+ * of the checkout (what the modelcar images hold), then starts the real inference process with
+ * the container's environment.
  */
 export class Deployer {
   private current: { proc: InferenceProcess; dir: string; plan: DeploymentPlan } | undefined;
@@ -131,28 +183,7 @@ export class Deployer {
         throw new Error(`volume ${v.name}: only emptyDir and configMap volumes can run here`);
       volumeDirs.set(v.name, path);
     }
-    // The modelcar image holds only /models/model.onnx: the registry file of that version.
-    const imageDir = join(dir, 'modelcar-image', 'models');
-    await mkdir(imageDir, { recursive: true });
-    const source = join(checkout, 'models', 'titanic', plan.modelVersion, 'model.onnx');
-    await copyFile(source, join(imageDir, 'model.onnx')).catch((err: Error) => {
-      throw new Error(`modelcar ${plan.modelcar.image}: ${source} is not in the checkout (${err.message})`);
-    });
-    const initMounts = new Map([['/models', imageDir]]);
-    for (const m of plan.modelcar.volumeMounts ?? []) initMounts.set(m.mountPath, volumeDirs.get(m.name)!);
-    // busybox is the tools image's shell; the host's sh and coreutils stand in for it.
-    const script = remap(
-      ((plan.modelcar.command ?? []).slice(-1)[0] ?? '').replaceAll('/tools/busybox ', ''),
-      initMounts,
-    );
-    try {
-      await run('sh', ['-c', script]);
-    } catch (err) {
-      const e = err as { stderr?: string; stdout?: string; message: string };
-      throw new Error(
-        `init container modelcar failed: ${[e.stdout, e.stderr].filter(Boolean).join('') || e.message}`,
-      );
-    }
+    for (const modelcar of plan.modelcars) await runModelcar(modelcar, checkout, dir, volumeDirs);
 
     const mainMounts = new Map<string, string>();
     for (const m of plan.container.volumeMounts ?? []) mainMounts.set(m.mountPath, volumeDirs.get(m.name)!);

@@ -29,13 +29,18 @@ export interface Platform {
  */
 export async function startPlatform(
   cleanups: Cleanups,
-  options: { readonly app?: FakeApp; readonly log?: (line: string) => void } = {},
+  options: {
+    readonly app?: FakeApp;
+    readonly log?: (line: string) => void;
+    /** Registry versions of the project seeded beside the pinned ones. */
+    readonly models?: readonly string[];
+  } = {},
 ): Promise<Platform> {
   const github = await FakeGitHub.start(options.app ? { app: options.app } : {});
   cleanups.push(() => github.stop());
   const registry = await OciRegistry.start();
   cleanups.push(() => registry.stop());
-  const seeded = await seedFromProject(github.repoDir);
+  const seeded = await seedFromProject(github.repoDir, { models: options.models ?? [] });
   github.checks.complete((await github.git.resolveRef('refs/heads/main'))!, 'model-verify');
   const common = { log: options.log ?? (() => {}), now: () => new Date() };
   const { ctx } = testContext(github, registry, common);

@@ -15,12 +15,16 @@ export interface Seeded {
 }
 
 /**
- * Pushes this project's environment files, the model versions they pin and dist/ rendered by the
- * project's synth code to `remote` (the fake GitHub's bare repository) as the first commit of main.
- * The sha256 a file pins is taken from the pinned version's model.json, so the baseline is
- * deployable while a model is being retrained in the working tree.
+ * Pushes this project's environment files, the model versions they pin (and the registry versions
+ * named in `models`) and dist/ rendered by the project's synth code to `remote` (the fake GitHub's
+ * bare repository) as the first commit of main. The sha256 a file pins is taken from the pinned
+ * version's model.json, so the baseline is deployable while a model is being retrained in the
+ * working tree.
  */
-export async function seedFromProject(remote: string): Promise<Seeded> {
+export async function seedFromProject(
+  remote: string,
+  options: { readonly models?: readonly string[] } = {},
+): Promise<Seeded> {
   const root = await mkdtemp(join(tmpdir(), 'e2e-seed-'));
   await git(root, ['init', '--quiet', '--initial-branch=main']);
   await git(root, ['remote', 'add', 'origin', remote]);
@@ -32,10 +36,7 @@ export async function seedFromProject(remote: string): Promise<Seeded> {
       model: { name: string; version: string; sha256: string };
       image: { tag: string };
     };
-    const dir = join('models', data.model.name, data.model.version);
-    await mkdir(join(root, dir), { recursive: true });
-    for (const f of await readdir(join(REPO_ROOT, dir)))
-      await copyFile(join(REPO_ROOT, dir, f), join(root, dir, f));
+    const dir = await copyVersion(root, data.model.name, data.model.version);
     const meta = JSON.parse(await readFile(join(root, dir, 'model.json'), 'utf8'));
     const onnx = createHash('sha256')
       .update(await readFile(join(root, dir, 'model.onnx')))
@@ -49,10 +50,20 @@ export async function seedFromProject(remote: string): Promise<Seeded> {
     await copy.write(`environments/${name}.yaml`, file.toString());
     pins[name] = { model: data.model.version, image: data.image.tag };
   }
+  for (const version of options.models ?? []) await copyVersion(root, 'titanic', version);
   for (const [path, content] of Object.entries(await synthEnvironments({ root })))
     await copy.write(path, content);
   await copy.commitAll('chore: platform as in the project checkout');
   await copy.push();
   await copy.dispose();
   return { pins };
+}
+
+/** Copies `models/<name>/<version>/` of the project into `root`; returns its relative path. */
+async function copyVersion(root: string, name: string, version: string): Promise<string> {
+  const dir = join('models', name, version);
+  await mkdir(join(root, dir), { recursive: true });
+  for (const f of await readdir(join(REPO_ROOT, dir)))
+    await copyFile(join(REPO_ROOT, dir, f), join(root, dir, f));
+  return dir;
 }

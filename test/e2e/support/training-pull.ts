@@ -15,7 +15,7 @@ export interface TrainingPull {
   readonly head: string;
 }
 
-const csvPath = () => process.env.TITANIC_CSV || undefined;
+const defaultCsvPath = () => process.env.TITANIC_CSV || undefined;
 
 /**
  * The train workflow (.github/workflows/train.yml): its train job runs the trainer (quick search)
@@ -27,8 +27,14 @@ const csvPath = () => process.env.TITANIC_CSV || undefined;
 export async function proposeTrainedModel(
   github: FakeGitHub,
   repo: Repository,
-  options: { readonly seed: number; readonly after: string },
+  options: {
+    readonly seed: number;
+    readonly after: string;
+    /** The training file both jobs read; default TITANIC_CSV, else the trainer's own search. */
+    readonly csvPath?: string;
+  },
 ): Promise<TrainingPull> {
+  const csvPath = options.csvPath ?? defaultCsvPath();
   const checkout = await WorkingCopy.clone(github.repoDir);
   try {
     const trained = await runTraining({
@@ -36,7 +42,7 @@ export async function proposeTrainedModel(
       quick: true,
       out: join(checkout.dir, 'models'),
       repoRoot: REPO_ROOT,
-      csvPath: csvPath(),
+      csvPath,
     });
     if (trained.version <= options.after)
       throw new Error(`new version ${trained.version} does not sort after ${options.after}`);
@@ -59,7 +65,7 @@ export async function proposeTrainedModel(
       registry: join(checkout.dir, 'models'),
       version: trained.version,
       repoRoot: REPO_ROOT,
-      csvPath: csvPath(),
+      csvPath,
     });
     if (!verified.ok) throw new Error(`model-verify failed: ${verified.differences.join('; ')}`);
     github.checks.complete(head, 'model-verify');

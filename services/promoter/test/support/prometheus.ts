@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { PrometheusClient } from '../../src/prometheus.ts';
 
@@ -16,12 +17,25 @@ export interface LocalPrometheus {
 
 /**
  * The real Prometheus (Debian package) with no scrape targets, evaluating `rules` every second:
- * ALERTS then holds exactly the alerts those rules fire.
+ * ALERTS then holds exactly the alerts those rules fire. `history` (OpenMetrics text with
+ * timestamps, ending `# EOF`) is written into its storage first by promtool, as samples it had
+ * scraped at those times.
  */
 export async function startPrometheus(
   rules: Array<{ alert: string; expr: string; labels: Record<string, string> }> = [],
+  options: { readonly history?: string } = {},
 ): Promise<LocalPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'promoter-prometheus-'));
+  if (options.history !== undefined) {
+    await writeFile(join(dir, 'history.om'), options.history);
+    await promisify(execFile)('promtool', [
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      join(dir, 'history.om'),
+      join(dir, 'data'),
+    ]);
+  }
   await writeFile(
     join(dir, 'rules.yml'),
     stringify({

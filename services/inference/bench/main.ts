@@ -36,7 +36,7 @@ const CLI = {
   --seconds       length of each measured run (default 10)
   --batch-seconds length of the 1,000-passenger batch run, long enough to fill the log (default 60)
   --warmup        unmeasured seconds before each run (default 3)
-  --rounds        single-passenger rounds over the three servers; the table shows medians (default 3)
+  --rounds        single-passenger rounds over the servers (the service and its shadowed twin twice each, A-B-B-A); the table shows medians (default 3)
   --database-url  the PostgreSQL the service logs to (default $BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
   --cpu-prof      write a V8 CPU profile of each service process into DIR (open in Chrome DevTools)
 Exit 1 when a floor is missed.`,
@@ -189,9 +189,11 @@ async function main() {
     const contenders = [bare, koa, service, shadowed];
     const before = await serviceCounters(service.url, schema);
     const shadowBefore = await serviceCounters(shadowed.url, shadowSchema);
+    // The service and its shadowed twin run twice a round, in A-B-B-A order: each shadowed run
+    // has a service run right beside it, before it as often as after, so a machine whose speed
+    // drifts during the round moves neither side of the shadow's ratio more than the other.
     for (let round = 0; round < ROUNDS; round++)
-      for (const [i, server] of contenders.entries())
-        rows[i]!.runs.push(await load(server, bodies.single, 32));
+      for (const i of [0, 1, 2, 3, 3, 2]) rows[i]!.runs.push(await load(contenders[i]!, bodies.single, 32));
     for (const [i, server] of contenders.entries()) rows[i]!.peakMb = server.memory().peakMb;
     rows[2] = { ...rows[2]!, ...(await settle(service, schema, before)) };
     rows[3] = { ...rows[3]!, ...(await settle(shadowed, shadowSchema, shadowBefore)) };
@@ -342,7 +344,8 @@ function report(rows: Row[], extras: Extras) {
   const pacedBare = rows.find((r) => r.pacedRps !== undefined && r.target === 'bare node:http')!;
   const pacedService = rows.find((r) => r.pacedRps !== undefined && r.target === 'inference service')!;
   const [bare, koa, single, shadowRow] = rows as [Row, Row, Row, Row];
-  // Per round (the four ran back to back), then the median: shared-machine noise hits both alike.
+  // Per adjacent pair of runs (A-B, then B-A each round), then the median: a shared or drifting
+  // machine moves both sides of each ratio alike.
   const shadowOverhead = median(
     shadowRow.runs.map((m, i) => m.cpuUsPerRequest / single.runs[i]!.cpuUsPerRequest - 1),
   );
@@ -350,8 +353,11 @@ function report(rows: Row[], extras: Extras) {
   const big = rows.find((r) => r.scenario.startsWith('1,000'))!;
   const service = rows.filter((r) => r.target.startsWith('inference service') && !r.refused);
   const flood = rows.find((r) => r.refused)!;
-  // Ratios per round (the three ran back to back), then their median.
-  const ratio = (r: Row) => median(r.runs.map((m, i) => m.result.rps / bare.runs[i]!.result.rps));
+  // Ratios to the same round's bare node run (a row may have several runs a round), then their median.
+  const ratio = (r: Row) => {
+    const perRound = r.runs.length / bare.runs.length;
+    return median(r.runs.map((m, i) => m.result.rps / bare.runs[Math.floor(i / perRound)]!.result.rps));
+  };
   const floors = [
     [
       'single passenger, 32 connections: throughput ≥ 50% of bare node:http',

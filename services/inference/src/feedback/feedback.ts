@@ -176,7 +176,11 @@ export class Feedback {
       throw UNAVAILABLE;
     }
     const labelsOf = new Map<string, { position: number; survived: boolean }[]>();
-    for (const l of labelled) labelsOf.set(l.request_id, [...(labelsOf.get(l.request_id) ?? []), l]);
+    for (const l of labelled) {
+      const of = labelsOf.get(l.request_id);
+      if (of) of.push(l);
+      else labelsOf.set(l.request_id, [l]);
+    }
     for (const id of missing) found.set(id, undefined);
     for (const row of logged) {
       const probabilities = floats(row.probabilities);

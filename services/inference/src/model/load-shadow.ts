@@ -1,8 +1,8 @@
 import { encodeBatch, FEATURE_COUNT } from '@titanic/features';
-import * as ort from 'onnxruntime-node';
 import type { Config } from '../config.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { Batcher } from './batcher.ts';
 import { type LoadedModel, loadModel, openSession } from './load.ts';
 import { pairGraphs } from './paired-graph.ts';
 import { SELF_TEST } from './predictor.ts';
@@ -83,14 +83,16 @@ async function pairedSession(
       const { inputName, outputName } = served.metadata.onnx;
       const rows = encodeBatch(SELF_TEST, served.metadata.encoder);
       const shadowRows = encodeBatch(SELF_TEST, shadow.metadata.encoder);
-      const pairFeeds: Record<string, Float32Array> = { [inputName]: rows };
-      if (graph.shadowInput) pairFeeds[graph.shadowInput] = shadowRows;
+      const pairInputs: [string, Float32Array][] = [[inputName, rows]];
+      if (graph.shadowInput) pairInputs.push([graph.shadowInput, shadowRows]);
       const [pair, alone, shadowAlone] = await Promise.all([
-        answers(session, pairFeeds, [outputName, graph.shadowOutput]),
-        answers(served.session, { [inputName]: rows }, [outputName]),
-        answers(shadow.session, { [shadow.metadata.onnx.inputName]: shadowRows }, [
-          shadow.metadata.onnx.outputName,
-        ]),
+        answers(session, pairInputs, [outputName, graph.shadowOutput]),
+        answers(served.session, [[inputName, rows]], [outputName]),
+        answers(
+          shadow.session,
+          [[shadow.metadata.onnx.inputName, shadowRows]],
+          [shadow.metadata.onnx.outputName],
+        ),
       ]);
       if (identical(pair[0]!, alone[0]!) && identical(pair[1]!, shadowAlone[0]!))
         return { session, shadowInput: graph.shadowInput, shadowOutput: graph.shadowOutput };
@@ -105,16 +107,17 @@ async function pairedSession(
 }
 
 /** The named outputs for the self-test passengers' encoded rows, one block per input. */
-async function answers(
-  session: ort.InferenceSession,
-  inputs: Record<string, Float32Array>,
-  outputs: string[],
-) {
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const [name, rows] of Object.entries(inputs))
-    feeds[name] = new ort.Tensor('float32', rows, [SELF_TEST.length, FEATURE_COUNT]);
-  const results = await session.run(feeds);
-  return outputs.map((name) => results[name]?.data as Float32Array);
+function answers(session: LoadedModel['session'], inputs: [string, Float32Array][], outputNames: string[]) {
+  return new Batcher({
+    session,
+    inputNames: inputs.map(([name]) => name),
+    outputNames,
+    featureCount: FEATURE_COUNT,
+    maxRows: SELF_TEST.length,
+  }).predict(
+    inputs.map(([, rows]) => rows),
+    SELF_TEST.length,
+  );
 }
 
 const identical = (a: Float32Array, b: Float32Array) =>
